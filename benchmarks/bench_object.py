@@ -1,0 +1,136 @@
+"""Per-sample online-SGD throughput of the object backend.
+
+Measures sample updates per second (forward, backward and update of one
+sample) of ``Network.fit(..., batch_size=1)`` on XOR 2-4-1 and on a
+8-16-16-1 network, next to a hand-written per-neuron pure-Python loop doing
+the same math (sigmoid neurons, mse loss, plain SGD) in the same run, and
+prints the ratio. Target: neurosim at least 1/3 of the hand-written loop's
+speed.
+
+Run: ``python benchmarks/bench_object.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import time
+
+import numpy as np
+
+import neurosim as ns
+
+
+def hand_written_epoch(layers, X, Y, order, lr):
+    """One epoch of online SGD on a layered sigmoid MLP, neuron by neuron, in lists.
+
+    ``layers`` is a list of (weights, biases), weights[j][i] the weight from
+    neuron i of the previous layer into neuron j.
+    """
+    total = 0.0
+    for row in order:
+        # forward
+        activations = [X[row]]
+        for weights, biases in layers:
+            previous = activations[-1]
+            outputs = []
+            for w_row, b in zip(weights, biases):
+                net = b
+                for w, x in zip(w_row, previous):
+                    net += w * x
+                outputs.append(
+                    1.0 / (1.0 + math.exp(-net))
+                    if net >= 0
+                    else math.exp(net) / (1.0 + math.exp(net))
+                )
+            activations.append(outputs)
+        # loss (mse) and its gradient
+        target = Y[row]
+        n_out = len(target)
+        errors = [y - t for y, t in zip(activations[-1], target)]
+        total += sum(e * e for e in errors) / n_out
+        upstream = [2.0 * e / n_out for e in errors]
+        # backward
+        for depth in range(len(layers) - 1, -1, -1):
+            weights, biases = layers[depth]
+            outputs, inputs = activations[depth + 1], activations[depth]
+            deltas = [g * o * (1.0 - o) for g, o in zip(upstream, outputs)]
+            upstream = [0.0] * len(inputs)
+            for j, (w_row, delta) in enumerate(zip(weights, deltas)):
+                for i, w in enumerate(w_row):
+                    upstream[i] += w * delta
+            # update (after the deltas of the layer below used the old weights)
+            for j, (w_row, delta) in enumerate(zip(weights, deltas)):
+                for i, x in enumerate(inputs):
+                    w_row[i] -= lr * delta * x
+                biases[j] -= lr * delta
+    return total / len(order)
+
+
+def layers_of(net: ns.Network, sizes):
+    """The network's weights as nested lists, for the hand-written loop."""
+    names = [[n.name for n in net.inputs]]
+    names += [
+        [f"h{d}_{j + 1}" for j in range(size)] for d, size in enumerate(sizes[1:-1], 1)
+    ]
+    names += [[n.name for n in net.outputs]]
+    return [
+        (
+            [[net.connection(s, t).weight for s in sources] for t in targets],
+            [net[t].bias for t in targets],
+        )
+        for sources, targets in itertools.pairwise(names)
+    ]
+
+
+def measure(sizes, n_samples, epochs, seed=0):
+    rng = np.random.default_rng(seed)
+    if sizes == [2, 4, 1]:
+        X, Y = ns.datasets.xor()
+    else:
+        X = rng.uniform(-1, 1, size=(n_samples, sizes[0]))
+        Y = (X.sum(axis=1, keepdims=True) > 0).astype(float)
+    net = ns.Network.layered(sizes, activation="sigmoid", seed=seed)
+    layers = layers_of(net, sizes)
+    Xl, Yl = X.tolist(), Y.tolist()
+    orders = [
+        np.random.default_rng(seed).permutation(len(X)).tolist() for _ in range(epochs)
+    ]
+
+    start = time.perf_counter()
+    for order in orders:
+        hand_written_epoch(layers, Xl, Yl, order, lr=0.5)
+    hand = time.perf_counter() - start
+
+    start = time.perf_counter()
+    net.fit(X, Y, epochs=epochs, lr=0.5, loss="mse", batch_size=1, seed=seed)
+    ours = time.perf_counter() - start
+
+    updates = epochs * len(X)
+    return updates / ours, updates / hand
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="a short run (for the tests)"
+    )
+    args = parser.parse_args()
+    cases = [([2, 4, 1], 4, 2000), ([8, 16, 16, 1], 64, 60)]
+    if args.quick:
+        cases = [(sizes, n, max(2, epochs // 50)) for sizes, n, epochs in cases]
+    print(
+        f"{'network':>12} {'neurosim (upd/s)':>18} {'hand loop (upd/s)':>18} {'ratio':>7}"
+    )
+    for sizes, n_samples, epochs in cases:
+        ours, hand = measure(sizes, n_samples, epochs)
+        name = "-".join(map(str, sizes))
+        print(f"{name:>12} {ours:18,.0f} {hand:18,.0f} {ours / hand:7.2f}")
+    print(
+        "target: ratio >= 0.33 (neurosim at least 1/3 of the hand-written loop's speed)"
+    )
+
+
+if __name__ == "__main__":
+    main()

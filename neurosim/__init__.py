@@ -1,0 +1,71 @@
+"""neurosim: a neuron-level neural-network simulator.
+
+Build a network neuron by neuron on a networkx graph, watch forward and
+backward passes happen node by node, and train it.
+
+Examples
+--------
+>>> import neurosim as ns
+>>> net = ns.Network.layered([2, 4, 1], activation="sigmoid", seed=0)
+>>> X, Y = ns.datasets.xor()
+>>> history = net.fit(X, Y, epochs=2000, lr=0.5, seed=0)
+>>> net.predict(X).round().ravel()
+array([0., 1., 1., 0.])
+"""
+
+from . import activations, datasets, initializers, losses, optimizers, training
+from .activations import Activation
+from .errors import (
+    CycleError,
+    DataError,
+    DuplicateNameError,
+    FormatError,
+    NeurosimError,
+    NumericalError,
+    ParameterError,
+    ShapeError,
+    StaleNetworkError,
+    StateError,
+    TopologyError,
+    UnknownNameError,
+)
+from .losses import Loss, softmax
+from .network import Network
+from .neuron import Connection, Neuron
+from .optimizers import SGD, Adam, Momentum, Optimizer
+from .training import EarlyStopping, History
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SGD",
+    "Activation",
+    "Adam",
+    "Connection",
+    "CycleError",
+    "DataError",
+    "DuplicateNameError",
+    "EarlyStopping",
+    "FormatError",
+    "History",
+    "Loss",
+    "Momentum",
+    "Network",
+    "Neuron",
+    "NeurosimError",
+    "NumericalError",
+    "Optimizer",
+    "ParameterError",
+    "ShapeError",
+    "StaleNetworkError",
+    "StateError",
+    "TopologyError",
+    "UnknownNameError",
+    "activations",
+    "datasets",
+    "initializers",
+    "losses",
+    "optimizers",
+    "softmax",
+    "training",
+]

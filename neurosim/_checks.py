@@ -1,0 +1,114 @@
+"""Validation at the public boundary: numbers, settings and sample arrays.
+
+The numerical core trusts its inputs; these helpers are what earns that
+trust. Each raises the most specific :class:`~neurosim.errors.NeurosimError`
+with a message that says what was expected, what was given and how to fix it.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .errors import DataError, ParameterError, ShapeError
+
+
+def check_number(value: object, what: str) -> float:
+    """Return ``value`` as a finite float, or raise ParameterError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(f"{what} must be a real number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ParameterError(f"{what} must be finite, got {value!r}")
+    return value
+
+
+def check_positive(value: object, what: str) -> float:
+    """Return ``value`` as a finite float > 0, or raise ParameterError."""
+    number = check_number(value, what)
+    if number <= 0.0:
+        raise ParameterError(f"{what} must be positive, got {value!r}")
+    return number
+
+
+def check_count(value: object, what: str, minimum: int = 1) -> int:
+    """Return ``value`` as an int >= ``minimum``, or raise ParameterError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ParameterError(
+            f"{what} must be a whole number >= {minimum}, got {value!r}"
+        )
+    if value < minimum:
+        raise ParameterError(
+            f"{what} must be a whole number >= {minimum}, got {value!r}"
+        )
+    return int(value)
+
+
+def as_float_array(values: ArrayLike, what: str) -> np.ndarray:
+    """Convert to a float64 array, rejecting text, complex numbers and None.
+
+    NaN and infinity are rejected too: they would poison every neuron they
+    reach without a word.
+    """
+    try:
+        raw = np.asarray(values)
+    except ValueError as error:  # ragged nested lists
+        raise ShapeError(
+            f"{what} must be a rectangular array of numbers; numpy could not "
+            f"make an array of it ({error}). Check that every row has the same length."
+        ) from None
+    if raw.dtype.kind not in "biuf":
+        if raw.dtype.kind == "O" and all(isinstance(v, numbers.Real) for v in raw.flat):
+            try:
+                raw = raw.astype(float)
+            except (TypeError, ValueError):
+                pass
+        if raw.dtype.kind not in "biuf":
+            example = next(
+                (v for v in raw.ravel().tolist() if not isinstance(v, numbers.Real)),
+                raw.dtype,
+            )
+            raise DataError(
+                f"{what} must contain real numbers only; found {example!r} "
+                f"(array dtype {raw.dtype}). Convert the data to floats first."
+            )
+    array = raw.astype(float, copy=False)
+    if not np.isfinite(array).all():
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        bad = array[where] if where else array
+        raise DataError(
+            f"{what} contains a non-finite value ({bad}) at index {where if where else '()'}; "
+            "NaN and infinity would spread through the network silently. "
+            "Remove or impute those entries."
+        )
+    return array
+
+
+def as_samples(values: ArrayLike, width: int, what: str) -> tuple[np.ndarray, bool]:
+    """Return ``(array of shape (batch, width), single)`` for one sample or a batch.
+
+    A 1-D array of length ``width`` is one sample (``single`` is True); a 2-D
+    array of shape ``(batch, width)`` is a batch.
+    """
+    array = as_float_array(values, what)
+    if array.ndim == 1 and array.shape[0] == width:
+        return array.reshape(1, width), True
+    if array.ndim == 2 and array.shape[1] == width and array.shape[0] > 0:
+        return array, False
+    if array.ndim == 1:
+        hint = (
+            f"; for a batch of {array.shape[0]} samples pass shape ({array.shape[0]}, {width})"
+            if width == 1
+            else ""
+        )
+        raise ShapeError(
+            f"{what} has {array.shape[0]} values but the network has {width}; "
+            f"pass {width} value(s) for one sample{hint}"
+        )
+    raise ShapeError(
+        f"{what} must be one sample of shape ({width},) or a batch of shape "
+        f"(batch, {width}), got an array of shape {array.shape}"
+    )

@@ -1,0 +1,125 @@
+"""The exception hierarchy of neurosim.
+
+Every error neurosim raises on purpose derives from :class:`NeurosimError`, and
+also from the matching built-in exception, so ``except ValueError`` or
+``except KeyError`` keeps working in code that does not know neurosim.
+
+Examples
+--------
+>>> import neurosim as ns
+>>> net = ns.Network()
+>>> try:
+...     net["h1"]
+... except ns.NeurosimError as error:
+...     print(type(error).__name__)
+UnknownNameError
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "CycleError",
+    "DataError",
+    "DuplicateNameError",
+    "FormatError",
+    "NeurosimError",
+    "NumericalError",
+    "ParameterError",
+    "ShapeError",
+    "StaleNetworkError",
+    "StateError",
+    "TopologyError",
+    "UnknownNameError",
+]
+
+
+class NeurosimError(Exception):
+    """Base class of every error neurosim raises on purpose."""
+
+
+class ShapeError(NeurosimError, ValueError):
+    """An array has the wrong number of dimensions or the wrong length."""
+
+
+class DataError(NeurosimError, ValueError):
+    """Input or target values are not finite numbers (NaN, inf, text ...)."""
+
+
+class TopologyError(NeurosimError, ValueError):
+    """The network's graph does not allow the requested operation."""
+
+
+class CycleError(TopologyError):
+    """A connection would close a cycle in a feed-forward network."""
+
+
+class DuplicateNameError(NeurosimError, ValueError):
+    """A neuron name or a connection is already taken."""
+
+
+class UnknownNameError(NeurosimError, KeyError):
+    """A neuron, activation, loss or other name is not known."""
+
+    def __str__(self) -> str:
+        # KeyError would print the message in quotes, like a dictionary key.
+        return str(self.args[0]) if self.args else ""
+
+
+class ParameterError(NeurosimError, ValueError):
+    """A setting such as a learning rate or an epoch count is out of range."""
+
+
+class NumericalError(NeurosimError, FloatingPointError):
+    """A computation produced NaN or infinity (for example a diverging fit)."""
+
+
+class FormatError(NeurosimError, ValueError):
+    """A file or a serialised network is malformed."""
+
+
+class StateError(NeurosimError, RuntimeError):
+    """A call came out of order, e.g. ``backward`` before any ``forward``."""
+
+
+class StaleNetworkError(StateError):
+    """A compiled network no longer matches the graph it was compiled from."""
+
+
+def unknown_name(kind: str, name: object, known: Iterable[str]) -> UnknownNameError:
+    """Build an :class:`UnknownNameError` that suggests close matches.
+
+    Parameters
+    ----------
+    kind : str
+        What was looked up, e.g. ``"neuron"`` or ``"activation"``.
+    name : object
+        The name that was not found.
+    known : iterable of str
+        Every name that would have been accepted.
+
+    Returns
+    -------
+    UnknownNameError
+        The error, ready to be raised.
+
+    Examples
+    --------
+    >>> print(unknown_name("neuron", "h11", ["h1", "h2", "y"]))
+    unknown neuron 'h11' (did you mean 'h1'?). Known neurons: 'h1', 'h2', 'y'.
+    """
+    known = [str(k) for k in known]
+    close = difflib.get_close_matches(str(name), known, n=3, cutoff=0.5)
+    message = f"unknown {kind} {name!r}"
+    if close:
+        message += " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+    if not known:
+        message += f". There are no {kind}s yet."
+    elif len(known) <= 20:
+        message += f". Known {kind}s: " + ", ".join(repr(k) for k in known) + "."
+    else:
+        message += f". There are {len(known)} {kind}s; the first are: "
+        message += ", ".join(repr(k) for k in known[:10]) + " ..."
+    return UnknownNameError(message)

@@ -1,0 +1,189 @@
+"""Loss functions on the output layer: their value and their gradient.
+
+Every loss takes ``outputs`` and ``targets`` as arrays of shape
+``(batch, n_outputs)`` and averages over the samples of the batch. Its
+gradient is ``dL/d outputs`` of that batch mean, so it already carries the
+``1 / batch`` factor.
+
+===================  ================================================  ======================
+name                 value for one sample                              matches (PyTorch)
+===================  ================================================  ======================
+``mse``              mean over outputs of (y - t)²                     ``MSELoss``
+``sse``              ½ Σ (y - t)² over outputs (the classic BP error)  —
+``bce``              −mean over outputs of t log y + (1 − t) log(1 − y) ``BCELoss``
+``cross_entropy``    −Σ t log softmax(y)                               ``CrossEntropyLoss``
+===================  ================================================  ======================
+
+``cross_entropy`` reads the output neurons' values as logits: the softmax is
+part of the loss, so the output neurons use the ``identity`` activation. It
+accepts probability targets (one-hot rows or soft labels). Like PyTorch,
+``bce`` clamps each log term at −100 so that an output of exactly 0 or 1 gives
+a large, finite loss instead of infinity.
+
+Examples
+--------
+>>> import numpy as np
+>>> mse = get_loss("mse")
+>>> mse.value(np.array([[0.5, 1.0]]), np.array([[1.0, 1.0]]))
+0.125
+>>> mse.gradient(np.array([[0.5, 1.0]]), np.array([[1.0, 1.0]]))
+array([[-0.5,  0. ]])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import ParameterError, unknown_name
+
+__all__ = ["Loss", "get_loss", "loss_names", "softmax"]
+
+_LOG_FLOOR = -100.0  # PyTorch's BCELoss clamps log() here
+_BCE_EPS = 1e-12  # and keeps the gradient's denominator away from zero
+
+
+@dataclass(frozen=True, eq=False)
+class Loss:
+    """A named loss: its batch-mean value and the gradient of that value.
+
+    Parameters
+    ----------
+    name : str
+        The name the loss is looked up by.
+    value : callable
+        ``value(outputs, targets) -> float``, the mean loss over the batch.
+    gradient : callable
+        ``gradient(outputs, targets) -> ndarray``, ``dL/d outputs``.
+    needs_identity_outputs : bool, default False
+        True when the outputs are logits (``cross_entropy``).
+
+    Examples
+    --------
+    >>> get_loss("sse")
+    Loss('sse')
+    """
+
+    name: str
+    value: Callable[[np.ndarray, np.ndarray], float]
+    gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    needs_identity_outputs: bool = False
+
+    def __repr__(self) -> str:
+        return f"Loss({self.name!r})"
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Softmax along the last axis, stable for large logits.
+
+    Examples
+    --------
+    >>> softmax(np.array([1000.0, 1000.0]))
+    array([0.5, 0.5])
+    """
+    logits = np.asarray(logits, dtype=float)
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def _mse(outputs, targets):
+    diff = outputs - targets
+    return float((diff * diff).sum() / diff.size)
+
+
+def _mse_gradient(outputs, targets):
+    return (2.0 / outputs.size) * (outputs - targets)
+
+
+def _sse(outputs, targets):
+    diff = outputs - targets
+    return float(0.5 * (diff * diff).sum() / diff.shape[0])
+
+
+def _sse_gradient(outputs, targets):
+    return (outputs - targets) / outputs.shape[0]
+
+
+def _bce(outputs, targets):
+    with np.errstate(divide="ignore"):
+        log_y = np.maximum(np.log(outputs), _LOG_FLOOR)
+        log_1my = np.maximum(np.log(1.0 - outputs), _LOG_FLOOR)
+    return float(-(targets * log_y + (1.0 - targets) * log_1my).sum() / outputs.size)
+
+
+def _bce_gradient(outputs, targets):
+    denominator = np.maximum(outputs * (1.0 - outputs), _BCE_EPS)
+    return (outputs - targets) / denominator / outputs.size
+
+
+def _cross_entropy(outputs, targets):
+    return float(-(targets * _log_softmax(outputs)).sum() / outputs.shape[0])
+
+
+def _cross_entropy_gradient(outputs, targets):
+    # d/dz_k of -sum_i t_i log p_i is p_k * sum_i t_i - t_k (p - t for one-hot t).
+    p = softmax(outputs)
+    return (p * targets.sum(axis=-1, keepdims=True) - targets) / outputs.shape[0]
+
+
+_LOSSES = {
+    loss.name: loss
+    for loss in (
+        Loss("mse", _mse, _mse_gradient),
+        Loss("sse", _sse, _sse_gradient),
+        Loss("bce", _bce, _bce_gradient),
+        Loss("cross_entropy", _cross_entropy, _cross_entropy_gradient, True),
+    )
+}
+_ALIASES = {
+    "mean_squared_error": "mse",
+    "sum_squared_error": "sse",
+    "binary_cross_entropy": "bce",
+    "categorical_cross_entropy": "cross_entropy",
+    "crossentropy": "cross_entropy",
+}
+
+
+def loss_names() -> list[str]:
+    """Return the names :func:`get_loss` accepts.
+
+    Examples
+    --------
+    >>> loss_names()[:4]
+    ['bce', 'cross_entropy', 'mse', 'sse']
+    """
+    return sorted(_LOSSES) + sorted(_ALIASES)
+
+
+def get_loss(loss: str | Loss) -> Loss:
+    """Return the :class:`Loss` for a name, or the loss itself.
+
+    Raises
+    ------
+    UnknownNameError
+        If the name is not known; the message lists the known names.
+
+    Examples
+    --------
+    >>> get_loss("MSE")
+    Loss('mse')
+    """
+    if isinstance(loss, Loss):
+        return loss
+    if not isinstance(loss, str):
+        raise ParameterError(
+            f"loss must be a name such as 'mse' or a Loss, got {loss!r}"
+        )
+    key = loss.lower()
+    key = _ALIASES.get(key, key)
+    if key in _LOSSES:
+        return _LOSSES[key]
+    raise unknown_name("loss", loss, sorted(_LOSSES))

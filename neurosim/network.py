@@ -1,0 +1,786 @@
+"""`Network`: a graph of neurons, propagated forward and backward node by node.
+
+The network owns a :class:`networkx.DiGraph` keyed by neuron name: each node
+holds its :class:`~neurosim.neuron.Neuron` under the attribute ``"neuron"``,
+each edge its :class:`~neurosim.neuron.Connection` under ``"connection"``.
+The graph is the single source of truth for topology. The evaluation order
+(a topological order from networkx) is derived from it, cached, and dropped
+by every method that edits the graph, so it can never be stale.
+
+Examples
+--------
+>>> import neurosim as ns
+>>> net = ns.Network(seed=0)
+>>> x1, x2 = net.add_input("x1"), net.add_input("x2")
+>>> h = net.add_neuron("h", activation="sigmoid", bias=0.0)
+>>> y = net.add_output("y", activation="identity")
+>>> for source, target, weight in [("x1", "h", 1.0), ("x2", "h", -1.0), ("h", "y", 2.0)]:
+...     _ = net.connect(source, target, weight=weight)
+>>> net.forward([1.0, 1.0])
+array([1.])
+>>> net.backward([0.0], loss="sse")   # ½ (1 - 0)²
+0.5
+>>> net["h"].delta, net.connection("h", "y").grad
+(0.5, 0.5)
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import networkx as nx
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import training
+from ._checks import as_samples, check_count, check_number
+from .activations import Activation, get_activation
+from .errors import (
+    CycleError,
+    DuplicateNameError,
+    NumericalError,
+    ParameterError,
+    ShapeError,
+    StateError,
+    TopologyError,
+    unknown_name,
+)
+from .initializers import default_initializer, get_initializer
+from .losses import Loss, get_loss
+from .neuron import Connection, Neuron
+from .optimizers import SGD, Optimizer
+
+__all__ = ["Network"]
+
+NeuronRef = str | Neuron
+
+
+class _Plan(NamedTuple):
+    """The evaluation order derived from the graph (never edited, only rebuilt)."""
+
+    inputs: tuple[Neuron, ...]
+    outputs: tuple[Neuron, ...]
+    forward_steps: tuple[tuple[Neuron, tuple[Connection, ...]], ...]
+    backward_steps: tuple[
+        tuple[Neuron, tuple[Connection, ...], tuple[Connection, ...]], ...
+    ]
+
+
+class Network:
+    """A feed-forward network of neurons on a networkx graph.
+
+    Parameters
+    ----------
+    init : str or callable, default "xavier"
+        How :meth:`connect` draws a weight when none is given; see
+        :mod:`neurosim.initializers`.
+    seed : int or None
+        Seed of the network's own random generator (weights drawn by
+        :meth:`connect`, :meth:`initialize` and :meth:`layered`).
+
+    Attributes
+    ----------
+    rng : numpy.random.Generator
+        The generator weights are drawn from.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> ns.Network.layered([2, 4, 1], seed=0)
+    Network(2 inputs, 4 hidden, 1 output; 12 connections, 17 parameters)
+    """
+
+    def __init__(self, init: str = "xavier", seed: int | None = None) -> None:
+        get_initializer(init)  # fail now, not at the first connect
+        self.init = init
+        self.rng = np.random.default_rng(seed)
+        self._graph = nx.DiGraph()
+        self._graph_view = self._graph.copy(as_view=True)
+        self._plan: _Plan | None = None
+        self._last_pass: int | None = (
+            None  # batch size of the last forward (None: none)
+        )
+        self._single_sample = True
+        self._has_gradients = False
+        self.topology_version = 0
+
+    # ------------------------------------------------------------------ building
+
+    def add_input(self, name: str) -> Neuron:
+        """Add an input neuron, which holds the value it is given as its output.
+
+        Examples
+        --------
+        >>> net = Network()
+        >>> net.add_input("x1")
+        Neuron('x1', role='input')
+        """
+        return self._add(Neuron(self._new_name(name), role="input"))
+
+    def add_neuron(
+        self, name: str, activation: str | Activation = "sigmoid", bias: float = 0.0
+    ) -> Neuron:
+        """Add a hidden neuron.
+
+        Parameters
+        ----------
+        name : str
+            A name not yet used in this network.
+        activation : str or Activation, default "sigmoid"
+            See :mod:`neurosim.activations`.
+        bias : float, default 0.0
+
+        Examples
+        --------
+        >>> Network().add_neuron("h1", activation="tanh", bias=0.5)
+        Neuron('h1', role='hidden', activation='tanh', bias=0.5)
+        """
+        return self._add(Neuron(self._new_name(name), activation, bias, role="hidden"))
+
+    def add_output(
+        self, name: str, activation: str | Activation = "sigmoid", bias: float = 0.0
+    ) -> Neuron:
+        """Add an output neuron; outputs are returned in the order they were added.
+
+        Examples
+        --------
+        >>> Network().add_output("y", activation="identity")
+        Neuron('y', role='output', activation='identity', bias=0)
+        """
+        return self._add(Neuron(self._new_name(name), activation, bias, role="output"))
+
+    def connect(
+        self, source: NeuronRef, target: NeuronRef, weight: float | None = None
+    ) -> Connection:
+        """Connect ``source``'s output to ``target``'s input.
+
+        Parameters
+        ----------
+        source, target : str or Neuron
+            The neurons, by name or as objects of this network.
+        weight : float or None
+            The weight; ``None`` draws one from the network's initialiser,
+            with fan-in and fan-out counted as the graph stands (call
+            :meth:`initialize` once a hand-built network is complete to
+            redraw every weight with the final counts).
+
+        Returns
+        -------
+        Connection
+
+        Raises
+        ------
+        UnknownNameError
+            If either neuron is not in the network.
+        TopologyError
+            For a self-loop or a connection into an input neuron.
+        DuplicateNameError
+            If the two neurons are already connected.
+        CycleError
+            If the connection would close a cycle; the message names it.
+
+        Examples
+        --------
+        >>> net = Network()
+        >>> _ = net.add_input("x"); _ = net.add_output("y")
+        >>> net.connect("x", "y", weight=0.5)
+        Connection('x' -> 'y', weight=0.5)
+        """
+        source, target = self._neuron(source), self._neuron(target)
+        if source is target:
+            raise TopologyError(
+                f"cannot connect neuron {source.name!r} to itself: a feed-forward network "
+                "has no self-loops (a HopfieldNetwork is the recurrent kind)"
+            )
+        if target.is_input:
+            raise TopologyError(
+                f"cannot connect {source.name!r} -> {target.name!r}: {target.name!r} is an "
+                "input neuron, which takes its value from the data. Add the target with "
+                "add_neuron or add_output instead."
+            )
+        if self._graph.has_edge(source.name, target.name):
+            raise DuplicateNameError(
+                f"{source.name!r} -> {target.name!r} are already connected; change the "
+                f"weight with net.connection({source.name!r}, {target.name!r}).weight = ..."
+            )
+        if nx.has_path(self._graph, target.name, source.name):
+            cycle = [
+                *nx.shortest_path(self._graph, target.name, source.name),
+                target.name,
+            ]
+            raise CycleError(
+                f"connecting {source.name!r} -> {target.name!r} would close the cycle "
+                + " -> ".join(cycle)
+                + "; a feed-forward network must stay acyclic"
+            )
+        if weight is None:
+            fan_in = np.array([self._graph.in_degree(target.name) + 1])
+            fan_out = np.array([self._graph.out_degree(source.name) + 1])
+            weight = float(get_initializer(self.init)(self.rng, fan_in, fan_out)[0])
+        connection = Connection(source, target, weight)
+        self._graph.add_edge(source.name, target.name, connection=connection)
+        self._topology_changed()
+        return connection
+
+    def disconnect(self, source: NeuronRef, target: NeuronRef) -> Connection:
+        """Remove the connection ``source -> target`` and return it.
+
+        Examples
+        --------
+        >>> net = Network()
+        >>> _ = net.add_input("x"); _ = net.add_output("y"); _ = net.connect("x", "y", 1.0)
+        >>> net.disconnect("x", "y")
+        Connection('x' -> 'y', weight=1)
+        >>> net.connections
+        []
+        """
+        connection = self.connection(source, target)
+        self._graph.remove_edge(*connection.key)
+        self._topology_changed()
+        return connection
+
+    def remove_neuron(self, neuron: NeuronRef) -> Neuron:
+        """Remove a neuron and every connection to or from it; return the neuron.
+
+        Examples
+        --------
+        >>> net = Network.layered([2, 2, 1], seed=0)
+        >>> net.remove_neuron("h1_2")
+        Neuron('h1_2', role='hidden', activation='sigmoid', bias=0)
+        >>> len(net.connections)
+        3
+        """
+        neuron = self._neuron(neuron)
+        self._graph.remove_node(neuron.name)
+        self._topology_changed()
+        return neuron
+
+    def initialize(
+        self, init: str | None = None, seed: int | None = None, bias: float = 0.0
+    ) -> None:
+        """Redraw every weight, with the fan-in and fan-out of the finished graph.
+
+        Parameters
+        ----------
+        init : str or callable, optional
+            The scheme; the network's own ``init`` if not given.
+        seed : int, optional
+            Reseed the network's generator first.
+        bias : float, default 0.0
+            The value every bias is set to.
+
+        Examples
+        --------
+        >>> net = Network.layered([2, 2, 1], seed=0)
+        >>> net.initialize(init="uniform", seed=1, bias=0.1)
+        >>> net["y1"].bias
+        0.1
+        """
+        draw = get_initializer(self.init if init is None else init)
+        bias = check_number(bias, "bias")
+        if seed is not None:
+            self.rng = np.random.default_rng(seed)
+        edges = list(self._graph.edges(data="connection"))
+        fan_in = np.array([self._graph.in_degree(t) for _, t, _ in edges], dtype=int)
+        fan_out = np.array([self._graph.out_degree(s) for s, _, _ in edges], dtype=int)
+        weights = np.asarray(draw(self.rng, fan_in, fan_out), dtype=float)
+        for (_, _, connection), weight in zip(edges, weights.tolist()):
+            connection.weight = weight
+        for neuron in self.neurons:
+            if not neuron.is_input:
+                neuron.bias = bias
+
+    @classmethod
+    def layered(
+        cls,
+        sizes: Sequence[int],
+        activation: str | Activation = "sigmoid",
+        output_activation: str | Activation | None = None,
+        init: str | None = None,
+        seed: int | None = None,
+    ) -> Network:
+        """Build a fully connected layered network (a multi-layer perceptron).
+
+        Neurons are named ``x1 … xn`` (inputs), ``h1_1 …`` (hidden layer 1,
+        neuron 1 …) and ``y1 …`` (outputs). Biases start at zero.
+
+        Parameters
+        ----------
+        sizes : sequence of int
+            Neurons per layer, inputs first, outputs last; at least two layers.
+        activation : str or Activation, default "sigmoid"
+            Activation of the hidden neurons.
+        output_activation : str or Activation, optional
+            Activation of the outputs; defaults to ``activation``. Use
+            ``"identity"`` with the ``cross_entropy`` loss.
+        init : str or callable, optional
+            Weight scheme; ``"he"`` for the ReLU family, else ``"xavier"``.
+        seed : int, optional
+            Seed of the network's generator.
+
+        Examples
+        --------
+        >>> net = Network.layered([2, 3, 1], activation="tanh", seed=0)
+        >>> [n.name for n in net.neurons]
+        ['x1', 'x2', 'h1_1', 'h1_2', 'h1_3', 'y1']
+        """
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Iterable):
+            raise ParameterError(
+                f"sizes must be a list of layer sizes such as [2, 4, 1], got {sizes!r}"
+            )
+        sizes = [check_count(size, f"layer size {i}") for i, size in enumerate(sizes)]
+        if len(sizes) < 2:
+            raise ParameterError(
+                f"a layered network needs at least an input and an output layer, got sizes={sizes}"
+            )
+        hidden_activation = get_activation(activation)
+        output_activation = get_activation(
+            hidden_activation if output_activation is None else output_activation
+        )
+        net = cls(init=init or default_initializer(hidden_activation.name), seed=seed)
+        layers = [[net.add_input(f"x{j + 1}") for j in range(sizes[0])]]
+        for depth, size in enumerate(sizes[1:-1], start=1):
+            layers.append(
+                [
+                    net.add_neuron(f"h{depth}_{j + 1}", hidden_activation)
+                    for j in range(size)
+                ]
+            )
+        layers.append(
+            [net.add_output(f"y{j + 1}", output_activation) for j in range(sizes[-1])]
+        )
+        draw = get_initializer(net.init)
+        for sources, targets in itertools.pairwise(layers):
+            shape = (len(sources), len(targets))
+            weights = draw(
+                net.rng, np.full(shape, len(sources)), np.full(shape, len(targets))
+            )
+            net._graph.add_edges_from(
+                (s.name, t.name, {"connection": Connection(s, t, w)})
+                for s, row in zip(sources, np.asarray(weights, dtype=float).tolist())
+                for t, w in zip(targets, row)
+            )
+        net._topology_changed()
+        return net
+
+    # ------------------------------------------------------------------ looking up
+
+    def __getitem__(self, name: str) -> Neuron:
+        """The neuron called ``name``."""
+        return self._neuron(name)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._graph
+
+    def __len__(self) -> int:
+        """The number of neurons."""
+        return self._graph.number_of_nodes()
+
+    def connection(self, source: NeuronRef, target: NeuronRef) -> Connection:
+        """The connection ``source -> target``.
+
+        Raises
+        ------
+        UnknownNameError
+            If either neuron or the connection does not exist.
+
+        Examples
+        --------
+        >>> net = Network.layered([2, 1], seed=0)
+        >>> net.connection("x1", "y1").key
+        ('x1', 'y1')
+        """
+        source, target = self._neuron(source), self._neuron(target)
+        data = self._graph.get_edge_data(source.name, target.name)
+        if data is None:
+            known = [f"{s} -> {t}" for s, t in self._graph.in_edges(target.name)]
+            raise unknown_name("connection", f"{source.name} -> {target.name}", known)
+        return data["connection"]
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The network's graph, read-only: edit it through the Network's methods."""
+        return self._graph_view
+
+    @property
+    def neurons(self) -> list[Neuron]:
+        """Every neuron, in the order they were added."""
+        return [neuron for _, neuron in self._graph.nodes(data="neuron")]
+
+    @property
+    def inputs(self) -> list[Neuron]:
+        """The input neurons, in the order they were added."""
+        return [n for n in self.neurons if n.role == "input"]
+
+    @property
+    def hidden(self) -> list[Neuron]:
+        """The hidden neurons, in the order they were added."""
+        return [n for n in self.neurons if n.role == "hidden"]
+
+    @property
+    def outputs(self) -> list[Neuron]:
+        """The output neurons, in the order they were added."""
+        return [n for n in self.neurons if n.role == "output"]
+
+    @property
+    def connections(self) -> list[Connection]:
+        """Every connection, grouped by source neuron."""
+        return [connection for _, _, connection in self._graph.edges(data="connection")]
+
+    @property
+    def n_parameters(self) -> int:
+        """The number of trainable numbers: one weight per connection, one bias per neuron."""
+        return self._graph.number_of_edges() + len(self.neurons) - len(self.inputs)
+
+    def __repr__(self) -> str:
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}" + ("s" if n != 1 and word != "hidden" else "")
+
+        return (
+            f"Network({count(len(self.inputs), 'input')}, {count(len(self.hidden), 'hidden')}, "
+            f"{count(len(self.outputs), 'output')}; "
+            f"{count(self._graph.number_of_edges(), 'connection')}, "
+            f"{count(self.n_parameters, 'parameter')})"
+        )
+
+    # ------------------------------------------------------------------ computing
+
+    def forward(self, x: ArrayLike) -> np.ndarray:
+        """Propagate one sample or a batch through the network, neuron by neuron.
+
+        Parameters
+        ----------
+        x : array_like
+            One sample, shape ``(n_inputs,)``, or a batch, ``(batch, n_inputs)``.
+
+        Returns
+        -------
+        ndarray
+            The outputs: shape ``(n_outputs,)`` for one sample,
+            ``(batch, n_outputs)`` for a batch.
+
+        Raises
+        ------
+        ShapeError, DataError
+            For a wrong shape, or values that are not finite numbers.
+        TopologyError
+            For a network without inputs or outputs, or with an output that
+            no input reaches.
+
+        Examples
+        --------
+        >>> net = Network.layered([2, 1], activation="identity", seed=0)
+        >>> net.connection("x1", "y1").weight, net.connection("x2", "y1").weight = 1.0, 2.0
+        >>> net.forward([3.0, 4.0])
+        array([11.])
+        >>> net.forward([[3.0, 4.0], [1.0, 0.0]])
+        array([[11.],
+               [ 1.]])
+        """
+        plan = self._get_plan()
+        batch, single = as_samples(x, len(plan.inputs), "input x")
+        outputs = self._propagate(batch, single)
+        return outputs[0] if single else outputs
+
+    def predict(self, x: ArrayLike) -> np.ndarray:
+        """The network's outputs for ``x``: the same as :meth:`forward`.
+
+        Examples
+        --------
+        >>> Network.layered([1, 1], activation="identity", seed=0).predict([[0.0]])
+        array([[0.]])
+        """
+        return self.forward(x)
+
+    def backward(self, target: ArrayLike, loss: str | Loss = "mse") -> float:
+        """Backpropagate the loss of the last forward pass, neuron by neuron.
+
+        Sets every neuron's ``delta`` and ``bias_grad`` and every connection's
+        ``grad`` for the sample or batch of the last :meth:`forward` (replacing,
+        not adding to, those of an earlier call). No weight changes.
+
+        Parameters
+        ----------
+        target : array_like
+            The target outputs, shaped like the last forward pass's outputs.
+        loss : str or Loss, default "mse"
+            See :mod:`neurosim.losses`.
+
+        Returns
+        -------
+        float
+            The loss (the mean over the batch).
+
+        Raises
+        ------
+        StateError
+            If no forward pass has been made since the network last changed.
+        ShapeError, DataError
+            For targets of the wrong shape or with non-finite values.
+        NumericalError
+            If the loss is NaN or infinite.
+
+        Examples
+        --------
+        >>> net = Network.layered([1, 1], activation="identity", seed=0)
+        >>> net.connection("x1", "y1").weight = 2.0
+        >>> net.forward([1.5])
+        array([3.])
+        >>> net.backward([1.0], loss="mse")     # (3 - 1)²
+        4.0
+        >>> net.connection("x1", "y1").grad     # 2 (3 - 1) · 1.5
+        6.0
+        """
+        plan = self._get_plan()
+        if self._last_pass is None:
+            raise StateError(
+                "backward needs the neuron outputs of a forward pass; call "
+                "net.forward(x) first (again if the network changed since)"
+            )
+        loss = self._check_loss(loss)
+        targets, single = as_samples(target, len(plan.outputs), "target")
+        if single != self._single_sample or targets.shape[0] != self._last_pass:
+            expected = (
+                f"({len(plan.outputs)},)"
+                if self._single_sample
+                else f"({self._last_pass}, {len(plan.outputs)})"
+            )
+            raise ShapeError(
+                f"target has shape {np.shape(target)} but the last forward pass was "
+                f"{'one sample' if self._single_sample else f'a batch of {self._last_pass}'}; "
+                f"pass targets of shape {expected}"
+            )
+        outputs = self._output_matrix()
+        value = loss.value(outputs, targets)
+        if not np.isfinite(value):
+            raise NumericalError(
+                f"the {loss.name} loss is {value}: the outputs are {outputs.tolist()}; "
+                "check the targets' range for this loss, or lower the learning rate if "
+                "training diverged"
+            )
+        self._backpropagate(loss.gradient(outputs, targets))
+        return value
+
+    def step(self, lr: float = 0.1, optimizer: Optimizer | None = None) -> None:
+        """Update every weight and bias from the gradients of the last :meth:`backward`.
+
+        Parameters
+        ----------
+        lr : float, default 0.1
+            The learning rate of plain gradient descent, ``w ← w − lr · grad``.
+        optimizer : Optimizer, optional
+            Use this update rule (and its running state) instead.
+
+        Examples
+        --------
+        >>> net = Network.layered([1, 1], activation="identity", seed=0)
+        >>> net.connection("x1", "y1").weight = 2.0
+        >>> _ = net.forward([1.0]); _ = net.backward([0.0], loss="sse")
+        >>> net.step(lr=0.5)
+        >>> net.connection("x1", "y1").weight   # 2 - 0.5 · 2
+        1.0
+        """
+        if not self._has_gradients:
+            raise StateError(
+                "step needs gradients: call net.forward(x) and net.backward(target) first"
+            )
+        self._apply(SGD(lr) if optimizer is None else optimizer)
+
+    def fit(
+        self,
+        X: ArrayLike,
+        Y: ArrayLike,
+        epochs: int = 100,
+        lr: float | None = None,
+        loss: str | Loss = "mse",
+        optimizer: str | Optimizer | None = None,
+        batch_size: int | None = 1,
+        shuffle: bool = True,
+        seed: int | None = None,
+        validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+        metrics: Sequence = (),
+        callbacks: Sequence = (),
+        progress: bool = False,
+    ) -> training.History:
+        """Train the network by backpropagation; see :func:`neurosim.training.fit`.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> X, Y = ns.datasets.xor()
+        >>> net = ns.Network.layered([2, 4, 1], seed=0)
+        >>> history = net.fit(X, Y, epochs=2000, lr=0.5, seed=0)
+        >>> history.loss[-1] < 0.01
+        True
+        >>> net.predict(X).round().ravel()
+        array([0., 1., 1., 0.])
+        """
+        return training.fit(
+            self, X, Y, epochs=epochs, lr=lr, loss=loss, optimizer=optimizer,
+            batch_size=batch_size, shuffle=shuffle, seed=seed,
+            validation_data=validation_data, metrics=metrics, callbacks=callbacks,
+            progress=progress,
+        )  # fmt: skip
+
+    # ------------------------------------------------------------------ internals
+
+    @property
+    def n_inputs(self) -> int:
+        """The number of input neurons."""
+        return len(self._get_plan().inputs)
+
+    @property
+    def n_outputs(self) -> int:
+        """The number of output neurons."""
+        return len(self._get_plan().outputs)
+
+    def _new_name(self, name: object) -> str:
+        if not isinstance(name, str) or not name:
+            raise ParameterError(
+                f"a neuron's name must be a non-empty string, got {name!r}"
+            )
+        if name in self._graph:
+            raise DuplicateNameError(
+                f"there is already a neuron called {name!r} "
+                f"({self._graph.nodes[name]['neuron'].role}); choose another name"
+            )
+        return name
+
+    def _add(self, neuron: Neuron) -> Neuron:
+        self._graph.add_node(neuron.name, neuron=neuron)
+        self._topology_changed()
+        return neuron
+
+    def _neuron(self, ref: NeuronRef) -> Neuron:
+        name = ref.name if isinstance(ref, Neuron) else ref
+        if not isinstance(name, str):
+            raise ParameterError(
+                f"a neuron is named by a string or a Neuron, got {ref!r}"
+            )
+        data = self._graph.nodes.get(name)
+        if data is None:
+            raise unknown_name("neuron", name, list(self._graph))
+        if isinstance(ref, Neuron) and data["neuron"] is not ref:
+            raise TopologyError(f"{ref!r} is not this network's neuron called {name!r}")
+        return data["neuron"]
+
+    def _topology_changed(self) -> None:
+        self._plan = None
+        self._last_pass = None
+        self._has_gradients = False
+        self.topology_version += 1
+
+    def _get_plan(self) -> _Plan:
+        if self._plan is None:
+            self._plan = self._build_plan()
+        return self._plan
+
+    def _build_plan(self) -> _Plan:
+        inputs, outputs = tuple(self.inputs), tuple(self.outputs)
+        if not inputs or not outputs:
+            raise TopologyError(
+                f"the network has {len(inputs)} input and {len(outputs)} output neurons; "
+                "it needs at least one of each (add_input, add_output)"
+            )
+        reached = set().union(*(nx.descendants(self._graph, n.name) for n in inputs))
+        cut_off = [n.name for n in outputs if n.name not in reached]
+        if cut_off:
+            raise TopologyError(
+                f"output neuron(s) {', '.join(map(repr, cut_off))} cannot be reached from any "
+                "input; connect them (directly or through hidden neurons) to the inputs"
+            )
+        graph = self._graph
+        forward_steps, backward_steps = [], []
+        for name in nx.topological_sort(graph):
+            neuron = graph.nodes[name]["neuron"]
+            if neuron.is_input:
+                continue
+            incoming = tuple(c for _, _, c in graph.in_edges(name, data="connection"))
+            outgoing = tuple(c for _, _, c in graph.out_edges(name, data="connection"))
+            forward_steps.append((neuron, incoming))
+            backward_steps.append((neuron, incoming, outgoing))
+        return _Plan(
+            inputs, outputs, tuple(forward_steps), tuple(reversed(backward_steps))
+        )
+
+    def _check_loss(self, loss: str | Loss) -> Loss:
+        loss = get_loss(loss)
+        if loss.needs_identity_outputs:
+            wrong = [
+                n.name
+                for n in self._get_plan().outputs
+                if n.activation.name != "identity"
+            ]
+            if wrong:
+                raise ParameterError(
+                    f"the {loss.name} loss applies a softmax to the output neurons' net inputs, "
+                    f"so the outputs must use the 'identity' activation; {wrong} do not. "
+                    "Build with output_activation='identity'."
+                )
+        return loss
+
+    def _propagate(self, batch: np.ndarray, single: bool) -> np.ndarray:
+        """Forward pass on validated input; return outputs of shape (batch, n_outputs)."""
+        plan = self._get_plan()
+        values = batch[0].tolist() if single else np.ascontiguousarray(batch.T)
+        for neuron, value in zip(plan.inputs, values):
+            neuron.output = value
+        for neuron, incoming in plan.forward_steps:
+            neuron.activate(incoming)
+        self._last_pass, self._single_sample = batch.shape[0], single
+        self._has_gradients = False
+        return self._output_matrix()
+
+    def _output_matrix(self) -> np.ndarray:
+        outputs = self._plan.outputs
+        if self._single_sample:
+            return np.array([[neuron.output for neuron in outputs]])
+        matrix = np.empty((self._last_pass, len(outputs)))
+        for j, neuron in enumerate(outputs):
+            matrix[:, j] = neuron.output
+        return matrix
+
+    def _backpropagate(self, output_grads: np.ndarray) -> None:
+        """Backward pass given dL/d(outputs) of shape (batch, n_outputs)."""
+        plan = self._plan
+        columns = output_grads[0].tolist() if self._single_sample else output_grads.T
+        grad_of = dict(zip(plan.outputs, columns))
+        for neuron, incoming, outgoing in plan.backward_steps:
+            neuron.backpropagate(outgoing, grad_of.get(neuron, 0.0))
+            neuron.set_gradients(incoming)
+        self._has_gradients = True
+
+    def _apply(self, optimizer: Optimizer) -> None:
+        optimizer.start_step()
+        update = optimizer.update
+        for neuron, incoming in self._get_plan().forward_steps:
+            for connection in incoming:
+                connection.weight = update(
+                    connection, connection.weight, connection.grad
+                )
+            neuron.bias = update(neuron, neuron.bias, neuron.bias_grad)
+
+    def _train_batch(
+        self, X: np.ndarray, Y: np.ndarray, loss: Loss, optimizer: Optimizer
+    ) -> float:
+        """One training step on validated data: forward, backward, update; return the loss."""
+        outputs = self._propagate(X, single=X.shape[0] == 1)
+        self._backpropagate(loss.gradient(outputs, Y))
+        self._apply(optimizer)
+        return loss.value(outputs, Y)
+
+    def _parameters(self) -> list[float]:
+        values = []
+        for neuron, incoming in self._get_plan().forward_steps:
+            values.extend(connection.weight for connection in incoming)
+            values.append(neuron.bias)
+        return values
+
+    def _set_parameters(self, values: list[float]) -> None:
+        values = iter(values)
+        for neuron, incoming in self._get_plan().forward_steps:
+            for connection in incoming:
+                connection.weight = next(values)
+            neuron.bias = next(values)

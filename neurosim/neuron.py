@@ -1,0 +1,196 @@
+"""`Neuron` and `Connection`: the two objects of the model.
+
+This is where backpropagation happens. A neuron's forward step is a weighted
+sum and an activation; its backward step turns the deltas of the neurons it
+feeds into its own delta, then its delta into the gradients of the weights
+that feed it::
+
+    net    = bias + Σ_i w_i · x_i                    (activate)
+    output = f(net)
+    delta  = f'(net) · (∂L/∂output + Σ_k w_k · δ_k)   (backpropagate)
+    ∂L/∂w_i = delta · x_i,   ∂L/∂bias = delta         (set_gradients)
+
+Each value is a plain float for one sample, or a numpy array with one value
+per sample for a batch; the same lines serve both.
+
+Examples
+--------
+>>> x = Neuron("x", role="input")
+>>> y = Neuron("y", activation="identity", bias=0.5)
+>>> link = Connection(x, y, weight=2.0)
+>>> x.output = 3.0
+>>> y.activate([link])
+6.5
+>>> y.backpropagate([], output_grad=1.0)   # dL/dy = 1
+>>> y.set_gradients([link])
+>>> link.grad, y.bias_grad
+(3.0, 1.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._checks import check_number
+from .activations import Activation, get_activation
+from .errors import ParameterError
+
+__all__ = ["ROLES", "Connection", "Neuron"]
+
+ROLES = ("input", "hidden", "output")
+
+
+class Neuron:
+    """One neuron: a weighted sum of its inputs passed through an activation.
+
+    Parameters
+    ----------
+    name : str
+        The neuron's name, unique within its network.
+    activation : str or Activation, default "sigmoid"
+        The activation function (ignored for input neurons).
+    bias : float, default 0.0
+        The bias added to the weighted sum (input neurons have none).
+    role : {"input", "hidden", "output"}, default "hidden"
+        Input neurons hold the value they are given as their ``output``.
+
+    Attributes
+    ----------
+    net : float or ndarray or None
+        Weighted input sum plus bias, from the last forward pass.
+    output : float or ndarray or None
+        ``activation(net)``, or the given value for an input neuron.
+    delta : float or ndarray or None
+        ``∂L/∂net`` from the last backward pass.
+    bias_grad : float or None
+        ``∂L/∂bias`` from the last backward pass (summed over a batch).
+
+    Examples
+    --------
+    >>> Neuron("h1", activation="tanh", bias=0.1)
+    Neuron('h1', role='hidden', activation='tanh', bias=0.1)
+    """
+
+    __slots__ = (
+        "activation",
+        "bias",
+        "bias_grad",
+        "delta",
+        "name",
+        "net",
+        "output",
+        "role",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        activation: str | Activation = "sigmoid",
+        bias: float = 0.0,
+        role: str = "hidden",
+    ) -> None:
+        if role not in ROLES:
+            raise ParameterError(f"role must be one of {ROLES}, got {role!r}")
+        self.name = name
+        self.role = role
+        if role == "input":
+            self.activation = None
+            self.bias = None
+        else:
+            self.activation = get_activation(activation)
+            self.bias = check_number(bias, f"bias of neuron {name!r}")
+        self.net = None
+        self.output = None
+        self.delta = None
+        self.bias_grad = None
+
+    @property
+    def is_input(self) -> bool:
+        """True for an input neuron."""
+        return self.role == "input"
+
+    def activate(self, incoming: Sequence[Connection]) -> float | np.ndarray:
+        """Forward step: ``net = bias + Σ w·x``, ``output = f(net)``; return the output."""
+        net = self.bias
+        for connection in incoming:
+            net = net + connection.weight * connection.source.output
+        self.net = net
+        self.output = self.activation.fn(net)
+        return self.output
+
+    def backpropagate(self, outgoing: Sequence[Connection], output_grad=0.0) -> None:
+        """Backward step: ``delta = f'(net) · (∂L/∂output + Σ w·δ of the neurons fed)``.
+
+        ``output_grad`` is the loss's own derivative with respect to this
+        neuron's output: non-zero only for output neurons.
+        """
+        error = output_grad
+        for connection in outgoing:
+            error = error + connection.weight * connection.target.delta
+        self.delta = error * self.activation.derivative(self.net)
+
+    def set_gradients(self, incoming: Sequence[Connection]) -> None:
+        """Set ``∂L/∂w = δ·x`` for every incoming weight and ``∂L/∂bias = δ``.
+
+        For a batch the per-sample products are summed: the loss is already
+        a batch mean, so each delta carries its ``1/batch`` share.
+        """
+        delta = self.delta
+        if isinstance(delta, np.ndarray):
+            for connection in incoming:
+                connection.grad = float((delta * connection.source.output).sum())
+            self.bias_grad = float(delta.sum())
+        else:
+            for connection in incoming:
+                connection.grad = delta * connection.source.output
+            self.bias_grad = delta
+
+    def __repr__(self) -> str:
+        if self.is_input:
+            return f"Neuron({self.name!r}, role='input')"
+        return (
+            f"Neuron({self.name!r}, role={self.role!r}, "
+            f"activation={self.activation.name!r}, bias={self.bias:.6g})"
+        )
+
+
+class Connection:
+    """A weighted, directed link from one neuron's output to another's input.
+
+    Parameters
+    ----------
+    source, target : Neuron
+        The neuron whose output is sent, and the neuron that receives it.
+    weight : float
+        The connection's weight.
+
+    Attributes
+    ----------
+    grad : float or None
+        ``∂L/∂weight`` from the last backward pass.
+
+    Examples
+    --------
+    >>> Connection(Neuron("x", role="input"), Neuron("y"), weight=0.5)
+    Connection('x' -> 'y', weight=0.5)
+    """
+
+    __slots__ = ("grad", "source", "target", "weight")
+
+    def __init__(self, source: Neuron, target: Neuron, weight: float) -> None:
+        self.source = source
+        self.target = target
+        self.weight = check_number(
+            weight, f"weight of {source.name!r} -> {target.name!r}"
+        )
+        self.grad = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The ``(source name, target name)`` pair that identifies the connection."""
+        return (self.source.name, self.target.name)
+
+    def __repr__(self) -> str:
+        return f"Connection({self.source.name!r} -> {self.target.name!r}, weight={self.weight:.6g})"

@@ -1,0 +1,211 @@
+"""Update rules: SGD, Momentum and Adam, written once for both backends.
+
+An optimizer updates one parameter at a time through
+``optimizer.update(key, value, grad)``, where ``value`` and ``grad`` are a
+plain float (one weight of the object backend) or a numpy array (a whole
+weight matrix of the vectorised backend), and ``key`` names the parameter so
+that its running state (velocity, moment estimates) is kept between steps.
+Every rule is plain elementwise arithmetic, which gives bit-identical results
+on a float and on an array. ``start_step()`` is called once per training step,
+before the parameters are updated.
+
+Examples
+--------
+>>> sgd = SGD(lr=0.1)
+>>> sgd.start_step()
+>>> sgd.update("w", 1.0, 0.5)
+0.95
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._checks import check_number, check_positive
+from .errors import ParameterError, unknown_name
+
+__all__ = ["SGD", "Adam", "Momentum", "Optimizer", "get_optimizer"]
+
+
+class Optimizer:
+    """Base class: a learning rate, a step counter and per-parameter state.
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate (step size), > 0.
+
+    Attributes
+    ----------
+    iterations : int
+        How many steps have been started.
+    state : dict
+        Per-parameter running state, keyed by the parameter's key.
+    """
+
+    def __init__(self, lr: float) -> None:
+        self.lr = check_positive(lr, "learning rate lr")
+        self.iterations = 0
+        self.state: dict = {}
+
+    def start_step(self) -> None:
+        """Begin one training step (before its parameters are updated)."""
+        self.iterations += 1
+
+    def update(self, key, value, grad):
+        """Return the new value of parameter ``key`` given its gradient."""
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        """Forget the step count and every parameter's running state."""
+        self.iterations = 0
+        self.state.clear()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(lr={self.lr!r})"
+
+
+class SGD(Optimizer):
+    """Plain gradient descent: ``w ← w − lr · ∂L/∂w``.
+
+    Examples
+    --------
+    >>> SGD(lr=0.5).update("w", 0.0, 2.0)
+    -1.0
+    """
+
+    def update(self, key, value, grad):
+        return value - self.lr * grad
+
+
+class Momentum(Optimizer):
+    """Gradient descent with the classic momentum term of BP tutorials.
+
+    ``Δw(t) = −lr · ∂L/∂w + momentum · Δw(t−1)``, then ``w ← w + Δw(t)``.
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate, > 0.
+    momentum : float, default 0.9
+        The fraction of the previous change carried over, in [0, 1).
+
+    Examples
+    --------
+    >>> opt = Momentum(lr=0.1, momentum=0.5)
+    >>> opt.update("w", 0.0, 1.0)   # Δw = -0.1
+    -0.1
+    >>> opt.update("w", -0.1, 1.0)  # Δw = -0.1 + 0.5 * -0.1
+    -0.25
+    """
+
+    def __init__(self, lr: float, momentum: float = 0.9) -> None:
+        super().__init__(lr)
+        momentum = check_number(momentum, "momentum")
+        if not 0.0 <= momentum < 1.0:
+            raise ParameterError(f"momentum must be in [0, 1), got {momentum!r}")
+        self.momentum = momentum
+
+    def update(self, key, value, grad):
+        change = self.momentum * self.state.get(key, 0.0) - self.lr * grad
+        self.state[key] = change
+        return value + change
+
+    def __repr__(self) -> str:
+        return f"Momentum(lr={self.lr!r}, momentum={self.momentum!r})"
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015), with bias correction, as in PyTorch.
+
+    ``m ← β1 m + (1 − β1) g``, ``v ← β2 v + (1 − β2) g²``,
+    ``w ← w − lr · m̂ / (√v̂ + ε)`` with ``m̂ = m / (1 − β1^t)``, ``v̂ = v / (1 − β2^t)``.
+
+    Parameters
+    ----------
+    lr : float, default 0.001
+    beta1, beta2 : float, default 0.9, 0.999
+        Decay rates of the moment estimates, in [0, 1).
+    eps : float, default 1e-8
+
+    Examples
+    --------
+    >>> opt = Adam(lr=0.1)
+    >>> opt.start_step()
+    >>> round(opt.update("w", 1.0, 123.0), 6)   # the first step moves by ~lr
+    0.9
+    """
+
+    def __init__(
+        self,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+    ) -> None:
+        super().__init__(lr)
+        for name, beta in (("beta1", beta1), ("beta2", beta2)):
+            if not 0.0 <= check_number(beta, name) < 1.0:
+                raise ParameterError(f"{name} must be in [0, 1), got {beta!r}")
+        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.eps = check_positive(eps, "eps")
+
+    def update(self, key, value, grad):
+        if self.iterations == 0:
+            raise ParameterError(
+                "Adam.update called before start_step(); call start_step() first"
+            )
+        m, v = self.state.get(key, (0.0, 0.0))
+        m = self.beta1 * m + (1.0 - self.beta1) * grad
+        v = self.beta2 * v + (1.0 - self.beta2) * grad * grad
+        self.state[key] = (m, v)
+        m_hat = m / (1.0 - self.beta1**self.iterations)
+        v_hat = v / (1.0 - self.beta2**self.iterations)
+        return value - self.lr * m_hat / (_sqrt(v_hat) + self.eps)
+
+    def __repr__(self) -> str:
+        return f"Adam(lr={self.lr!r}, beta1={self.beta1!r}, beta2={self.beta2!r}, eps={self.eps!r})"
+
+
+def _sqrt(x):
+    # math.sqrt for a float, np.sqrt for an array: both correctly rounded.
+    return math.sqrt(x) if isinstance(x, float) else np.sqrt(x)
+
+
+_OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+
+
+def get_optimizer(optimizer: str | Optimizer | None, lr: float | None) -> Optimizer:
+    """Resolve the ``optimizer`` / ``lr`` pair that ``fit`` accepts.
+
+    ``optimizer=None`` means plain SGD with learning rate ``lr`` (0.1 if not
+    given); a name builds that optimizer with ``lr``; an Optimizer object
+    brings its own learning rate, so ``lr`` must then be left out.
+
+    Examples
+    --------
+    >>> get_optimizer(None, 0.5)
+    SGD(lr=0.5)
+    >>> get_optimizer("adam", 0.01)
+    Adam(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-08)
+    """
+    if isinstance(optimizer, Optimizer):
+        if lr is not None:
+            raise ParameterError(
+                f"lr={lr!r} was given together with the optimizer {optimizer!r}, which has its "
+                "own learning rate; pass only one of them"
+            )
+        return optimizer
+    if optimizer is None:
+        return SGD(0.1 if lr is None else lr)
+    if isinstance(optimizer, str) and optimizer.lower() in _OPTIMIZERS:
+        cls = _OPTIMIZERS[optimizer.lower()]
+        return cls() if (lr is None and cls is Adam) else cls(0.1 if lr is None else lr)
+    if isinstance(optimizer, str):
+        raise unknown_name("optimizer", optimizer, sorted(_OPTIMIZERS))
+    raise ParameterError(
+        f"optimizer must be None, a name ('sgd', 'momentum', 'adam') or an Optimizer "
+        f"such as ns.Adam(lr=0.01), got {optimizer!r}"
+    )

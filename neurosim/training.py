@@ -1,0 +1,367 @@
+"""The training loop: batching, shuffling, history, callbacks, progress bar.
+
+:func:`fit` drives any model that can train on one batch, so the object
+backend and the vectorised backend share one schedule: the same seed gives
+the same shuffles, the same batches and the same order of updates.
+
+Examples
+--------
+>>> import neurosim as ns
+>>> X, Y = ns.datasets.xor()
+>>> net = ns.Network.layered([2, 4, 1], seed=0)
+>>> history = fit(net, X, Y, epochs=5, lr=0.5, seed=0, metrics=["accuracy"])
+>>> history
+History(epochs=5, loss=..., accuracy=...)
+>>> len(history.loss)
+5
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+from tqdm.auto import tqdm
+
+from ._checks import as_float_array, check_count, check_number
+from .errors import NumericalError, ParameterError, ShapeError, unknown_name
+from .losses import Loss
+from .optimizers import Optimizer, get_optimizer
+
+__all__ = ["EarlyStopping", "History", "accuracy", "fit", "get_metric"]
+
+
+class History:
+    """What happened in each epoch of :func:`fit`.
+
+    ``history.loss`` is the mean training loss of each epoch (the mean of the
+    per-batch losses seen while training, weighted by batch size);
+    ``history.val_loss`` the loss on ``validation_data`` after each epoch;
+    a metric ``"accuracy"`` gives ``history["accuracy"]`` and, with
+    validation data, ``history["val_accuracy"]``.
+
+    Attributes
+    ----------
+    history : dict of str to list of float
+        Every recorded series, by name.
+    epochs : int
+        How many epochs were run.
+    stopped_early : bool
+        True if a callback stopped training before the last epoch.
+
+    Examples
+    --------
+    >>> h = History()
+    >>> h.record({"loss": 0.5}); h.record({"loss": 0.25})
+    >>> h.loss, h["loss"][-1], h.epochs
+    ([0.5, 0.25], 0.25, 2)
+    """
+
+    def __init__(self) -> None:
+        self.history: dict[str, list[float]] = {}
+        self.stopped_early = False
+
+    def record(self, logs: dict[str, float]) -> None:
+        """Append one epoch's values."""
+        for name, value in logs.items():
+            self.history.setdefault(name, []).append(value)
+
+    @property
+    def epochs(self) -> int:
+        return len(self.history.get("loss", []))
+
+    @property
+    def loss(self) -> list[float]:
+        """Mean training loss per epoch."""
+        return self.history.get("loss", [])
+
+    @property
+    def val_loss(self) -> list[float]:
+        """Validation loss per epoch (empty without validation data)."""
+        return self.history.get("val_loss", [])
+
+    def __getitem__(self, name: str) -> list[float]:
+        if name not in self.history:
+            raise unknown_name("history series", name, list(self.history))
+        return self.history[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.history
+
+    def __repr__(self) -> str:
+        last = ", ".join(
+            f"{name}={values[-1]:.4g}" for name, values in self.history.items()
+        )
+        return f"History(epochs={self.epochs}" + (f", {last})" if last else ")")
+
+
+def accuracy(outputs: np.ndarray, targets: np.ndarray) -> float:
+    """Fraction of samples classified right.
+
+    With several outputs, the class is the index of the largest output (and
+    of the largest target); with one output, the class is ``output >= 0.5``
+    (and ``target >= 0.5``), as for a sigmoid output and 0/1 targets.
+
+    Examples
+    --------
+    >>> accuracy(np.array([[0.2], [0.9]]), np.array([[0.0], [0.0]]))
+    0.5
+    >>> accuracy(np.array([[0.1, 0.7, 0.2]]), np.array([[0, 1, 0]]))
+    1.0
+    """
+    if outputs.shape[1] == 1:
+        return float(np.mean((outputs >= 0.5) == (targets >= 0.5)))
+    return float(np.mean(outputs.argmax(axis=1) == targets.argmax(axis=1)))
+
+
+_METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {"accuracy": accuracy}
+
+
+def get_metric(metric: str | Callable) -> tuple[str, Callable]:
+    """Return ``(name, function)`` for a metric name or a function ``f(outputs, targets)``.
+
+    Examples
+    --------
+    >>> get_metric("accuracy")[0]
+    'accuracy'
+    """
+    if callable(metric):
+        return getattr(metric, "__name__", "metric"), metric
+    if isinstance(metric, str) and metric.lower() in _METRICS:
+        return metric.lower(), _METRICS[metric.lower()]
+    raise unknown_name("metric", metric, sorted(_METRICS))
+
+
+class EarlyStopping:
+    """A callback that stops :func:`fit` when a series stops improving.
+
+    Parameters
+    ----------
+    monitor : str, default "val_loss"
+        The series to watch (``"loss"`` when there is no validation data).
+    patience : int, default 10
+        How many epochs without improvement to wait.
+    min_delta : float, default 0.0
+        The smallest decrease that counts as an improvement.
+    mode : {"min", "max"}, default "min"
+        Whether smaller (loss) or larger (accuracy) is better.
+
+    Examples
+    --------
+    >>> stop = EarlyStopping(monitor="loss", patience=2)
+    >>> h = History()
+    >>> stopped = []
+    >>> for value in [1.0, 0.5, 0.6, 0.7]:
+    ...     h.record({"loss": value})
+    ...     stopped.append(stop(h.epochs - 1, h, None))
+    >>> stopped
+    [False, False, False, True]
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        patience: int = 10,
+        min_delta: float = 0.0,
+        mode: str = "min",
+    ) -> None:
+        if mode not in ("min", "max"):
+            raise ParameterError(f"mode must be 'min' or 'max', got {mode!r}")
+        self.monitor = monitor
+        self.patience = check_count(patience, "patience", minimum=0)
+        self.min_delta = check_number(min_delta, "min_delta")
+        self.mode = mode
+        self.best = math.inf
+        self.wait = 0
+
+    def __call__(self, epoch: int, history: History, model) -> bool:
+        value = history[self.monitor][-1]
+        score = value if self.mode == "min" else -value
+        if score < self.best - self.min_delta:
+            self.best, self.wait = score, 0
+            return False
+        self.wait += 1
+        return self.wait >= self.patience
+
+
+def _as_training_data(
+    X: ArrayLike, Y: ArrayLike, model, what: str
+) -> tuple[np.ndarray, np.ndarray]:
+    X = as_float_array(X, f"{what} inputs X")
+    Y = as_float_array(Y, f"{what} targets Y")
+    n_inputs, n_outputs = model.n_inputs, model.n_outputs
+    if Y.ndim == 1 and n_outputs == 1:
+        Y = Y.reshape(-1, 1)
+    if X.ndim == 1 and n_inputs == 1:
+        X = X.reshape(-1, 1)
+    if X.ndim != 2 or X.shape[1] != n_inputs:
+        raise ShapeError(
+            f"{what} inputs X must have shape (n_samples, {n_inputs}) for a network with "
+            f"{n_inputs} inputs, got shape {X.shape}"
+        )
+    if Y.ndim != 2 or Y.shape[1] != n_outputs:
+        raise ShapeError(
+            f"{what} targets Y must have shape (n_samples, {n_outputs}) for a network with "
+            f"{n_outputs} outputs, got shape {Y.shape}"
+        )
+    if X.shape[0] != Y.shape[0]:
+        raise ShapeError(
+            f"{what} X has {X.shape[0]} samples but Y has {Y.shape[0]}; "
+            "they must have one target row per input row"
+        )
+    if X.shape[0] == 0:
+        raise ShapeError(f"{what} data is empty; fit needs at least one sample")
+    return X, Y
+
+
+def fit(
+    model,
+    X: ArrayLike,
+    Y: ArrayLike,
+    epochs: int = 100,
+    lr: float | None = None,
+    loss: str | Loss = "mse",
+    optimizer: str | Optimizer | None = None,
+    batch_size: int | None = 1,
+    shuffle: bool = True,
+    seed: int | None = None,
+    validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+    metrics: Sequence[str | Callable] = (),
+    callbacks: Sequence[Callable] = (),
+    progress: bool = False,
+) -> History:
+    """Train ``model`` by mini-batch gradient descent.
+
+    Parameters
+    ----------
+    model : Network or CompiledNetwork
+        The model to train, in place.
+    X : array_like, shape (n_samples, n_inputs)
+    Y : array_like, shape (n_samples, n_outputs)
+        Targets; a 1-D array is accepted for a single output.
+    epochs : int, default 100
+        Passes over the data.
+    lr : float, optional
+        Learning rate of the default SGD optimizer (0.1 if not given), or of
+        an optimizer given by name. Leave out when passing an Optimizer.
+    loss : str or Loss, default "mse"
+    optimizer : str or Optimizer, optional
+        ``"sgd"``, ``"momentum"``, ``"adam"`` or an object such as
+        ``ns.Adam(lr=0.01)``; its state carries over between calls.
+    batch_size : int or None, default 1
+        Samples per update: 1 is online SGD (as in the classic tutorials),
+        None the full batch.
+    shuffle : bool, default True
+        Shuffle the samples before each epoch.
+    seed : int, optional
+        Seed of the shuffling; the same seed gives bit-identical training.
+        numpy's global random state is never read or changed.
+    validation_data : (X_val, Y_val), optional
+        Data to compute ``val_loss`` (and ``val_<metric>``) on after each epoch.
+    metrics : sequence of str or callable
+        ``"accuracy"`` or functions ``f(outputs, targets) -> float``, computed
+        on the training data (and validation data) after each epoch.
+    callbacks : sequence of callable
+        Each is called as ``callback(epoch, history, model)`` after an epoch;
+        a true return value stops training (see :class:`EarlyStopping`).
+    progress : bool, default False
+        Show a tqdm progress bar with the running loss.
+
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    ShapeError, DataError
+        For data of the wrong shape or with non-finite values.
+    ParameterError
+        For a non-positive learning rate, epoch count or batch size.
+    NumericalError
+        If the loss becomes NaN or infinite; the model's parameters are then
+        restored to what they were before ``fit``.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> X, Y = ns.datasets.xor()
+    >>> net = ns.Network.layered([2, 3, 1], seed=1)
+    >>> h = fit(net, X, Y, epochs=3, optimizer=ns.Adam(lr=0.01), batch_size=None, seed=0)
+    >>> h.epochs
+    3
+    """
+    epochs = check_count(epochs, "epochs")
+    if batch_size is not None:
+        batch_size = check_count(batch_size, "batch_size")
+    optimizer = get_optimizer(optimizer, lr)
+    loss = model._check_loss(loss)
+    X, Y = _as_training_data(X, Y, model, "training")
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise ParameterError("validation_data must be a pair (X_val, Y_val)")
+        X_val, Y_val = _as_training_data(*validation_data, model, "validation")
+    metrics = [get_metric(m) for m in metrics]
+    for callback in callbacks:
+        if not callable(callback):
+            raise ParameterError(f"callbacks must be callables, got {callback!r}")
+
+    rng = np.random.default_rng(seed)
+    batch_size = X.shape[0] if batch_size is None else min(batch_size, X.shape[0])
+    history = History()
+    before = model._parameters()
+    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
+    for epoch in bar:
+        with np.errstate(
+            over="ignore", invalid="ignore"
+        ):  # divergence is reported below
+            logs = {
+                "loss": _run_epoch(
+                    model, X, Y, loss, optimizer, batch_size, shuffle, rng
+                )
+            }
+        if not math.isfinite(logs["loss"]):
+            model._set_parameters(before)
+            raise NumericalError(
+                f"the training loss became {logs['loss']} in epoch {epoch + 1}: training "
+                f"diverged. The parameters were restored to their values before fit. "
+                f"Try a smaller learning rate (optimizer was {optimizer!r})."
+            )
+        logs.update(_evaluate(model, X, Y, metrics, loss, prefix="", with_loss=False))
+        if validation_data is not None:
+            logs.update(_evaluate(model, X_val, Y_val, metrics, loss, prefix="val_"))
+        history.record(logs)
+        bar.set_postfix(loss=f"{logs['loss']:.4g}")
+        votes = [
+            callback(epoch, history, model) for callback in callbacks
+        ]  # call every one
+        if any(votes):
+            history.stopped_early = epoch + 1 < epochs
+            break
+    bar.close()
+    return history
+
+
+def _run_epoch(model, X, Y, loss, optimizer, batch_size, shuffle, rng) -> float:
+    """One pass over the data in (shuffled) batches; return the mean training loss."""
+    if shuffle:
+        order = rng.permutation(X.shape[0])
+        X, Y = X[order], Y[order]
+    total = 0.0
+    for start in range(0, X.shape[0], batch_size):
+        X_batch, Y_batch = X[start : start + batch_size], Y[start : start + batch_size]
+        total += (
+            model._train_batch(X_batch, Y_batch, loss, optimizer) * X_batch.shape[0]
+        )
+    return total / X.shape[0]
+
+
+def _evaluate(model, X, Y, metrics, loss, prefix, with_loss=True) -> dict[str, float]:
+    if not metrics and not with_loss:
+        return {}
+    outputs = model._propagate(X, single=False)
+    logs = {f"{prefix}loss": loss.value(outputs, Y)} if with_loss else {}
+    for name, metric in metrics:
+        logs[f"{prefix}{name}"] = float(metric(outputs, Y))
+    return logs

@@ -1,0 +1,170 @@
+"""Shared builders and the hypothesis profile for the test suite."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+import neurosim as ns
+
+settings.register_profile(
+    "neurosim",
+    max_examples=60,
+    derandomize=True,  # the same examples on every run: CI is deterministic
+    deadline=None,  # shared CI machines are noisy; speed is measured in benchmarks/
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("neurosim")
+
+DIFFERENTIABLE = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus"]
+LOSSES = ["mse", "sse", "bce", "cross_entropy"]
+KINKED = {"relu", "leaky_relu"}
+
+
+def output_activation_for(loss: str, rng: np.random.Generator) -> str:
+    """An output activation the loss accepts."""
+    if loss == "bce":
+        return "sigmoid"
+    if loss == "cross_entropy":
+        return "identity"
+    return str(rng.choice(DIFFERENTIABLE))
+
+
+def random_targets(
+    loss: str, rng: np.random.Generator, shape: tuple[int, int]
+) -> np.ndarray:
+    """Targets in the range the loss expects (probability rows for cross_entropy)."""
+    if loss == "cross_entropy":
+        raw = rng.uniform(0.0, 1.0, size=shape)
+        return raw / raw.sum(axis=1, keepdims=True)
+    if loss == "bce":
+        return rng.uniform(0.0, 1.0, size=shape)
+    return rng.uniform(-1.0, 1.0, size=shape)
+
+
+def random_dag(
+    seed: int,
+    activation: str | None = None,
+    loss: str = "mse",
+    max_hidden: int = 5,
+) -> ns.Network:
+    """A random feed-forward DAG with skip connections, reproducible from ``seed``.
+
+    Neurons are placed in a random order (inputs first); each non-input neuron
+    takes at least one connection from an earlier neuron, so every output is
+    reachable, and further connections skip freely over the order. Outputs may
+    feed other outputs. Hidden activations are ``activation`` or random.
+    """
+    rng = np.random.default_rng(seed)
+    n_in, n_hidden, n_out = (
+        rng.integers(1, 4),
+        rng.integers(0, max_hidden + 1),
+        rng.integers(1, 4),
+    )
+    net = ns.Network(seed=seed)
+    order = [net.add_input(f"x{i + 1}") for i in range(n_in)]
+    body = ["hidden"] * n_hidden + ["output"] * n_out
+    rng.shuffle(body)
+    out_act = output_activation_for(loss, rng)
+    for k, role in enumerate(body):
+        bias = float(rng.uniform(-1, 1))
+        if role == "hidden":
+            act = activation or str(rng.choice(DIFFERENTIABLE))
+            neuron = net.add_neuron(f"h{k + 1}", activation=act, bias=bias)
+        else:
+            neuron = net.add_output(f"y{k + 1}", activation=out_act, bias=bias)
+        sources = [order[int(rng.integers(len(order)))]]
+        sources += [s for s in order if s is not sources[0] and rng.random() < 0.4]
+        for source in sources:
+            net.connect(source, neuron, weight=float(rng.uniform(-1.5, 1.5)))
+        order.append(neuron)
+    return net
+
+
+def numerical_gradients(net: ns.Network, x, target, loss: str, eps: float = 1e-3):
+    """Central finite differences, fourth order, of the loss w.r.t. every parameter.
+
+    Independent of ``backward``: it only calls ``forward`` and the loss value.
+    Returns ``{("w", source, target) or ("b", name): gradient}``.
+    """
+    loss_fn = ns.losses.get_loss(loss)
+    batch = np.atleast_2d(np.asarray(target, dtype=float))
+
+    def loss_at() -> float:
+        return loss_fn.value(np.atleast_2d(net.forward(x)), batch)
+
+    def derivative(get, put) -> float:
+        original = get()
+        values = []
+        for step in (-2, -1, 1, 2):
+            put(original + step * eps)
+            values.append(loss_at())
+        put(original)
+        return (values[0] - 8 * values[1] + 8 * values[2] - values[3]) / (12 * eps)
+
+    grads = {}
+    for c in net.connections:
+        grads[("w", *c.key)] = derivative(
+            lambda c=c: c.weight, lambda v, c=c: setattr(c, "weight", v)
+        )
+    for n in net.neurons:
+        if not n.is_input:
+            grads[("b", n.name)] = derivative(
+                lambda n=n: n.bias, lambda v, n=n: setattr(n, "bias", v)
+            )
+    return grads
+
+
+def analytic_gradients(net: ns.Network) -> dict:
+    """The gradients ``backward`` stored, keyed like :func:`numerical_gradients`."""
+    grads = {("w", *c.key): c.grad for c in net.connections}
+    grads.update({("b", n.name): n.bias_grad for n in net.neurons if not n.is_input})
+    return grads
+
+
+def assert_gradients_match(analytic: dict, numerical: dict, rtol: float = 1e-6) -> None:
+    """Relative error < rtol wherever the gradient is not negligible (>= 1e-6)."""
+    assert analytic.keys() == numerical.keys()
+    for key, a in analytic.items():
+        n = numerical[key]
+        scale = max(abs(a), abs(n))
+        if scale >= 1e-6:
+            assert abs(a - n) / scale < rtol, f"{key}: analytic {a!r}, numerical {n!r}"
+        else:
+            assert abs(a - n) < 1e-12, f"{key}: analytic {a!r}, numerical {n!r}"
+
+
+def snapshot(net: ns.Network):
+    """Everything a failed call must leave unchanged: topology, weights, biases."""
+    return (
+        [
+            (n.name, n.role, n.activation and n.activation.name, n.bias)
+            for n in net.neurons
+        ],
+        [(c.key, c.weight) for c in net.connections],
+    )
+
+
+@pytest.fixture
+def xor_net() -> ns.Network:
+    return ns.Network.layered([2, 4, 1], activation="sigmoid", seed=0)
+
+
+@pytest.fixture
+def mazur_net() -> ns.Network:
+    """The 2-2-2 network of Matt Mazur's "A Step by Step Backpropagation Example"."""
+    net = ns.Network()
+    for name in ("i1", "i2"):
+        net.add_input(name)
+    for name in ("h1", "h2"):
+        net.add_neuron(name, activation="sigmoid", bias=0.35)
+    for name in ("o1", "o2"):
+        net.add_output(name, activation="sigmoid", bias=0.60)
+    weights = {
+        ("i1", "h1"): 0.15, ("i2", "h1"): 0.20, ("i1", "h2"): 0.25, ("i2", "h2"): 0.30,
+        ("h1", "o1"): 0.40, ("h2", "o1"): 0.45, ("h1", "o2"): 0.50, ("h2", "o2"): 0.55,
+    }  # fmt: skip
+    for (source, target), weight in weights.items():
+        net.connect(source, target, weight=weight)
+    return net

@@ -1,0 +1,176 @@
+"""fit: reproducibility, learning, history, callbacks, progress, divergence."""
+
+import numpy as np
+import pytest
+
+import neurosim as ns
+
+from .conftest import snapshot
+
+X, Y = ns.datasets.xor()
+
+
+def weights(net):
+    return [c.weight for c in net.connections] + [
+        n.bias for n in net.neurons if not n.is_input
+    ]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"lr": 0.5},
+        {"optimizer": ns.Momentum(0.2, 0.9), "batch_size": 2},
+        {"optimizer": "adam", "lr": 0.05, "batch_size": None},
+    ],
+)
+def test_same_seed_gives_bit_identical_weights_and_leaves_global_random_state_alone(
+    options,
+):
+    np.random.seed(2024)
+    state = np.random.get_state()
+    results = []
+    for _ in range(2):
+        net = ns.Network.layered([2, 3, 1], seed=4)
+        opts = dict(options)
+        if isinstance(opts.get("optimizer"), ns.Optimizer):
+            opts["optimizer"] = type(opts["optimizer"])(0.2, 0.9)  # a fresh one per run
+        net.fit(X, Y, epochs=30, seed=9, **opts)
+        results.append(weights(net))
+    assert results[0] == results[1]
+    after = np.random.get_state()
+    assert (
+        after[0] == state[0]
+        and np.array_equal(after[1], state[1])
+        and after[2:] == state[2:]
+    )
+
+
+def test_different_shuffle_seeds_give_different_weights():
+    a, b = ns.Network.layered([2, 3, 1], seed=4), ns.Network.layered([2, 3, 1], seed=4)
+    a.fit(X, Y, epochs=5, lr=0.5, seed=1)
+    b.fit(X, Y, epochs=5, lr=0.5, seed=2)
+    assert weights(a) != weights(b)
+
+
+def test_xor_is_learned_by_online_sgd_for_most_seeds():
+    learned = 0
+    for seed in range(10):
+        net = ns.Network.layered([2, 4, 1], activation="sigmoid", seed=seed)
+        net.fit(X, Y, epochs=3000, lr=0.5, loss="mse", batch_size=1, seed=seed)
+        learned += bool(np.all(np.abs(net.predict(X) - Y) < 0.2))
+    assert learned >= 8
+
+
+def test_full_batch_gradient_descent_equals_manual_forward_backward_step():
+    a, b = ns.Network.layered([2, 3, 1], seed=0), ns.Network.layered([2, 3, 1], seed=0)
+    a.fit(X, Y, epochs=3, lr=0.3, batch_size=None, shuffle=False)
+    for _ in range(3):
+        b.forward(X)
+        b.backward(Y)
+        b.step(lr=0.3)
+    assert weights(a) == weights(b)
+
+
+def test_history_records_loss_validation_and_metrics():
+    net = ns.Network.layered([2, 4, 1], seed=0)
+    history = net.fit(
+        X, Y, epochs=7, lr=0.5, seed=0, validation_data=(X, Y), metrics=["accuracy"]
+    )
+    assert history.epochs == 7
+    assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(len(series) == 7 for series in history.history.values())
+    # the validation loss after the last epoch is the loss of the trained network
+    assert history.val_loss[-1] == pytest.approx(
+        ns.losses.get_loss("mse").value(net.predict(X), Y)
+    )
+    assert history["val_accuracy"][-1] == ns.training.accuracy(net.predict(X), Y)
+
+
+def test_epoch_loss_is_the_mean_of_the_losses_seen_while_training():
+    net = ns.Network.layered([2, 2, 1], seed=3)
+    twin = ns.Network.layered([2, 2, 1], seed=3)
+    history = net.fit(X, Y, epochs=1, lr=0.5, shuffle=False)
+    seen = []
+    for x, y in zip(X, Y):
+        twin.forward(x)
+        seen.append(twin.backward(y))
+        twin.step(0.5)
+    assert history.loss[0] == pytest.approx(np.mean(seen), rel=1e-15)
+
+
+def test_a_callback_can_stop_training_early():
+    calls = []
+
+    def stop_after_three(epoch, history, model):
+        calls.append(epoch)
+        return epoch == 2
+
+    history = ns.Network.layered([2, 2, 1], seed=0).fit(
+        X, Y, epochs=50, callbacks=[stop_after_three]
+    )
+    assert calls == [0, 1, 2] and history.epochs == 3 and history.stopped_early
+
+
+def test_early_stopping_on_a_plateau():
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    history = net.fit(
+        X,
+        Y,
+        epochs=500,
+        lr=1e-9,
+        callbacks=[ns.EarlyStopping("loss", patience=3, min_delta=1e-3)],
+    )
+    assert history.epochs == 4 and history.stopped_early
+
+
+def test_progress_bar_shows_running_loss(capsys):
+    ns.Network.layered([2, 2, 1], seed=0).fit(X, Y, epochs=3, progress=True)
+    err = capsys.readouterr().err
+    assert "fit" in err and "loss=" in err and "3/3" in err
+
+
+def test_no_progress_output_by_default(capsys):
+    ns.Network.layered([2, 2, 1], seed=0).fit(X, Y, epochs=3)
+    assert capsys.readouterr().err == ""
+
+
+def test_divergence_is_reported_and_weights_restored():
+    net = ns.Network.layered([2, 3, 1], activation="identity", seed=0)
+    before = snapshot(net)
+    big = np.array([[1e3, 1e3], [-1e3, 2e3]])
+    with pytest.raises(
+        ns.NumericalError, match="diverged.*restored.*smaller learning rate"
+    ):
+        net.fit(big, [[1.0], [0.0]], epochs=200, lr=10.0)
+    assert snapshot(net) == before
+
+
+def test_one_dimensional_targets_are_accepted_for_one_output():
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    assert net.fit(X, Y.ravel(), epochs=2).epochs == 2
+
+
+def test_softmax_classifier_learns_with_adam_and_cross_entropy():
+    rng = np.random.default_rng(0)
+    centers = np.array([[0.0, 2.0], [2.0, -1.0], [-2.0, -1.0]])
+    labels = rng.integers(0, 3, size=150)
+    data = centers[labels] + rng.normal(0, 0.5, size=(150, 2))
+    onehot = np.eye(3)[labels]
+    net = ns.Network.layered(
+        [2, 5, 3], activation="tanh", output_activation="identity", seed=0
+    )
+    history = net.fit(
+        data, onehot, epochs=40, loss="cross_entropy", optimizer=ns.Adam(0.02),
+        batch_size=16, seed=0, metrics=["accuracy"],
+    )  # fmt: skip
+    assert history["accuracy"][-1] > 0.95
+    assert history.loss[-1] < history.loss[0] / 4
+
+
+def test_optimizer_state_carries_over_between_fits():
+    opt = ns.Adam(0.01)
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    net.fit(X, Y, epochs=2, optimizer=opt, batch_size=None)
+    net.fit(X, Y, epochs=3, optimizer=opt, batch_size=None)
+    assert opt.iterations == 5
