@@ -84,6 +84,15 @@ def layers_of(net: ns.Network, sizes):
     ]
 
 
+REPEATS = 3
+
+
+def timed(run) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
 def measure(sizes, n_samples, epochs, seed=0):
     rng = np.random.default_rng(seed)
     if sizes == [2, 4, 1]:
@@ -91,22 +100,25 @@ def measure(sizes, n_samples, epochs, seed=0):
     else:
         X = rng.uniform(-1, 1, size=(n_samples, sizes[0]))
         Y = (X.sum(axis=1, keepdims=True) > 0).astype(float)
-    net = ns.Network.layered(sizes, activation="sigmoid", seed=seed)
-    layers = layers_of(net, sizes)
     Xl, Yl = X.tolist(), Y.tolist()
     orders = [
         np.random.default_rng(seed).permutation(len(X)).tolist() for _ in range(epochs)
     ]
 
-    start = time.perf_counter()
-    for order in orders:
-        hand_written_epoch(layers, Xl, Yl, order, lr=0.5)
-    hand = time.perf_counter() - start
+    def run_hand_written():
+        hand_layers = layers_of(
+            ns.Network.layered(sizes, activation="sigmoid", seed=seed), sizes
+        )
+        for order in orders:
+            hand_written_epoch(hand_layers, Xl, Yl, order, lr=0.5)
 
-    start = time.perf_counter()
-    net.fit(X, Y, epochs=epochs, lr=0.5, loss="mse", batch_size=1, seed=seed)
-    ours = time.perf_counter() - start
+    def run_neurosim():
+        net = ns.Network.layered(sizes, activation="sigmoid", seed=seed)
+        net.fit(X, Y, epochs=epochs, lr=0.5, loss="mse", batch_size=1, seed=seed)
 
+    # best of several repeats: the machines are shared and noisy
+    hand = min(timed(run_hand_written) for _ in range(REPEATS))
+    ours = min(timed(run_neurosim) for _ in range(REPEATS))
     updates = epochs * len(X)
     return updates / ours, updates / hand
 
