@@ -13,7 +13,15 @@ Examples
 array([0., 1., 1., 0.])
 """
 
-from . import activations, datasets, initializers, losses, optimizers, training
+from . import (
+    activations,
+    datasets,
+    initializers,
+    losses,
+    optimizers,
+    teaching,
+    training,
+)
 from .activations import Activation
 from .errors import (
     CycleError,
@@ -29,10 +37,12 @@ from .errors import (
     TopologyError,
     UnknownNameError,
 )
+from .learning_rules import train_single_layer
 from .losses import Loss, softmax
 from .network import Network
 from .neuron import Connection, Neuron
 from .optimizers import SGD, Adam, Momentum, Optimizer
+from .teaching import gradcheck
 from .training import EarlyStopping, History
 
 __version__ = "0.1.0"
@@ -63,9 +73,12 @@ __all__ = [
     "UnknownNameError",
     "activations",
     "datasets",
+    "gradcheck",
     "initializers",
     "losses",
     "optimizers",
     "softmax",
+    "teaching",
+    "train_single_layer",
     "training",
 ]

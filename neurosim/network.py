@@ -104,6 +104,7 @@ class Network:
         )
         self._single_sample = True
         self._has_gradients = False
+        self.output_grads: dict[Neuron, float | np.ndarray] = {}
         self.topology_version = 0
 
     # ------------------------------------------------------------------ building
@@ -624,6 +625,67 @@ class Network:
             progress=progress,
         )  # fmt: skip
 
+    # ------------------------------------------------------------------ teaching
+
+    def trace(
+        self, x: ArrayLike, target: ArrayLike | None = None, loss: str | Loss = "mse"
+    ):
+        """Every step of one forward (and backward) pass; see :func:`neurosim.teaching.trace`.
+
+        Examples
+        --------
+        >>> net = Network.layered([1, 1], activation="identity", seed=0)
+        >>> print(net.trace([2.0])[0])  # doctest: +ELLIPSIS
+        net(y1) = ...·2.0 + 0.0 = ...
+        """
+        from .teaching import trace
+
+        return trace(self, x, target=target, loss=loss)
+
+    def explain(
+        self,
+        x: ArrayLike,
+        target: ArrayLike,
+        loss: str | Loss = "mse",
+        format: str = "text",
+        lr: float = 0.1,
+    ) -> str:
+        """One training step as a document; see :func:`neurosim.teaching.explain`.
+
+        Examples
+        --------
+        >>> net = Network.layered([1, 1], seed=0)
+        >>> net.explain([1.0], [0.0]).splitlines()[0]
+        'One training step of Network(1 input, 0 hidden, 1 output; 1 connection, 2 parameters)'
+        """
+        from .teaching import explain
+
+        return explain(self, x, target, loss=loss, format=format, lr=lr)
+
+    def summary(self) -> str:
+        """The neurons as a table and the parameter count; see :func:`neurosim.teaching.summary`.
+
+        Examples
+        --------
+        >>> print(Network.layered([1, 1], seed=0).summary().splitlines()[-1])
+        1 input, 0 hidden, 1 output; 1 connection; 2 trainable parameters
+        """
+        from .teaching import summary
+
+        return summary(self)
+
+    def state_table(self) -> str:
+        """Each neuron's net, output, delta; see :func:`neurosim.teaching.state_table`.
+
+        Examples
+        --------
+        >>> print(Network.layered([1, 1], seed=0).state_table().splitlines()[0])
+        neuron  net  output  delta
+        """
+        from .teaching import state_table
+
+        return state_table(self)
+
     # ------------------------------------------------------------------ internals
 
     @property
@@ -747,6 +809,7 @@ class Network:
         plan = self._plan
         columns = output_grads[0].tolist() if self._single_sample else output_grads.T
         grad_of = dict(zip(plan.outputs, columns))
+        self.output_grads = grad_of  # ∂L/∂output of each output neuron, for the trace
         for neuron, incoming, outgoing in plan.backward_steps:
             neuron.backpropagate(outgoing, grad_of.get(neuron, 0.0))
             neuron.set_gradients(incoming)

@@ -1,0 +1,141 @@
+"""The learning rules tutorials teach before backpropagation: perceptron and delta rule.
+
+Both train a single layer: output neurons fed directly by the inputs.
+
+* The **perceptron rule** (Rosenblatt) trains threshold units, which
+  gradient descent cannot train (the ``step`` activation's derivative is
+  zero): for each sample, ``w ← w + lr·(t − y)·x`` and ``b ← b + lr·(t − y)``,
+  where ``y`` is the neuron's 0/1 output. It converges in a finite number of
+  epochs if and only if the data are linearly separable.
+* The **delta rule** (Widrow–Hoff, ADALINE) uses the error of the *linear*
+  net input instead: ``w ← w + lr·(t± − net)·x``, with the 0/1 target
+  written as t± = −1/+1 as in ADALINE. It minimises the squared error of the
+  linear part, separable data or not; with online updates it settles into a
+  cycle that returns to the same weights every epoch, which counts as converged.
+
+Examples
+--------
+>>> import neurosim as ns
+>>> net = ns.Network()
+>>> _ = net.add_input("x1"); _ = net.add_input("x2")
+>>> _ = net.add_output("y", activation="step")
+>>> _ = net.connect("x1", "y", 0.0); _ = net.connect("x2", "y", 0.0)
+>>> X, Y = ns.datasets.logic_gate("and")
+>>> result = train_single_layer(net, X, Y, rule="perceptron", epochs=20)
+>>> result.converged, net.predict(X).ravel().tolist()
+(True, [0.0, 0.0, 0.0, 1.0])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._checks import check_count, check_positive
+from .errors import ParameterError, TopologyError
+from .training import _as_training_data
+
+__all__ = ["RuleResult", "train_single_layer"]
+
+
+@dataclass
+class RuleResult:
+    """What :func:`train_single_layer` did.
+
+    Attributes
+    ----------
+    converged : bool
+        Perceptron rule: an epoch classified every sample right. Delta rule:
+        no weight ended an epoch more than ``tol`` from where it began it.
+    epochs : int
+        Epochs run.
+    errors : list of int
+        Misclassified samples (output ≠ target) in each epoch.
+    """
+
+    converged: bool
+    epochs: int
+    errors: list[int] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"RuleResult(converged={self.converged}, epochs={self.epochs})"
+
+
+def train_single_layer(
+    net,
+    X: ArrayLike,
+    Y: ArrayLike,
+    rule: str = "perceptron",
+    epochs: int = 100,
+    lr: float = 1.0,
+    tol: float = 1e-6,
+) -> RuleResult:
+    """Train a single-layer network with the perceptron rule or the delta rule.
+
+    Stops when the rule has converged or after ``epochs`` epochs, never
+    looping forever: on data that are not linearly separable (XOR) the
+    perceptron rule reports ``converged=False``.
+
+    Parameters
+    ----------
+    net : Network
+        Every non-input neuron must be an output fed only by input neurons.
+    X, Y : array_like
+        Samples, and 0/1 targets (one column per output neuron).
+    rule : {"perceptron", "delta"}
+    epochs : int, default 100
+    lr : float, default 1.0
+    tol : float, default 1e-6
+        Delta rule: converged when no weight moves more than this over an epoch.
+
+    Returns
+    -------
+    RuleResult
+
+    Raises
+    ------
+    TopologyError
+        If the network is not a single layer.
+    """
+    if rule not in ("perceptron", "delta"):
+        raise ParameterError(f"rule must be 'perceptron' or 'delta', got {rule!r}")
+    epochs, lr = check_count(epochs, "epochs"), check_positive(lr, "learning rate lr")
+    layer = _single_layer(net)
+    X, Y = _as_training_data(X, Y, net, "training")
+    result = RuleResult(converged=False, epochs=0)
+    for _ in range(epochs):
+        start, wrong = np.array(net._parameters()), 0
+        for x, t in zip(X.tolist(), Y.tolist()):
+            net.forward(x)
+            for (neuron, incoming), target in zip(layer, t):
+                predicted = float(neuron.output >= 0.5)
+                wrong += predicted != target
+                if rule == "perceptron":
+                    error = target - predicted
+                else:  # ADALINE fits the net input to the bipolar target -1/+1
+                    error = (2.0 * target - 1.0) - neuron.net
+                for c in incoming:
+                    c.weight += lr * error * c.source.output
+                neuron.bias += lr * error
+        result.epochs += 1
+        result.errors.append(int(wrong))
+        moved = np.abs(np.array(net._parameters()) - start).max()
+        if (wrong == 0) if rule == "perceptron" else (moved < tol):
+            result.converged = True
+            break
+    return result
+
+
+def _single_layer(net):
+    steps = net._get_plan().forward_steps
+    for neuron, incoming in steps:
+        if neuron.role != "output" or any(not c.source.is_input for c in incoming):
+            raise TopologyError(
+                f"the perceptron and delta rules train a single layer: output neurons fed "
+                f"only by inputs; {neuron.name!r} is not one. Use fit() for deeper networks."
+            )
+    outputs = net.outputs
+    by_neuron = dict(steps)
+    return [(n, by_neuron[n]) for n in outputs]

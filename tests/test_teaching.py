@@ -1,0 +1,222 @@
+"""Teaching tools: the trace tells the truth, explain reads right, gradcheck catches bugs."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import neurosim as ns
+
+from .conftest import DIFFERENTIABLE, LOSSES, random_dag, random_targets, snapshot
+
+GOLDEN = Path(__file__).parent / "golden"
+seeds = st.integers(0, 2**32 - 1)
+
+
+def two_two_one() -> ns.Network:
+    """A fixed 2-2-1 network with hand-set weights (the docs' example)."""
+    net = ns.Network()
+    net.add_input("x1")
+    net.add_input("x2")
+    net.add_neuron("h1", activation="sigmoid", bias=0.1)
+    net.add_neuron("h2", activation="tanh", bias=-0.2)
+    net.add_output("y", activation="sigmoid", bias=0.3)
+    for source, target, weight in [
+        ("x1", "h1", 0.5), ("x2", "h1", -0.4), ("x1", "h2", 0.3),
+        ("x2", "h2", 0.8), ("h1", "y", 1.2), ("h2", "y", -0.7),
+    ]:  # fmt: skip
+        net.connect(source, target, weight=weight)
+    return net
+
+
+@given(seed=seeds, loss=st.sampled_from(LOSSES))
+def test_trace_values_are_the_stored_state(seed, loss):
+    net = random_dag(seed, loss=loss)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, size=len(net.inputs))
+    target = random_targets(loss, rng, (1, len(net.outputs)))[0]
+    steps = net.trace(x, target=target, loss=loss)
+    state = {("net", n.name): n.net for n in net.neurons if not n.is_input} | {
+        ("output", n.name): n.output for n in net.neurons if not n.is_input
+    }
+    state |= {("delta", n.name): n.delta for n in net.neurons if not n.is_input}
+    state |= {("bias_grad", n.name): n.bias_grad for n in net.neurons if not n.is_input}
+    state |= {("weight_grad", c.key): c.grad for c in net.connections}
+    traced = {(s.kind, s.target): s.value for s in steps if s.kind != "loss"}
+    assert traced == state  # exact: the same numbers, each once
+    assert len(traced) == len(steps) - 1
+    assert [s.phase for s in steps] == sorted(
+        (s.phase for s in steps), key="forward backward".index
+    )
+    (loss_step,) = [s for s in steps if s.kind == "loss"]
+    assert loss_step.value == ns.losses.get_loss(loss).value(
+        np.atleast_2d(net.forward(x)), np.atleast_2d(target)
+    )
+
+
+def test_trace_without_target_is_forward_only():
+    steps = two_two_one().trace([1.0, 0.0])
+    assert {s.phase for s in steps} == {"forward"} and len(steps) == 6
+
+
+def test_trace_formula_is_readable():
+    steps = two_two_one().trace([1.0, 0.0], target=[1.0])
+    assert str(steps[0]) == "net(h1) = 0.5·1.0 + (−0.4)·0.0 + 0.1 = 0.6"
+    assert str(steps[1]) == "out(h1) = σ(0.6) = 0.645656"
+
+
+def test_trace_rejects_a_batch():
+    with pytest.raises(ns.ShapeError, match="trace follows one sample"):
+        two_two_one().trace(np.zeros((3, 2)))
+
+
+def test_explain_text_matches_golden_file():
+    text = two_two_one().explain([1.0, 0.0], [1.0], loss="mse", lr=0.5)
+    assert text == (GOLDEN / "explain_2-2-1.txt").read_text(encoding="utf-8")
+
+
+def test_explain_does_not_change_the_weights():
+    net = two_two_one()
+    before = snapshot(net)
+    net.explain([1.0, 0.0], [1.0], lr=0.5)
+    assert snapshot(net) == before
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_explain_markdown_has_balanced_latex(loss):
+    net = ns.Network.layered(
+        [2, 2, 2],
+        output_activation="identity" if loss == "cross_entropy" else "sigmoid",
+        seed=0,
+    )
+    target = [1.0, 0.0]
+    markdown = net.explain([1.0, 0.0], target, loss=loss, format="markdown")
+    assert markdown.startswith("# One training step")
+    assert {"## 1. Forward pass", "## 2. Loss", "## 3. Backward pass"} <= set(
+        markdown.splitlines()
+    )
+    for line in markdown.splitlines():
+        if line.startswith("$$"):
+            assert line.endswith("$$") and line.count("$$") == 2, line
+            body = line[2:-2]
+            assert "$" not in body
+            depth = 0
+            for char in re.sub(r"\\[{}]", "", body):
+                depth += {"{": 1, "}": -1}.get(char, 0)
+                assert depth >= 0, line
+            assert depth == 0, line
+            opened = len(re.findall(r"\\left(?![a-z])", body))
+            assert opened == len(re.findall(r"\\right(?![a-z])", body)), line
+            assert "−" not in body  # LaTeX gets an ASCII minus
+
+
+@pytest.mark.parametrize("activation", DIFFERENTIABLE)
+@given(seed=seeds, loss=st.sampled_from(LOSSES))
+def test_gradcheck_passes_on_random_networks(activation, seed, loss):
+    net = random_dag(seed, activation=activation, loss=loss)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, size=(2, len(net.inputs)))
+    net.forward(x)
+    kinks = [
+        n for n in net.neurons
+        if not n.is_input and n.activation.name in ("relu", "leaky_relu")
+        and np.min(np.abs(n.net)) < 0.05
+    ]  # fmt: skip
+    if kinks:
+        return  # a finite difference across a kink measures no derivative
+    target = random_targets(loss, rng, (2, len(net.outputs)))
+    before = snapshot(net)
+    report = ns.gradcheck(net, x, target, loss=loss)
+    assert report.ok and report.max_rel_error < 1e-7, str(report)
+    assert snapshot(net) == before
+
+
+def test_gradcheck_catches_a_wrong_derivative():
+    wrong = ns.Activation(
+        "bad_tanh", fn=np.tanh, derivative=lambda z: 1 - 0.9 * np.tanh(z) ** 2
+    )
+    net = ns.Network.layered(
+        [2, 3, 1], activation=wrong, output_activation="sigmoid", seed=0
+    )
+    report = ns.gradcheck(net, [0.5, -0.3], [1.0])
+    assert not report.ok and report.max_rel_error > 1e-3
+    text = str(report)
+    assert text.startswith("gradient check FAILED")
+    assert text.splitlines()[2].split()[0].startswith("w(x")  # worst rows first
+
+
+def test_gradcheck_restores_weights_when_interrupted():
+    net = two_two_one()
+    before = snapshot(net)
+    calls = []
+
+    def value(outputs, targets):
+        calls.append(1)
+        if len(calls) > 6:
+            raise KeyboardInterrupt
+        return float(((outputs - targets) ** 2).sum())
+
+    loss = ns.Loss("flaky", value, lambda o, t: 2 * (o - t))
+    with pytest.raises(KeyboardInterrupt):
+        ns.gradcheck(net, [1.0, 0.0], [1.0], loss=loss)
+    assert snapshot(net) == before
+
+
+def test_summary_and_state_table():
+    net = two_two_one()
+    summary = net.summary()
+    assert "h2      hidden  tanh        −0.2  2       1" in summary
+    assert summary.endswith(
+        "2 inputs, 2 hidden, 1 output; 6 connections; 9 trainable parameters"
+    )
+    net.forward([1.0, 0.0])
+    net.backward([1.0])
+    table = net.state_table().splitlines()
+    assert table[0].split() == ["neuron", "net", "output", "delta"]
+    assert table[3].split() == ["h1", "0.6", "0.645656", "−0.0288603"]
+
+
+@pytest.mark.parametrize("gate", ["and", "or"])
+def test_perceptron_rule_learns_linearly_separable_gates(gate):
+    net = ns.Network()
+    net.add_input("x1")
+    net.add_input("x2")
+    net.add_output("y", activation="step")
+    net.connect("x1", "y", 0.0)
+    net.connect("x2", "y", 0.0)
+    X, Y = ns.datasets.logic_gate(gate)
+    result = ns.train_single_layer(net, X, Y, rule="perceptron", epochs=25)
+    assert result.converged and result.epochs <= 10 and result.errors[-1] == 0
+    assert np.array_equal(net.predict(X), Y)
+
+
+def test_perceptron_rule_reports_that_xor_cannot_be_learned():
+    net = ns.Network()
+    net.add_input("x1")
+    net.add_input("x2")
+    net.add_output("y", activation="step")
+    net.connect("x1", "y", 0.0)
+    net.connect("x2", "y", 0.0)
+    X, Y = ns.datasets.xor()
+    result = ns.train_single_layer(net, X, Y, rule="perceptron", epochs=200)
+    assert not result.converged and result.epochs == 200 and min(result.errors) >= 1
+
+
+def test_delta_rule_learns_and():
+    net = ns.Network()
+    net.add_input("x1")
+    net.add_input("x2")
+    net.add_output("y", activation="step")
+    net.connect("x1", "y", 0.0)
+    net.connect("x2", "y", 0.0)
+    X, Y = ns.datasets.logic_gate("and")
+    result = ns.train_single_layer(net, X, Y, rule="delta", lr=0.05, epochs=1000)
+    assert result.converged and np.array_equal(net.predict(X), Y)
+
+
+def test_learning_rules_need_a_single_layer():
+    with pytest.raises(ns.TopologyError, match="single layer"):
+        ns.train_single_layer(ns.Network.layered([2, 2, 1], seed=0), *ns.datasets.xor())
