@@ -58,3 +58,28 @@ def test_single_neuron_prints_loss_every_ten_epochs_and_judges_new_people():
 def test_object_benchmark_runs_in_quick_mode():
     output = run_script(ROOT / "benchmarks" / "bench_object.py", "--quick")
     assert "2-4-1" in output and "8-16-16-1" in output and "ratio" in output
+
+
+def test_gradient_check_example_tells_all_three_stories():
+    output = run_script(ROOT / "examples" / "gradient_check.py", "--quick")
+    assert "gradient check passed" in output and "gradient check FAILED" in output
+    predictions = output.split("predictions: [")[1].split("]")[0].split(", ")
+    assert len(set(predictions)) == 1  # the same class ratio for every input
+
+
+def test_perceptron_example_learns_and_or_but_not_xor():
+    output = run_script(ROOT / "examples" / "perceptron.py", "--quick")
+    assert "AND: RuleResult(converged=True" in output
+    assert "OR: RuleResult(converged=True" in output
+    assert "XOR: RuleResult(converged=False" in output
+
+
+def test_backprop_by_hand_example_improves_the_prediction():
+    output = run_script(ROOT / "examples" / "backprop_by_hand.py", "--quick")
+    before = float(output.split("prediction for [2.0, 1.5]: ")[1].split()[0])
+    after = float(output.split("after one update (lr 0.5): prediction ")[1].split()[0])
+    assert after < before  # the target is 0
+    errors = [
+        float(line.split()[-1]) for line in output.splitlines() if "cumulative" in line
+    ]
+    assert len(errors) == 10 and errors[-1] < errors[0]

@@ -220,3 +220,15 @@ def test_delta_rule_learns_and():
 def test_learning_rules_need_a_single_layer():
     with pytest.raises(ns.TopologyError, match="single layer"):
         ns.train_single_layer(ns.Network.layered([2, 2, 1], seed=0), *ns.datasets.xor())
+
+
+def test_docs_page_backprop_step_by_step_is_current():
+    import importlib.util
+
+    path = Path(__file__).parents[1] / "docs" / "backprop_step_by_step.py"
+    spec = importlib.util.spec_from_file_location("backprop_page", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.PAGE.read_text(encoding="utf-8") == module.page(), (
+        "run python docs/backprop_step_by_step.py to regenerate the page"
+    )
