@@ -1,5 +1,6 @@
 """Teaching tools: the trace tells the truth, explain reads right, gradcheck catches bugs."""
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -16,19 +17,28 @@ GOLDEN = Path(__file__).parent / "golden"
 seeds = st.integers(0, 2**32 - 1)
 
 
+def load_docs_page():
+    """The module that writes docs/backprop_step_by_step.md."""
+    path = Path(__file__).parents[1] / "docs" / "backprop_step_by_step.py"
+    spec = importlib.util.spec_from_file_location("backprop_page", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def two_two_one() -> ns.Network:
-    """A fixed 2-2-1 network with hand-set weights (the docs' example)."""
+    """The fixed 2-2-1 network with hand-set weights of the docs page."""
+    return load_docs_page().build()
+
+
+def threshold_unit() -> ns.Network:
+    """One step neuron fed by two inputs, all weights zero: the perceptron."""
     net = ns.Network()
     net.add_input("x1")
     net.add_input("x2")
-    net.add_neuron("h1", activation="sigmoid", bias=0.1)
-    net.add_neuron("h2", activation="tanh", bias=-0.2)
-    net.add_output("y", activation="sigmoid", bias=0.3)
-    for source, target, weight in [
-        ("x1", "h1", 0.5), ("x2", "h1", -0.4), ("x1", "h2", 0.3),
-        ("x2", "h2", 0.8), ("h1", "y", 1.2), ("h2", "y", -0.7),
-    ]:  # fmt: skip
-        net.connect(source, target, weight=weight)
+    net.add_output("y", activation="step")
+    net.connect("x1", "y", 0.0)
+    net.connect("x2", "y", 0.0)
     return net
 
 
@@ -181,12 +191,7 @@ def test_summary_and_state_table():
 
 @pytest.mark.parametrize("gate", ["and", "or"])
 def test_perceptron_rule_learns_linearly_separable_gates(gate):
-    net = ns.Network()
-    net.add_input("x1")
-    net.add_input("x2")
-    net.add_output("y", activation="step")
-    net.connect("x1", "y", 0.0)
-    net.connect("x2", "y", 0.0)
+    net = threshold_unit()
     X, Y = ns.datasets.logic_gate(gate)
     result = ns.train_single_layer(net, X, Y, rule="perceptron", epochs=25)
     assert result.converged and result.epochs <= 10 and result.errors[-1] == 0
@@ -194,24 +199,14 @@ def test_perceptron_rule_learns_linearly_separable_gates(gate):
 
 
 def test_perceptron_rule_reports_that_xor_cannot_be_learned():
-    net = ns.Network()
-    net.add_input("x1")
-    net.add_input("x2")
-    net.add_output("y", activation="step")
-    net.connect("x1", "y", 0.0)
-    net.connect("x2", "y", 0.0)
+    net = threshold_unit()
     X, Y = ns.datasets.xor()
     result = ns.train_single_layer(net, X, Y, rule="perceptron", epochs=200)
     assert not result.converged and result.epochs == 200 and min(result.errors) >= 1
 
 
 def test_delta_rule_learns_and():
-    net = ns.Network()
-    net.add_input("x1")
-    net.add_input("x2")
-    net.add_output("y", activation="step")
-    net.connect("x1", "y", 0.0)
-    net.connect("x2", "y", 0.0)
+    net = threshold_unit()
     X, Y = ns.datasets.logic_gate("and")
     result = ns.train_single_layer(net, X, Y, rule="delta", lr=0.05, epochs=1000)
     assert result.converged and np.array_equal(net.predict(X), Y)
@@ -223,12 +218,7 @@ def test_learning_rules_need_a_single_layer():
 
 
 def test_docs_page_backprop_step_by_step_is_current():
-    import importlib.util
-
-    path = Path(__file__).parents[1] / "docs" / "backprop_step_by_step.py"
-    spec = importlib.util.spec_from_file_location("backprop_page", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_docs_page()
     assert module.PAGE.read_text(encoding="utf-8") == module.page(), (
         "run python docs/backprop_step_by_step.py to regenerate the page"
     )
