@@ -15,6 +15,7 @@ array([0., 1., 1., 0.])
 
 from . import (
     activations,
+    compiled,
     datasets,
     initializers,
     losses,
@@ -23,11 +24,14 @@ from . import (
     training,
 )
 from .activations import Activation
+from .compiled import CompiledNetwork
 from .errors import (
     CycleError,
     DataError,
+    DataNotFoundError,
     DuplicateNameError,
     FormatError,
+    MissingDependencyError,
     NeurosimError,
     NumericalError,
     ParameterError,
@@ -51,14 +55,17 @@ __all__ = [
     "SGD",
     "Activation",
     "Adam",
+    "CompiledNetwork",
     "Connection",
     "CycleError",
     "DataError",
+    "DataNotFoundError",
     "DuplicateNameError",
     "EarlyStopping",
     "FormatError",
     "History",
     "Loss",
+    "MissingDependencyError",
     "Momentum",
     "Network",
     "Neuron",
@@ -72,6 +79,7 @@ __all__ = [
     "TopologyError",
     "UnknownNameError",
     "activations",
+    "compiled",
     "datasets",
     "gradcheck",
     "initializers",

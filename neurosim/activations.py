@@ -132,13 +132,14 @@ def _tanh_derivative(z):
 def _relu(z):
     if type(z) is float:
         return max(0.0, z)
-    return np.where(z > 0.0, z, 0.0)
+    return np.maximum(z, 0.0)
 
 
 def _relu_derivative(z):
     if type(z) is float:
         return 1.0 if z > 0.0 else 0.0
-    return np.where(z > 0.0, 1.0, 0.0)
+    z = np.asarray(z)
+    return (z > 0.0).astype(z.dtype if z.dtype.kind == "f" else float)
 
 
 def _leaky_relu(z):

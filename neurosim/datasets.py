@@ -1,7 +1,11 @@
-"""Small built-in data sets: the logic gates and the tutorials' toy sets.
+"""Data: the logic gates, the tutorials' toy sets, digits and IDX files.
 
-Each loader returns ``(X, Y)`` as float arrays of shape ``(n_samples,
-n_features)`` and ``(n_samples, n_targets)``.
+The toy loaders return ``(X, Y)`` as float arrays of shape ``(n_samples,
+n_features)`` and ``(n_samples, n_targets)``. The image loaders return pixels
+scaled to [0, 1] and integer labels; :func:`one_hot` turns labels into
+targets for the ``cross_entropy`` loss and :func:`train_test_split` holds out
+data for validation and testing. Loaders only parse numbers: nothing read
+from a file is ever executed.
 
 Examples
 --------
@@ -12,11 +16,33 @@ Examples
 
 from __future__ import annotations
 
+import gzip
+import os
+
 import numpy as np
+from numpy.typing import ArrayLike
 
-from .errors import unknown_name
+from ._checks import check_count
+from .errors import (
+    DataError,
+    DataNotFoundError,
+    FormatError,
+    MissingDependencyError,
+    ParameterError,
+    ShapeError,
+    unknown_name,
+)
 
-__all__ = ["height_weight", "logic_gate", "xor"]
+__all__ = [
+    "height_weight",
+    "load_digits",
+    "load_idx",
+    "load_mnist",
+    "logic_gate",
+    "one_hot",
+    "train_test_split",
+    "xor",
+]
 
 _GATE_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 _GATES = {
@@ -73,3 +99,294 @@ def height_weight() -> tuple[np.ndarray, np.ndarray]:
     X = np.column_stack([weight_lb - 135.0, height_in - 66.0])
     Y = np.array([[1.0], [0.0], [0.0], [1.0]])
     return X, Y
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's bundled 8×8 handwritten digits: 1797 images, 10 classes.
+
+    Returns
+    -------
+    X : ndarray, shape (1797, 64)
+        Pixels scaled from 0–16 to [0, 1], one image per row.
+    y : ndarray of int, shape (1797,)
+        The digit each image shows.
+
+    Raises
+    ------
+    MissingDependencyError
+        If scikit-learn (the optional ``data`` extra) is not installed.
+
+    Examples
+    --------
+    >>> X, y = load_digits()
+    >>> X.shape, y[:5].tolist(), float(X.max())
+    ((1797, 64), [0, 1, 2, 3, 4], 1.0)
+    """
+    try:
+        from sklearn.datasets import load_digits as sklearn_digits
+    except ImportError as error:
+        raise MissingDependencyError(
+            "load_digits reads the digits bundled with scikit-learn, which is not "
+            'installed; install it with  pip install "neurosim[data]"  (or pip install '
+            "scikit-learn)"
+        ) from error
+    digits = sklearn_digits()
+    return digits.data / 16.0, digits.target.astype(np.int64)
+
+
+# IDX type codes (http://yann.lecun.com/exdb/mnist/): big-endian numbers.
+_IDX_TYPES = {
+    0x08: np.dtype(">u1"),
+    0x09: np.dtype(">i1"),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
+
+
+def load_idx(path: str | os.PathLike) -> np.ndarray:
+    """Read an IDX file, the format of MNIST, raw or gzip-compressed.
+
+    The header is two zero bytes, a type code, the number of dimensions and
+    each dimension as a big-endian 32-bit integer; the numbers follow.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file; gzip compression is recognised from its first bytes.
+
+    Returns
+    -------
+    ndarray
+        The array, with the file's shape and a native-endian dtype.
+
+    Raises
+    ------
+    DataNotFoundError
+        If the file does not exist.
+    FormatError
+        If the file is not a well-formed IDX file (bad magic number, unknown
+        type code, too few or too many bytes).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "tiny-idx1-ubyte")
+    >>> with open(path, "wb") as f:
+    ...     _ = f.write(bytes([0, 0, 0x08, 1, 0, 0, 0, 3, 7, 2, 1]))
+    >>> load_idx(path)
+    array([7, 2, 1], dtype=uint8)
+    """
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except FileNotFoundError as error:
+        raise DataNotFoundError(f"no IDX file at {os.fspath(path)!r}") from error
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise FormatError(
+                f"{os.fspath(path)!r} looks gzip-compressed but cannot be decompressed: {error}"
+            ) from error
+    return _parse_idx(data, os.fspath(path))
+
+
+def _parse_idx(data: bytes, name: str) -> np.ndarray:
+    if len(data) < 4 or data[:2] != b"\x00\x00" or data[2] not in _IDX_TYPES:
+        raise FormatError(
+            f"{name!r} is not an IDX file: it should start with two zero bytes, a type "
+            f"code in {[hex(code) for code in _IDX_TYPES]} and a dimension count; it "
+            f"starts with {data[:4]!r}"
+        )
+    dtype, ndim = _IDX_TYPES[data[2]], data[3]
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise FormatError(f"{name!r} ends inside its header ({len(data)} bytes)")
+    shape = tuple(
+        int(n) for n in np.frombuffer(data, dtype=">u4", count=ndim, offset=4)
+    )
+    expected = header + dtype.itemsize * int(np.prod(shape, dtype=np.int64))
+    if len(data) != expected:
+        raise FormatError(
+            f"{name!r} declares shape {shape} of {dtype.name}, which takes {expected} "
+            f"bytes with the header, but the file has {len(data)}; it is truncated or "
+            "not an IDX file"
+        )
+    values = np.frombuffer(data, dtype=dtype, offset=header).reshape(shape)
+    return values.astype(dtype.newbyteorder("="))
+
+
+_MNIST_FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+
+
+def load_mnist(
+    folder: str | os.PathLike,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Read MNIST (or Fashion-MNIST) from the four IDX files in ``folder``.
+
+    The files keep their original names, with or without ``.gz``:
+    ``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
+    ``t10k-images-idx3-ubyte`` and ``t10k-labels-idx1-ubyte``.
+
+    Returns
+    -------
+    (X_train, y_train), (X_test, y_test)
+        Images flattened to rows of pixels in [0, 1] (float64), integer labels.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a file is missing; the message lists what is expected where.
+    FormatError
+        If a file is malformed, or images and labels do not match.
+    """
+    paths, missing = {}, []
+    for key, stem in _MNIST_FILES.items():
+        found = [
+            os.path.join(folder, stem + ext)
+            for ext in ("", ".gz")
+            if os.path.isfile(os.path.join(folder, stem + ext))
+        ]
+        if found:
+            paths[key] = found[0]
+        else:
+            missing.append(stem + "[.gz]")
+    if missing:
+        raise DataNotFoundError(
+            f"MNIST files missing from {os.fspath(folder)!r}: {', '.join(missing)}. "
+            "Download the four IDX files (for example from a mirror of "
+            "yann.lecun.com/exdb/mnist) into that folder."
+        )
+    splits = []
+    for part in ("train", "test"):
+        images = load_idx(paths[f"{part}_images"])
+        labels = load_idx(paths[f"{part}_labels"])
+        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+            raise FormatError(
+                f"the {part} images have shape {images.shape} and the labels {labels.shape}; "
+                "expected (n, rows, columns) images and n labels"
+            )
+        pixels = images.reshape(len(images), -1).astype(np.float64) / 255.0
+        splits.append((pixels, labels.astype(np.int64)))
+    return splits[0], splits[1]
+
+
+def one_hot(labels: ArrayLike, n_classes: int | None = None) -> np.ndarray:
+    """Turn integer class labels into one-hot target rows.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (n_samples,)
+        Labels 0 … n_classes − 1.
+    n_classes : int, optional
+        The number of classes; one more than the largest label if not given.
+
+    Returns
+    -------
+    ndarray, shape (n_samples, n_classes)
+
+    Examples
+    --------
+    >>> one_hot([2, 0, 1])
+    array([[0., 0., 1.],
+           [1., 0., 0.],
+           [0., 1., 0.]])
+    """
+    raw = _as_labels(labels)
+    largest = int(raw.max()) + 1 if raw.size else 0
+    n_classes = largest if n_classes is None else check_count(n_classes, "n_classes")
+    if largest > n_classes:
+        raise DataError(
+            f"label {largest - 1} does not fit n_classes={n_classes}; pass a larger n_classes"
+        )
+    targets = np.zeros((raw.size, n_classes))
+    targets[np.arange(raw.size), raw] = 1.0
+    return targets
+
+
+def _as_labels(labels: ArrayLike) -> np.ndarray:
+    """Validate class labels: a 1-D array of whole numbers >= 0, as int64."""
+    raw = np.asarray(labels)
+    if raw.ndim != 1:
+        raise ShapeError(
+            f"labels must be a 1-D array of class numbers, got shape {raw.shape}"
+        )
+    whole = raw.dtype.kind in "iu" or (
+        raw.dtype.kind == "f"
+        and bool(np.all(np.isfinite(raw) & (raw == np.round(raw))))
+    )
+    if not whole:
+        raise DataError(
+            f"labels must be whole class numbers 0, 1, 2, ..., got {raw[:5].tolist()}"
+            + ("..." if raw.size > 5 else "")
+        )
+    raw = raw.astype(np.int64)
+    if raw.size and raw.min() < 0:
+        raise DataError(f"labels must be >= 0, got {int(raw.min())}")
+    return raw
+
+
+def train_test_split(
+    *arrays: ArrayLike, test_size: float = 0.25, seed: int | None = None
+) -> list[np.ndarray]:
+    """Shuffle the samples and split each array into a training and a test part.
+
+    Parameters
+    ----------
+    *arrays : array_like
+        Arrays with the same number of rows (samples), e.g. ``X, y``.
+    test_size : float or int, default 0.25
+        The fraction (0 < test_size < 1) or the number of samples held out.
+    seed : int, optional
+        Seed of the shuffle; numpy's global random state is not used.
+
+    Returns
+    -------
+    list of ndarray
+        ``train, test`` for each array in turn: ``X_train, X_test, y_train, y_test``.
+
+    Examples
+    --------
+    >>> X, y = np.arange(10).reshape(5, 2), np.arange(5)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=2, seed=0)
+    >>> X_train.shape, X_test.shape, sorted(y_train.tolist() + y_test.tolist())
+    ((3, 2), (2, 2), [0, 1, 2, 3, 4])
+    """
+    if not arrays:
+        raise ParameterError("train_test_split needs at least one array")
+    arrays = [np.asarray(a) for a in arrays]
+    lengths = [a.shape[0] if a.ndim else None for a in arrays]
+    if None in lengths or len(set(lengths)) != 1:
+        raise ShapeError(
+            f"every array must have one row per sample and the same number of rows; got "
+            f"row counts {lengths}"
+        )
+    n = lengths[0]
+    n_test = _test_count(test_size, n)
+    order = np.random.default_rng(seed).permutation(n)
+    test, train = order[:n_test], order[n_test:]
+    return [part for a in arrays for part in (a[train], a[test])]
+
+
+def _test_count(test_size: float, n: int) -> int:
+    if isinstance(test_size, (int, np.integer)) and not isinstance(test_size, bool):
+        n_test = int(test_size)
+    elif isinstance(test_size, (float, np.floating)) and 0.0 < test_size < 1.0:
+        n_test = int(np.ceil(test_size * n))
+    else:
+        raise ParameterError(
+            f"test_size must be a fraction in (0, 1) or a sample count, got {test_size!r}"
+        )
+    if not 0 < n_test < n:
+        raise ParameterError(
+            f"test_size={test_size!r} holds out {n_test} of {n} samples; both parts must "
+            "keep at least one sample"
+        )
+    return n_test

@@ -23,8 +23,10 @@ from collections.abc import Iterable
 __all__ = [
     "CycleError",
     "DataError",
+    "DataNotFoundError",
     "DuplicateNameError",
     "FormatError",
+    "MissingDependencyError",
     "NeurosimError",
     "NumericalError",
     "ParameterError",
@@ -78,6 +80,14 @@ class NumericalError(NeurosimError, FloatingPointError):
 
 class FormatError(NeurosimError, ValueError):
     """A file or a serialised network is malformed."""
+
+
+class MissingDependencyError(NeurosimError, ImportError):
+    """An optional package a feature needs is not installed."""
+
+
+class DataNotFoundError(NeurosimError, FileNotFoundError):
+    """A data file the user pointed to does not exist."""
 
 
 class StateError(NeurosimError, RuntimeError):

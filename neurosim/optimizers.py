@@ -6,7 +6,9 @@ plain float (one weight of the object backend) or a numpy array (a whole
 weight matrix of the vectorised backend), and ``key`` names the parameter so
 that its running state (velocity, moment estimates) is kept between steps.
 Every rule is plain elementwise arithmetic, which gives bit-identical results
-on a float and on an array. ``start_step()`` is called once per training step,
+on a float and on an array. An array is updated in place and returned (a
+float, being immutable, is returned new), so a large weight matrix is not
+copied at every step. ``start_step()`` is called once per training step,
 before the parameters are updated.
 
 Examples
@@ -77,7 +79,7 @@ class SGD(Optimizer):
     """
 
     def update(self, key, value, grad):
-        return value - self.lr * grad
+        return _subtract(value, self.lr * grad)
 
 
 class Momentum(Optimizer):
@@ -111,7 +113,7 @@ class Momentum(Optimizer):
     def update(self, key, value, grad):
         change = self.momentum * self.state.get(key, 0.0) - self.lr * grad
         self.state[key] = change
-        return value + change
+        return _add(value, change)
 
     def __repr__(self) -> str:
         return f"Momentum(lr={self.lr!r}, momentum={self.momentum!r})"
@@ -163,10 +165,26 @@ class Adam(Optimizer):
         self.state[key] = (m, v)
         m_hat = m / (1.0 - self.beta1**self.iterations)
         v_hat = v / (1.0 - self.beta2**self.iterations)
-        return value - self.lr * m_hat / (_sqrt(v_hat) + self.eps)
+        return _subtract(value, self.lr * m_hat / (_sqrt(v_hat) + self.eps))
 
     def __repr__(self) -> str:
         return f"Adam(lr={self.lr!r}, beta1={self.beta1!r}, beta2={self.beta2!r}, eps={self.eps!r})"
+
+
+def _subtract(value, change):
+    """``value - change``, in place for an array."""
+    if isinstance(value, np.ndarray):
+        value -= change
+        return value
+    return value - change
+
+
+def _add(value, change):
+    """``value + change``, in place for an array."""
+    if isinstance(value, np.ndarray):
+        value += change
+        return value
+    return value + change
 
 
 def _sqrt(x):

@@ -168,3 +168,48 @@ def mazur_net() -> ns.Network:
     for (source, target), weight in weights.items():
         net.connect(source, target, weight=weight)
     return net
+
+
+IDX_CODES = {
+    "uint8": 0x08,
+    "int8": 0x09,
+    ">i2": 0x0B,
+    ">i4": 0x0C,
+    ">f4": 0x0D,
+    ">f8": 0x0E,
+}
+
+
+def idx_bytes(array: np.ndarray, code: int | None = None) -> bytes:
+    """An IDX file's bytes written from the format's definition (independent of load_idx)."""
+    array = np.asarray(array)
+    big_endian = array.astype(array.dtype.newbyteorder(">"))
+    if code is None:
+        code = IDX_CODES[
+            array.dtype.name if array.itemsize == 1 else big_endian.dtype.str
+        ]
+    header = bytes([0, 0, code, array.ndim])
+    header += b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    return header + big_endian.tobytes()
+
+
+def write_fake_mnist(
+    folder, n_train: int = 60, n_test: int = 20, gz: bool = True
+) -> None:
+    """Four MNIST-named IDX files of random 28×28 images: a stand-in for the real data."""
+    import gzip
+
+    rng = np.random.default_rng(0)
+    for prefix, n in (("train", n_train), ("t10k", n_test)):
+        images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+        labels = rng.integers(0, 10, size=n, dtype=np.uint8)
+        for kind, array in (
+            ("images-idx3-ubyte", images),
+            ("labels-idx1-ubyte", labels),
+        ):
+            data = idx_bytes(array)
+            path = folder / f"{prefix}-{kind}"
+            if gz:
+                path.with_name(path.name + ".gz").write_bytes(gzip.compress(data))
+            else:
+                path.write_bytes(data)

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import write_fake_mnist
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
 
-def run_script(path: Path, *args: str) -> str:
+def run_script(path: Path, *args: str, expect_failure: bool = False) -> str:
     result = subprocess.run(
         [sys.executable, str(path), *args],
         check=False,
@@ -19,13 +21,20 @@ def run_script(path: Path, *args: str) -> str:
         text=True,
         timeout=120,
     )
+    if expect_failure:
+        assert result.returncode != 0, result.stdout
+        return result.stderr
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
-def test_example_runs_in_quick_mode(path):
-    assert run_script(path, "--quick").strip()
+def test_example_runs_in_quick_mode(path, tmp_path):
+    args = ["--quick"]
+    if path.name == "mnist.py":  # needs the data: a small stand-in in MNIST's format
+        write_fake_mnist(tmp_path)
+        args.insert(0, str(tmp_path))
+    assert run_script(path, *args).strip()
 
 
 def prediction_table(output: str) -> list[tuple[float, float]]:
@@ -83,3 +92,33 @@ def test_backprop_by_hand_example_improves_the_prediction():
         float(line.split()[-1]) for line in output.splitlines() if "cumulative" in line
     ]
     assert len(errors) == 10 and errors[-1] < errors[0]
+
+
+def test_digits_reaches_97_percent_test_accuracy_in_quick_mode():
+    output = run_script(ROOT / "examples" / "digits.py", "--quick")
+    assert output.count("validation accuracy") == 1
+    assert "64-32-10" in output  # the network of the tutorial is among the candidates
+    accuracy = float(output.split("test accuracy:")[1].split()[0])
+    assert accuracy >= 0.97, output
+
+
+def test_mnist_reads_a_folder_of_idx_files_and_reports_accuracy(tmp_path):
+    write_fake_mnist(tmp_path, n_train=50, n_test=30, gz=False)
+    output = run_script(ROOT / "examples" / "mnist.py", str(tmp_path), "--quick")
+    assert "50 training and 30 test images of 784 pixels" in output
+    assert 0.0 <= float(output.split("test accuracy:")[1].split()[0]) <= 1.0
+
+
+def test_mnist_without_its_files_exits_with_a_clear_message(tmp_path):
+    message = run_script(
+        ROOT / "examples" / "mnist.py", str(tmp_path), "--quick", expect_failure=True
+    )
+    assert "MNIST files missing" in message and "train-images-idx3-ubyte" in message
+    assert "Traceback" not in message
+
+
+def test_vectorized_benchmark_runs_in_quick_mode():
+    output = run_script(ROOT / "benchmarks" / "bench_vectorized.py", "--quick")
+    for case in ("digits 64-32-10", "784-256-10", "784-1000-1000-10", "sparse DAG"):
+        assert case in output, output
+    assert "ratio" in output

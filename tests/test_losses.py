@@ -84,3 +84,17 @@ def test_unknown_loss_lists_known_ones():
 
 def test_loss_aliases():
     assert get_loss("binary_cross_entropy") is get_loss("bce")
+
+
+@pytest.mark.parametrize("name", LOSSES)
+def test_value_and_gradient_equal_the_separate_calls_exactly(name):
+    """Training uses the fused form; the teaching tools the separate ones."""
+    rng = np.random.default_rng(7)
+    outputs = rng.uniform(0.05, 0.95, size=(5, 3)) * (
+        20.0 if name == "cross_entropy" else 1
+    )
+    targets = random_targets(name, rng, (5, 3))
+    loss = get_loss(name)
+    value, gradient = loss.value_and_gradient(outputs, targets)
+    assert value == loss.value(outputs, targets)
+    assert np.array_equal(gradient, loss.gradient(outputs, targets))

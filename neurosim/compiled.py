@@ -1,0 +1,649 @@
+"""`CompiledNetwork`: the same graph as weight matrices, at numpy speed.
+
+Compiling groups the neurons by topological level (networkx's topological
+generations) and, within a level, by activation. Each group — a *block* —
+computes the net inputs of all its neurons with one matrix product::
+
+    Z = S @ W + b        A = f(Z)
+
+where ``S`` holds the outputs of the earlier neurons that feed the block
+(its *sources*), ``W`` the weights from those sources (zero where there is
+no connection; a boolean ``mask`` marks the real ones when the block is
+not fully connected) and ``b`` the biases. Backward, per block in reverse::
+
+    delta = error * f'(Z)      grad W = S.T @ delta      grad b = Σ_batch delta
+    error of the sources += delta @ W.T
+
+For a layered MLP every block is one layer whose sources are the whole
+previous layer, so this is exactly the textbook's one product per layer, with
+no copies. For any other DAG, sources spread over several earlier blocks are
+gathered into ``S`` first.
+
+The compiled network keeps its own copies of the weights: train it, then
+:meth:`CompiledNetwork.write_back` copies them into the graph's
+:class:`~neurosim.neuron.Connection` and :class:`~neurosim.neuron.Neuron`
+objects. It remembers the graph's structure at compile time and refuses to
+run once the graph has been edited (:class:`~neurosim.errors.StaleNetworkError`).
+
+Examples
+--------
+>>> import neurosim as ns
+>>> net = ns.Network.layered([2, 4, 1], seed=0)
+>>> cnet = net.compile()
+>>> cnet
+CompiledNetwork(2 blocks on 2 levels, 17 parameters, float64)
+>>> bool(np.allclose(cnet.forward([1.0, 0.0]), net.forward([1.0, 0.0]), rtol=1e-12))
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+import networkx as nx
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+from . import training
+from ._checks import as_samples
+from .activations import Activation, get_activation
+from .errors import (
+    NumericalError,
+    ParameterError,
+    ShapeError,
+    StaleNetworkError,
+    StateError,
+)
+from .losses import Loss
+from .neuron import Connection, Neuron
+from .optimizers import SGD, Optimizer
+
+if TYPE_CHECKING:
+    from .network import Network
+
+__all__ = ["Block", "CompiledNetwork"]
+
+_IDENTITY = get_activation("identity")
+_DTYPES = {np.dtype(np.float64), np.dtype(np.float32)}
+
+
+class _Piece(NamedTuple):
+    """A run of source neurons that live in one earlier block.
+
+    ``owner`` indexes the list of value arrays (0: the inputs, k: block k-1);
+    ``columns`` selects them in the owner's array (None: all, in order);
+    ``span`` is where they sit in the consumer's source matrix.
+    """
+
+    owner: int
+    columns: slice | np.ndarray | None
+    span: slice
+
+
+class Block:
+    """Neurons of one topological level that share one activation.
+
+    Attributes
+    ----------
+    level : int
+        The topological generation: 1 for neurons fed by inputs only, one
+        more than the deepest source otherwise (0 for a neuron fed by nothing).
+    activation : Activation
+    neurons : tuple of Neuron
+        The block's neurons: column ``j`` of its matrices is ``neurons[j]``.
+    sources : tuple of Neuron
+        The earlier neurons feeding the block: row ``i`` of ``weight``.
+    weight : ndarray, shape (len(sources), len(neurons))
+        ``weight[i, j]`` is the weight of ``sources[i] -> neurons[j]``, zero
+        where they are not connected.
+    mask : ndarray of bool or None
+        True where a connection exists; None when every pair is connected.
+    bias : ndarray, shape (len(neurons),)
+    weight_grad, bias_grad : ndarray or None
+        The gradients of the last backward pass.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> net = ns.Network.layered([3, 2, 1], seed=0)
+    >>> net.disconnect("x1", "h1_1")
+    Connection('x1' -> 'h1_1', weight=...)
+    >>> first = net.compile().blocks[0]
+    >>> first
+    Block(level 1, sigmoid, 2 neurons <- 3 sources, 5 connections)
+    >>> first.mask
+    array([[False,  True],
+           [ True,  True],
+           [ True,  True]])
+    """
+
+    def __init__(
+        self,
+        level: int,
+        activation: Activation,
+        neurons: Sequence[Neuron],
+        sources: Sequence[Neuron],
+        pieces: Sequence[_Piece],
+        connections: list[Connection],
+        rows: np.ndarray,
+        cols: np.ndarray,
+        dtype: np.dtype,
+    ) -> None:
+        self.level = level
+        self.activation = activation
+        self.neurons = tuple(neurons)
+        self.sources = tuple(sources)
+        self.pieces = tuple(pieces)
+        self.connections = connections  # in the order of (rows, cols)
+        self.rows, self.cols = rows, cols
+        self.weight = np.zeros((len(sources), len(neurons)), dtype=dtype)
+        self.weight[rows, cols] = [c.weight for c in connections]
+        self.mask = None
+        if len(connections) < self.weight.size:
+            self.mask = np.zeros(self.weight.shape, dtype=bool)
+            self.mask[rows, cols] = True
+        self.bias = np.array([n.bias for n in neurons], dtype=dtype)
+        self.weight_grad: np.ndarray | None = None
+        self.bias_grad: np.ndarray | None = None
+        # Optimizer state is keyed per parameter array.
+        self.weight_key, self.bias_key = (self, "weight"), (self, "bias")
+
+    def __repr__(self) -> str:
+        kind = "dense" if self.mask is None else f"{len(self.connections)} connections"
+        return (
+            f"Block(level {self.level}, {self.activation.name}, "
+            f"{len(self.neurons)} neurons <- {len(self.sources)} sources, {kind})"
+        )
+
+
+class CompiledNetwork:
+    """A :class:`~neurosim.network.Network` compiled into weight matrices.
+
+    Built by :meth:`Network.compile`. It offers the network's ``forward``,
+    ``predict``, ``backward``, ``step`` and ``fit`` with the same losses,
+    optimizers and training schedule, and gives the same numbers to float64
+    round-off.
+
+    Parameters
+    ----------
+    network : Network
+        The network to compile; its weights and biases are copied.
+    dtype : {numpy.float64, numpy.float32}, default float64
+        float32 halves the memory and speeds up large matrix products, at
+        float32 precision.
+
+    Attributes
+    ----------
+    network : Network
+        The network compiled from.
+    blocks : list of Block
+        The matrices, in evaluation order.
+    dtype : numpy.dtype
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> X, Y = ns.datasets.xor()
+    >>> net = ns.Network.layered([2, 4, 1], seed=0)
+    >>> cnet = net.compile()
+    >>> history = cnet.fit(X, Y, epochs=2000, lr=0.5, seed=0)
+    >>> cnet.write_back()            # the graph now holds the trained weights
+    >>> net.predict(X).round().ravel()
+    array([0., 1., 1., 0.])
+    """
+
+    def __init__(self, network: Network, dtype: DTypeLike = np.float64) -> None:
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            dtype = None
+        if dtype not in _DTYPES:
+            raise ParameterError(
+                f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}"
+            )
+        self._inputs, self._outputs = network._checked_inputs_and_outputs()
+        self.network = network
+        self.dtype = dtype
+        self._version = network.topology_version
+        self.blocks: list[Block] = []
+        self._build(network.graph)
+        self._values: list[np.ndarray] | None = None  # outputs per block, last pass
+        self._nets: list[np.ndarray] = []
+        self._sources: list[np.ndarray | None] = []
+        self._single = True
+        self._has_gradients = False
+
+    # ------------------------------------------------------------------ compiling
+
+    def _build(self, graph: nx.DiGraph) -> None:
+        """Group the neurons into blocks; O(neurons + connections)."""
+        order = {name: i for i, name in enumerate(graph)}
+        layout = _Layout(self._inputs)
+        for level, names in enumerate(nx.topological_generations(graph)):
+            groups: dict[Activation, list[Neuron]] = {}
+            for name in sorted(names, key=order.__getitem__):
+                neuron = graph.nodes[name]["neuron"]
+                if not neuron.is_input:
+                    groups.setdefault(neuron.activation, []).append(neuron)
+            for activation, neurons in groups.items():
+                self.blocks.append(
+                    _make_block(graph, level, activation, neurons, layout, self.dtype)
+                )
+                layout.place(neurons)
+        self._sizes = layout.sizes
+        self._output_pieces = _pieces(
+            [layout.locate(layout.index[n.name]) for n in self._outputs], layout.sizes
+        )
+        first = self._output_pieces[0]
+        self._whole_output_owner = (
+            first.owner
+            if len(self._output_pieces) == 1 and first.columns is None
+            else 0
+        )
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def n_inputs(self) -> int:
+        """The number of input neurons."""
+        return len(self._inputs)
+
+    @property
+    def n_outputs(self) -> int:
+        """The number of output neurons."""
+        return len(self._outputs)
+
+    @property
+    def n_parameters(self) -> int:
+        """Trainable numbers: one weight per connection, one bias per neuron."""
+        return sum(len(b.connections) + b.bias.size for b in self.blocks)
+
+    def __repr__(self) -> str:
+        levels = len({block.level for block in self.blocks})
+        return (
+            f"CompiledNetwork({len(self.blocks)} block{'s' * (len(self.blocks) != 1)} "
+            f"on {levels} level{'s' * (levels != 1)}, {self.n_parameters} parameters, "
+            f"{self.dtype})"
+        )
+
+    def forward(self, x: ArrayLike) -> np.ndarray:
+        """Propagate one sample or a batch, one matrix product per block.
+
+        Parameters
+        ----------
+        x : array_like
+            One sample, shape ``(n_inputs,)``, or a batch, ``(batch, n_inputs)``.
+
+        Returns
+        -------
+        ndarray
+            Shape ``(n_outputs,)`` for one sample, ``(batch, n_outputs)`` for a batch.
+
+        Raises
+        ------
+        StaleNetworkError
+            If the graph was edited after compiling.
+        ShapeError, DataError
+            For a wrong shape or values that are not finite numbers.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([2, 1], activation="identity", seed=0)
+        >>> net.connection("x1", "y1").weight, net.connection("x2", "y1").weight = 1.0, 2.0
+        >>> net.compile().forward([[3.0, 4.0], [1.0, 0.0]])
+        array([[11.],
+               [ 1.]])
+        """
+        self._check_fresh()
+        batch, single = as_samples(x, self.n_inputs, "input x")
+        outputs = self._propagate(batch, single).copy()  # not a view of our state
+        return outputs[0] if single else outputs
+
+    def predict(self, x: ArrayLike) -> np.ndarray:
+        """The outputs for ``x``: the same as :meth:`forward`.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> ns.Network.layered([1, 1], activation="identity", seed=0).compile().predict([[0.0]])
+        array([[0.]])
+        """
+        return self.forward(x)
+
+    def backward(self, target: ArrayLike, loss: str | Loss = "mse") -> float:
+        """Backpropagate the loss of the last forward pass through the blocks.
+
+        Sets every block's ``weight_grad`` and ``bias_grad`` (replacing
+        those of an earlier call); no weight changes. See
+        :meth:`Network.backward`.
+
+        Returns
+        -------
+        float
+            The loss (the mean over the batch).
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([1, 1], activation="identity", seed=0)
+        >>> net.connection("x1", "y1").weight = 2.0
+        >>> cnet = net.compile()
+        >>> cnet.forward([1.5])
+        array([3.])
+        >>> cnet.backward([1.0], loss="mse")     # (3 - 1)²
+        4.0
+        >>> cnet.blocks[0].weight_grad          # 2 (3 - 1) · 1.5
+        array([[6.]])
+        """
+        self._check_fresh()
+        if self._values is None:
+            raise StateError(
+                "backward needs the outputs of a forward pass; call cnet.forward(x) first"
+            )
+        loss = self._check_loss(loss)
+        targets, single = as_samples(target, self.n_outputs, "target")
+        batch = self._values[0].shape[0]
+        if single != self._single or targets.shape[0] != batch:
+            raise ShapeError(
+                f"target has shape {np.shape(target)} but the last forward pass had "
+                f"{'one sample' if self._single else f'a batch of {batch}'}; pass one "
+                "target row per input row"
+            )
+        outputs = self._output_matrix()
+        targets = targets.astype(self.dtype, copy=False)
+        value = loss.value(outputs, targets)
+        if not np.isfinite(value):
+            raise NumericalError(
+                f"the {loss.name} loss is {value}; check the targets' range for this "
+                "loss, or lower the learning rate if training diverged"
+            )
+        self._backpropagate(loss.gradient(outputs, targets))
+        return value
+
+    def step(self, lr: float = 0.1, optimizer: Optimizer | None = None) -> None:
+        """Update every weight matrix and bias from the last :meth:`backward`.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([1, 1], activation="identity", seed=0)
+        >>> net.connection("x1", "y1").weight = 2.0
+        >>> cnet = net.compile()
+        >>> _ = cnet.forward([1.0]); _ = cnet.backward([0.0], loss="sse")
+        >>> cnet.step(lr=0.5)
+        >>> cnet.blocks[0].weight                # 2 - 0.5 · 2
+        array([[1.]])
+        """
+        self._check_fresh()
+        if not self._has_gradients:
+            raise StateError(
+                "step needs gradients: call cnet.forward(x) and cnet.backward(target) first"
+            )
+        self._apply(SGD(lr) if optimizer is None else optimizer)
+
+    def fit(self, X: ArrayLike, Y: ArrayLike, **options) -> training.History:
+        """Train the compiled network; the options are those of :func:`neurosim.training.fit`.
+
+        The same seed, optimizer and options give the same training schedule
+        (shuffling, batches, update order) as :meth:`Network.fit`, hence the
+        same weights to round-off. Call :meth:`write_back` to copy them into
+        the graph.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> X, Y = ns.datasets.xor()
+        >>> cnet = ns.Network.layered([2, 4, 1], seed=0).compile()
+        >>> cnet.fit(X, Y, epochs=2000, lr=0.5, seed=0).loss[-1] < 0.01
+        True
+        """
+        self._check_fresh()
+        return training.fit(self, X, Y, **options)
+
+    def write_back(self, gradients: bool = False) -> None:
+        """Copy the weights and biases into the graph's connections and neurons.
+
+        Parameters
+        ----------
+        gradients : bool, default False
+            Also copy the gradients of the last :meth:`backward` into each
+            ``Connection.grad`` and ``Neuron.bias_grad``.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([1, 1], activation="identity", seed=0)
+        >>> cnet = net.compile()
+        >>> cnet.blocks[0].weight[0, 0] = 0.25
+        >>> cnet.write_back()
+        >>> net.connection("x1", "y1").weight
+        0.25
+        """
+        self._check_fresh()
+        if gradients and not self._has_gradients:
+            raise StateError(
+                "there are no gradients to write back: call cnet.backward first"
+            )
+        for block in self.blocks:
+            weights = block.weight[block.rows, block.cols].tolist()
+            for connection, weight in zip(block.connections, weights):
+                connection.weight = weight
+            for neuron, bias in zip(block.neurons, block.bias.tolist()):
+                neuron.bias = bias
+            if gradients:
+                grads = block.weight_grad[block.rows, block.cols].tolist()
+                for connection, grad in zip(block.connections, grads):
+                    connection.grad = grad
+                for neuron, grad in zip(block.neurons, block.bias_grad.tolist()):
+                    neuron.bias_grad = grad
+        self.network._forget_pass()
+
+    # ------------------------------------------------------------------ the model protocol of training.fit
+
+    def _check_fresh(self) -> None:
+        if self.network.topology_version != self._version:
+            raise StaleNetworkError(
+                "the network's graph was edited (a neuron or connection added or removed) "
+                "after it was compiled, so this CompiledNetwork no longer matches it; "
+                "compile again with net.compile()"
+            )
+
+    def _check_loss(self, loss: str | Loss) -> Loss:
+        return self.network._check_loss(loss)
+
+    def _propagate(self, batch: np.ndarray, single: bool) -> np.ndarray:
+        """Forward pass on validated input; return outputs of shape (batch, n_outputs)."""
+        values = [batch if batch.dtype == self.dtype else batch.astype(self.dtype)]
+        nets, sources = [], []
+        for block in self.blocks:
+            if block.pieces:
+                inputs = _gather(block.pieces, values)
+                net = inputs @ block.weight
+                net += block.bias
+            else:  # neurons fed by nothing: their net input is their bias
+                inputs = None
+                net = np.repeat(block.bias[np.newaxis], batch.shape[0], axis=0)
+            nets.append(net)
+            sources.append(inputs)
+            output = block.activation.fn(net)
+            values.append(
+                output if output.dtype == self.dtype else output.astype(self.dtype)
+            )
+        self._values, self._nets, self._sources, self._single = (
+            values,
+            nets,
+            sources,
+            single,
+        )
+        self._has_gradients = False
+        return self._output_matrix()
+
+    def _output_matrix(self) -> np.ndarray:
+        return _gather(self._output_pieces, self._values)
+
+    def _backpropagate(self, output_grads: np.ndarray) -> None:
+        """Backward pass given dL/d(outputs) of shape (batch, n_outputs)."""
+        errors: list[np.ndarray | None] = [None] * len(self._values)
+        batch = output_grads.shape[0]
+        if self._whole_output_owner:  # the outputs are one whole block, as in an MLP
+            errors[self._whole_output_owner] = output_grads
+        else:
+            for piece in self._output_pieces:
+                self._accumulate(errors, piece, output_grads[:, piece.span], batch)
+        for k in range(len(self.blocks) - 1, -1, -1):
+            block, net = self.blocks[k], self._nets[k]
+            error = errors[k + 1]
+            if error is None:  # feeds nothing and is no output: ∂L/∂output = 0
+                delta = np.zeros_like(net)
+            elif block.activation is _IDENTITY:  # f' = 1: skip an exact no-op
+                delta = error
+            else:
+                delta = error * block.activation.derivative(net)
+                if (
+                    delta.dtype != self.dtype
+                ):  # a float64 derivative in a float32 network
+                    delta = delta.astype(self.dtype)
+            block.bias_grad = np.add.reduce(delta, axis=0)  # = delta.sum(axis=0)
+            if not block.pieces:
+                block.weight_grad = np.zeros_like(block.weight)
+                continue
+            block.weight_grad = self._sources[k].T @ delta
+            if block.mask is not None:
+                block.weight_grad *= block.mask
+            for piece in block.pieces:
+                if piece.owner:  # inputs need no error
+                    contribution = delta @ block.weight[piece.span].T
+                    self._accumulate(errors, piece, contribution, batch)
+        self._has_gradients = True
+
+    def _accumulate(self, errors, piece: _Piece, contribution, batch: int) -> None:
+        """Add ∂L/∂output contributions to the neurons of ``piece``."""
+        current = errors[piece.owner]
+        if piece.columns is None:
+            errors[piece.owner] = (
+                contribution if current is None else current + contribution
+            )
+            return
+        if current is None:
+            current = errors[piece.owner] = np.zeros(
+                (batch, self._sizes[piece.owner]), dtype=contribution.dtype
+            )
+        current[:, piece.columns] += contribution
+
+    def _apply(self, optimizer: Optimizer) -> None:
+        optimizer.start_step()
+        update = optimizer.update
+        for block in self.blocks:
+            if block.pieces:
+                block.weight = update(block.weight_key, block.weight, block.weight_grad)
+            block.bias = update(block.bias_key, block.bias, block.bias_grad)
+
+    def _train_batch(
+        self, X: np.ndarray, Y: np.ndarray, loss: Loss, optimizer: Optimizer
+    ) -> float:
+        """One training step on validated data: forward, backward, update; return the loss."""
+        outputs = self._propagate(X, single=X.shape[0] == 1)
+        if Y.dtype != self.dtype:
+            Y = Y.astype(self.dtype)
+        value, output_grads = loss.value_and_gradient(outputs, Y)
+        self._backpropagate(output_grads)
+        self._apply(optimizer)
+        return value
+
+    def _parameters(self) -> list[np.ndarray]:
+        return [a.copy() for b in self.blocks for a in (b.weight, b.bias)]
+
+    def _set_parameters(self, values: list[np.ndarray]) -> None:
+        values = iter(values)
+        for block in self.blocks:
+            block.weight, block.bias = next(values).copy(), next(values).copy()
+
+
+class _Layout:
+    """Where each compiled neuron's value lives: an owner and a column in it.
+
+    Owner 0 holds the inputs, owner k the neurons of block k-1. Every neuron
+    also has a global index, increasing with the owner, so sorting by it sorts
+    by (owner, column).
+    """
+
+    def __init__(self, inputs: Sequence[Neuron]) -> None:
+        self.neurons: list[Neuron] = []
+        self.index: dict[str, int] = {}
+        self.owner_of: list[int] = []
+        self.column_of: list[int] = []
+        self.sizes: list[int] = []
+        self.place(inputs)
+
+    def place(self, neurons: Sequence[Neuron]) -> None:
+        owner = len(self.sizes)
+        for column, neuron in enumerate(neurons):
+            self.index[neuron.name] = len(self.neurons)
+            self.neurons.append(neuron)
+            self.owner_of.append(owner)
+            self.column_of.append(column)
+        self.sizes.append(len(neurons))
+
+    def locate(self, index: int) -> tuple[int, int]:
+        return self.owner_of[index], self.column_of[index]
+
+
+def _make_block(graph, level, activation, neurons, layout: _Layout, dtype) -> Block:
+    """One block: its neurons, the sources feeding them, their weights' positions."""
+    column_of = {neuron.name: j for j, neuron in enumerate(neurons)}
+    index = layout.index
+    sources, targets, connections = [], [], []
+    for source, target, connection in graph.in_edges(column_of, data="connection"):
+        sources.append(index[source])
+        targets.append(column_of[target])
+        connections.append(connection)
+    # Rows in global-index order: each owner's neurons form one run of rows.
+    unique, rows = np.unique(np.array(sources, dtype=np.intp), return_inverse=True)
+    unique = unique.tolist()
+    return Block(
+        level,
+        activation,
+        neurons,
+        [layout.neurons[i] for i in unique],
+        _pieces([layout.locate(i) for i in unique], layout.sizes),
+        connections,
+        rows.reshape(-1).astype(np.intp),
+        np.array(targets, dtype=np.intp),
+        dtype,
+    )
+
+
+def _pieces(locations: Sequence[tuple[int, int]], sizes: Sequence[int]) -> list[_Piece]:
+    """Split (owner, column) locations into runs that share an owner."""
+    pieces, start = [], 0
+    for end in range(1, len(locations) + 1):
+        if end == len(locations) or locations[end][0] != locations[start][0]:
+            owner = locations[start][0]
+            columns = np.array([c for _, c in locations[start:end]], dtype=np.intp)
+            pieces.append(
+                _Piece(owner, _selector(columns, sizes[owner]), slice(start, end))
+            )
+            start = end
+    return pieces
+
+
+def _selector(columns: np.ndarray, size: int) -> slice | np.ndarray | None:
+    """None for all columns in order, a slice for a contiguous run, else the indices."""
+    if len(columns) == size and np.array_equal(columns, np.arange(size)):
+        return None
+    if np.array_equal(columns, np.arange(columns[0], columns[0] + len(columns))):
+        return slice(int(columns[0]), int(columns[0]) + len(columns))
+    return columns
+
+
+def _gather(pieces: Sequence[_Piece], values: list[np.ndarray]) -> np.ndarray:
+    """The matrix of the pieces' values, side by side (a view when possible)."""
+    if len(pieces) == 1 and pieces[0].columns is None:  # a whole layer, as in an MLP
+        return values[pieces[0].owner]
+    parts = [
+        values[p.owner] if p.columns is None else values[p.owner][:, p.columns]
+        for p in pieces
+    ]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)

@@ -1,0 +1,190 @@
+"""Data loaders and helpers: digits, IDX files, MNIST folders, one-hot, splits."""
+
+import gzip
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import neurosim as ns
+from neurosim import datasets
+
+from .conftest import idx_bytes, write_fake_mnist
+
+# ---------------------------------------------------------------- digits
+
+
+def test_load_digits_scales_sklearns_0_to_16_pixels_to_0_to_1():
+    X, y = datasets.load_digits()
+    assert X.shape == (1797, 64) and y.shape == (1797,)
+    assert X.min() == 0.0 and X.max() == 1.0
+    assert np.array_equal(X * 16, np.round(X * 16))  # whole 0..16 levels, divided by 16
+    assert y.dtype.kind == "i" and sorted(set(y.tolist())) == list(range(10))
+
+
+def test_load_digits_without_scikit_learn_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)  # import now fails
+    with pytest.raises(
+        ns.MissingDependencyError, match=r'pip install "neurosim\[data\]"'
+    ):
+        datasets.load_digits()
+    with pytest.raises(ImportError):  # still an ImportError for code that expects one
+        datasets.load_digits()
+
+
+# ---------------------------------------------------------------- IDX files
+
+idx_arrays = st.sampled_from(["uint8", "int8", ">i2", ">i4", ">f4", ">f8"]).flatmap(
+    lambda dtype: st.tuples(
+        st.just(dtype), st.lists(st.integers(0, 4), min_size=1, max_size=3)
+    )
+)
+
+
+@given(spec=idx_arrays, compressed=st.booleans())
+def test_load_idx_reads_every_type_code_raw_and_gzipped(
+    tmp_path_factory, spec, compressed
+):
+    dtype, shape = spec
+    rng = np.random.default_rng(len(shape))
+    values = rng.uniform(-100, 100, size=shape)
+    array = (values if "f" in dtype else np.round(values) % 100).astype(dtype)
+    data = idx_bytes(array)
+    path = tmp_path_factory.mktemp("idx") / "data.idx"
+    path.write_bytes(gzip.compress(data) if compressed else data)
+    loaded = datasets.load_idx(path)
+    assert loaded.shape == tuple(shape)
+    assert loaded.dtype.isnative and loaded.dtype.kind == np.dtype(dtype).kind
+    assert np.array_equal(loaded, array)
+
+
+def test_load_idx_reads_bytes_written_by_hand(tmp_path):
+    # type 0x0B (int16), 1 dimension of 2: 258 = 0x0102 and -2 = 0xFFFE, big-endian
+    path = tmp_path / "hand.idx"
+    path.write_bytes(bytes([0, 0, 0x0B, 1, 0, 0, 0, 2, 0x01, 0x02, 0xFF, 0xFE]))
+    assert datasets.load_idx(path).tolist() == [258, -2]
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        (b"PK\x03\x04zipfile", "not an IDX file"),
+        (bytes([0, 0, 0x07, 1, 0, 0, 0, 1, 5]), "not an IDX file"),  # unknown type code
+        (bytes([0, 0, 0x08, 2, 0, 0, 0]), "ends inside its header"),
+        (bytes([0, 0, 0x08, 1, 0, 0, 0, 3, 1, 2]), "truncated"),  # 2 of 3 values
+        (bytes([0, 0, 0x08, 1, 0, 0, 0, 1, 1, 2]), "has 10"),  # a trailing byte
+        (b"\x1f\x8b\x08garbage", "cannot be decompressed"),
+        (b"", "not an IDX file"),
+    ],
+)
+def test_load_idx_rejects_malformed_files(tmp_path, data, match):
+    path = tmp_path / "bad.idx"
+    path.write_bytes(data)
+    with pytest.raises(ns.FormatError, match=match):
+        datasets.load_idx(path)
+
+
+def test_load_idx_of_a_missing_file_names_it(tmp_path):
+    with pytest.raises(ns.DataNotFoundError, match="nowhere.idx"):
+        datasets.load_idx(tmp_path / "nowhere.idx")
+
+
+# ---------------------------------------------------------------- MNIST folders
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_load_mnist_flattens_and_scales_the_four_files(tmp_path, gz):
+    write_fake_mnist(tmp_path, n_train=12, n_test=5, gz=gz)
+    (X_train, y_train), (X_test, y_test) = datasets.load_mnist(tmp_path)
+    assert X_train.shape == (12, 784) and X_test.shape == (5, 784)
+    assert y_train.shape == (12,) and y_test.dtype == np.int64
+    raw = datasets.load_idx(next(tmp_path.glob("train-images*")))
+    assert np.array_equal(X_train * 255.0, raw.reshape(12, -1))
+
+
+def test_load_mnist_lists_the_missing_files(tmp_path):
+    write_fake_mnist(tmp_path)
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(ns.DataNotFoundError) as caught:
+        datasets.load_mnist(tmp_path)
+    message = str(caught.value)
+    assert "t10k-labels-idx1-ubyte[.gz]" in message and "train-images" not in message
+
+
+def test_load_mnist_refuses_images_and_labels_of_different_lengths(tmp_path):
+    write_fake_mnist(tmp_path, gz=False)
+    labels = np.zeros(7, dtype=np.uint8)
+    (tmp_path / "train-labels-idx1-ubyte").write_bytes(idx_bytes(labels))
+    with pytest.raises(ns.FormatError, match="train images"):
+        datasets.load_mnist(tmp_path)
+
+
+# ---------------------------------------------------------------- one-hot and splits
+
+
+def test_one_hot_puts_a_single_one_in_each_label_column():
+    targets = datasets.one_hot([3, 0, 3], n_classes=5)
+    assert targets.shape == (3, 5)
+    assert targets.sum(axis=1).tolist() == [1.0, 1.0, 1.0]
+    assert targets.argmax(axis=1).tolist() == [3, 0, 3]
+    assert datasets.one_hot(np.array([1.0, 0.0])).tolist() == [[0.0, 1.0], [1.0, 0.0]]
+
+
+@pytest.mark.parametrize(
+    ("labels", "n_classes", "error", "match"),
+    [
+        ([0, -1], None, ns.DataError, ">= 0"),
+        ([0.5, 1.0], None, ns.DataError, "whole class numbers"),
+        (["a", "b"], None, ns.DataError, "whole class numbers"),
+        ([[0, 1]], None, ns.ShapeError, "1-D"),
+        ([0, 4], 3, ns.DataError, "n_classes=3"),
+        ([0, 1], 0, ns.ParameterError, "n_classes"),
+    ],
+)
+def test_one_hot_rejects_bad_labels(labels, n_classes, error, match):
+    with pytest.raises(error, match=match):
+        datasets.one_hot(labels, n_classes)
+
+
+@given(n=st.integers(2, 50), fraction=st.floats(0.01, 0.99), seed=st.integers(0, 100))
+def test_train_test_split_partitions_the_rows(n, fraction, seed):
+    X = np.arange(2 * n).reshape(n, 2)
+    y = np.arange(n)
+    if not 0 < int(np.ceil(fraction * n)) < n:
+        with pytest.raises(ns.ParameterError, match="at least one sample"):
+            datasets.train_test_split(X, y, test_size=fraction, seed=seed)
+        return
+    X_train, _, y_train, y_test = datasets.train_test_split(
+        X, y, test_size=fraction, seed=seed
+    )
+    assert len(y_test) == int(np.ceil(fraction * n))
+    assert sorted([*y_train.tolist(), *y_test.tolist()]) == list(range(n))
+    assert np.array_equal(X_train[:, 0], 2 * y_train)  # rows stay together
+    again = datasets.train_test_split(X, y, test_size=fraction, seed=seed)
+    assert np.array_equal(again[3], y_test)
+
+
+def test_train_test_split_shuffles_with_its_seed_only():
+    y = np.arange(100)
+    state = np.random.get_state()[1].copy()
+    first = datasets.train_test_split(y, test_size=10, seed=1)[1]
+    second = datasets.train_test_split(y, test_size=10, seed=2)[1]
+    assert not np.array_equal(first, second)
+    assert np.array_equal(np.random.get_state()[1], state)
+
+
+@pytest.mark.parametrize(
+    ("arrays", "test_size", "error"),
+    [
+        ((np.zeros((3, 2)), np.zeros(4)), 0.5, ns.ShapeError),
+        ((np.zeros(4),), 1.5, ns.ParameterError),
+        ((np.zeros(4),), 4, ns.ParameterError),
+        ((np.zeros(4),), True, ns.ParameterError),
+        ((), 0.5, ns.ParameterError),
+    ],
+)
+def test_train_test_split_rejects_bad_arguments(arrays, test_size, error):
+    with pytest.raises(error):
+        datasets.train_test_split(*arrays, test_size=test_size)
