@@ -17,6 +17,7 @@ from . import (
     activations,
     compiled,
     datasets,
+    hopfield,
     initializers,
     losses,
     optimizers,
@@ -41,6 +42,7 @@ from .errors import (
     TopologyError,
     UnknownNameError,
 )
+from .hopfield import HopfieldNetwork, RecallResult
 from .learning_rules import train_single_layer
 from .losses import Loss, softmax
 from .network import Network
@@ -64,6 +66,7 @@ __all__ = [
     "EarlyStopping",
     "FormatError",
     "History",
+    "HopfieldNetwork",
     "Loss",
     "MissingDependencyError",
     "Momentum",
@@ -73,6 +76,7 @@ __all__ = [
     "NumericalError",
     "Optimizer",
     "ParameterError",
+    "RecallResult",
     "ShapeError",
     "StaleNetworkError",
     "StateError",
@@ -82,6 +86,7 @@ __all__ = [
     "compiled",
     "datasets",
     "gradcheck",
+    "hopfield",
     "initializers",
     "losses",
     "optimizers",

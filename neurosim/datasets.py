@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import os
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -34,6 +35,8 @@ from .errors import (
 )
 
 __all__ = [
+    "binary_digits",
+    "glyphs",
     "height_weight",
     "load_digits",
     "load_idx",
@@ -390,3 +393,72 @@ def _test_count(test_size: float, n: int) -> int:
             "keep at least one sample"
         )
     return n_test
+
+
+_GLYPHS = {
+    "A": ["...##.....", "..#..#....", ".#....#...", "#......#..", "#......#..",
+          "########..", "#......#..", "#......#..", "#......#..", ".........."],
+    "C": [".######...", "#......#..", "#.........", "#.........", "#.........",
+          "#.........", "#.........", "#......#..", ".######...", ".........."],
+    "E": ["########..", "#.........", "#.........", "#.........", "######....",
+          "#.........", "#.........", "#.........", "########..", ".........."],
+    "H": ["#......#..", "#......#..", "#......#..", "#......#..", "########..",
+          "#......#..", "#......#..", "#......#..", "#......#..", ".........."],
+    "L": ["#.........", "#.........", "#.........", "#.........", "#.........",
+          "#.........", "#.........", "#.........", "########..", ".........."],
+    "T": ["#########.", "....#.....", "....#.....", "....#.....", "....#.....",
+          "....#.....", "....#.....", "....#.....", "....#.....", ".........."],
+    "X": ["#.......#.", ".#.....#..", "..#...#...", "...#.#....", "....#.....",
+          "...#.#....", "..#...#...", ".#.....#..", "#.......#.", ".........."],
+    "Z": ["#########.", ".......#..", "......#...", ".....#....", "....#.....",
+          "...#......", "..#.......", ".#........", "#########.", ".........."],
+}  # fmt: skip
+
+
+def glyphs(names: str | Sequence[str] | None = None) -> dict[str, np.ndarray]:
+    """Letters drawn as 10×10 bitmaps of ±1 (+1 ink, −1 paper), for Hopfield demos.
+
+    Parameters
+    ----------
+    names : str or sequence of str, optional
+        Which letters (``"AEX"`` or ``["A", "E"]``); all of A C E H L T X Z
+        by default.
+
+    Returns
+    -------
+    dict of str to ndarray of int, shape (10, 10)
+
+    Examples
+    --------
+    >>> letters = glyphs("TL")
+    >>> sorted(letters), letters["T"].shape
+    (['L', 'T'], (10, 10))
+    >>> "".join("#" if v > 0 else "." for v in letters["T"][1])
+    '....#.....'
+    """
+    names = list(_GLYPHS) if names is None else list(names)
+    unknown = [name for name in names if name not in _GLYPHS]
+    if unknown:
+        raise unknown_name("glyph", unknown[0], list(_GLYPHS))
+    return {
+        name: np.array([[1 if c == "#" else -1 for c in row] for row in _GLYPHS[name]])
+        for name in names
+    }
+
+
+def binary_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 8×8 digits binarised to ±1 (pixel > 0.5 is +1), for Hopfield networks.
+
+    Returns
+    -------
+    X : ndarray of int, shape (1797, 64)
+    y : ndarray of int, shape (1797,)
+
+    Examples
+    --------
+    >>> X, y = binary_digits()
+    >>> X.shape, sorted(set(X.ravel().tolist()))
+    ((1797, 64), [-1, 1])
+    """
+    X, y = load_digits()
+    return np.where(X > 0.5, 1, -1), y

@@ -122,3 +122,32 @@ def test_vectorized_benchmark_runs_in_quick_mode():
     for case in ("digits 64-32-10", "784-256-10", "784-1000-1000-10", "sparse DAG"):
         assert case in output, output
     assert "ratio" in output
+
+
+def test_hopfield_letters_shows_probe_and_recall_and_names_the_memory():
+    output = run_script(ROOT / "examples" / "hopfield_letters.py", "--quick")
+    assert output.count("   probe          recalled") == 4
+    assert "A with 25% noise -> A " in output  # pseudo-inverse recalls the letters
+    counts = {
+        line.split()[0]: int(line.split()[1])
+        for line in output.splitlines()
+        if line.startswith("  ") and " of 4" in line
+    }
+    assert counts["pseudoinverse"] == 4 and counts["hebbian"] < 4
+
+
+def test_hopfield_capacity_shows_hebbian_breaking_down_past_0_138():
+    output = run_script(ROOT / "examples" / "hopfield_capacity.py", "--quick")
+    rows = {
+        float(line.split()[0]): [float(v) for v in line.split()[2:5]]
+        for line in output.splitlines()
+        if line.strip()[:1].isdigit()
+    }
+    assert rows[0.05] == [1.0, 1.0, 1.0]
+    hebbian, storkey, pseudoinverse = rows[0.25]
+    assert hebbian < 0.5 and storkey >= 0.9 and pseudoinverse >= 0.9
+
+
+def test_hopfield_benchmark_runs_in_quick_mode():
+    output = run_script(ROOT / "benchmarks" / "bench_hopfield.py", "--quick")
+    assert "ratio" in output and "graph us/upd" in output

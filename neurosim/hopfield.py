@@ -1,0 +1,605 @@
+"""`HopfieldNetwork`: associative memory with symmetric weights and no self-loops.
+
+Each neuron is both input and output. Its state ``s_i`` is ±1 (internally; a
+``"binary"`` network shows 0/1 to the user), and an update sets
+
+    s_i ← +1 if h_i > θ_i,   −1 if h_i < θ_i,   unchanged on a tie,
+    h_i = Σ_j w_ij s_j       (the local field)
+
+With symmetric weights and a zero diagonal, each asynchronous update can only
+lower the energy ``E = −½ Σ_ij w_ij s_i s_j + Σ_i θ_i s_i`` or leave it, so
+recall slides downhill into a stored memory (or a spurious one).
+
+The weight matrix is the single source of truth; ``hop.weights`` is a
+read-only view of it and ``hop.graph`` an undirected networkx graph derived
+from it (rebuilt after every change). Recall runs either through the graph,
+neuron by neuron over each neuron's edges (the teaching path), or with rows
+of the matrix (fast); both give the same trajectory for the same seed,
+because a field within ``TIE_TOLERANCE`` of the threshold counts as a tie in
+both, so that round-off in a sum cannot make them part ways.
+
+Examples
+--------
+>>> import numpy as np
+>>> import neurosim as ns
+>>> patterns = np.array([[1, 1, 1, -1, -1, -1], [1, -1, 1, -1, 1, -1]])
+>>> hop = ns.HopfieldNetwork(6)
+>>> hop.store(patterns, rule="hebbian")
+>>> result = hop.recall([1, 1, 1, -1, -1, 1], seed=0)   # last bit flipped
+>>> result.state.tolist(), result.converged
+([1, 1, 1, -1, -1, -1], True)
+>>> bool(np.all(np.diff(result.energy) <= 0))            # never uphill
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._checks import as_float_array, check_count, check_number
+from .errors import DataError, ParameterError, ShapeError, unknown_name
+
+__all__ = ["TIE_TOLERANCE", "HopfieldNetwork", "RecallResult", "corrupt", "overlap"]
+
+TIE_TOLERANCE = 1e-10
+RULES = ("hebbian", "storkey", "pseudoinverse")
+GRAPH_PATH_LIMIT = 100  # "auto" recall walks the graph up to this many neurons
+
+
+@dataclass(frozen=True)
+class RecallResult:
+    """What :meth:`HopfieldNetwork.recall` found.
+
+    Attributes
+    ----------
+    state : ndarray of int
+        The final state, in the network's representation (±1 or 0/1).
+    energy : ndarray
+        The energy before the first update, then after every single-neuron
+        update (async) or every sweep (sync).
+    converged : bool
+        True if the last full sweep changed nothing: ``state`` is a fixed point.
+    sweeps : int
+        Full sweeps made (the last, unchanged one included).
+    cycle : bool
+        Sync mode only: the state alternates between two patterns forever.
+    states : list of ndarray or None
+        Every state visited (after each update), when asked for.
+    """
+
+    state: np.ndarray
+    energy: np.ndarray
+    converged: bool
+    sweeps: int
+    cycle: bool = False
+    states: list[np.ndarray] | None = None
+
+
+class HopfieldNetwork:
+    """A Hopfield network of ``n`` fully connected neurons.
+
+    Parameters
+    ----------
+    n : int or sequence of str
+        The number of neurons (named ``n0``, ``n1``, …) or their names.
+    states : {"bipolar", "binary"}, default "bipolar"
+        How states and patterns are written: −1/+1, or 0/1. The arithmetic is
+        bipolar either way (a binary pattern ``p`` is stored as ``2p − 1``).
+    thresholds : array_like, optional
+        One threshold per neuron; zero by default.
+
+    Attributes
+    ----------
+    patterns : ndarray, shape (n_patterns, n)
+        The stored patterns, in the network's representation.
+    rule : str or None
+        The learning rule the patterns were stored with.
+
+    Examples
+    --------
+    >>> hop = HopfieldNetwork(["a", "b", "c"], states="binary")
+    >>> hop.store([[1, 0, 1]])
+    >>> hop.weights
+    array([[ 0.        , -0.33333333,  0.33333333],
+           [-0.33333333,  0.        , -0.33333333],
+           [ 0.33333333, -0.33333333,  0.        ]])
+    >>> hop.recall([1, 0, 0], seed=0).state.tolist()
+    [1, 0, 1]
+    """
+
+    def __init__(
+        self,
+        n: int | Sequence[str],
+        states: str = "bipolar",
+        thresholds: ArrayLike | None = None,
+    ) -> None:
+        if isinstance(n, (str, bytes)) or not isinstance(
+            n, (int, np.integer, Sequence)
+        ):
+            raise ParameterError(
+                f"n must be a number of neurons or a list of names, got {n!r}"
+            )
+        if isinstance(n, Sequence):
+            names = [str(name) for name in n]
+            if len(set(names)) != len(names):
+                raise ParameterError(f"neuron names must be unique, got {names}")
+        else:
+            names = [f"n{i}" for i in range(check_count(n, "n"))]
+        if len(names) < 2:
+            raise ParameterError(
+                f"a Hopfield network needs at least 2 neurons, got {len(names)}"
+            )
+        if states not in ("bipolar", "binary"):
+            raise unknown_name("state representation", states, ["binary", "bipolar"])
+        self.names = names
+        self.states = states
+        self._index = {name: i for i, name in enumerate(names)}
+        self._weights = np.zeros((len(names), len(names)))
+        self._thresholds = np.zeros(len(names))
+        self._patterns = np.zeros((0, len(names)))  # bipolar
+        self._graph: nx.Graph | None = None
+        self.rule: str | None = None
+        if thresholds is not None:
+            self.thresholds = thresholds
+
+    # ------------------------------------------------------------------ views
+
+    @property
+    def n(self) -> int:
+        """The number of neurons."""
+        return len(self.names)
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The (n, n) weight matrix, read-only (change it by storing patterns)."""
+        view = self._weights.view()
+        view.flags.writeable = False
+        return view
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        """The neurons' thresholds θ, read-only; assign a new array to change them."""
+        view = self._thresholds.view()
+        view.flags.writeable = False
+        return view
+
+    @thresholds.setter
+    def thresholds(self, values: ArrayLike) -> None:
+        values = as_float_array(values, "thresholds")
+        if values.shape != (self.n,):
+            raise ShapeError(
+                f"thresholds must have shape ({self.n},), got {values.shape}"
+            )
+        self._thresholds = values.copy()
+        self._graph = None
+
+    @property
+    def patterns(self) -> np.ndarray:
+        """The stored patterns, one per row, in the network's representation."""
+        return self._to_user(self._patterns)
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The network as a frozen undirected networkx graph.
+
+        A complete graph: nodes carry ``threshold``, every pair of neurons is
+        an edge with its ``weight`` (zero included). Derived from the weight
+        matrix and rebuilt after it changes.
+
+        Examples
+        --------
+        >>> hop = HopfieldNetwork(3)
+        >>> hop.store([[1, -1, 1]])
+        >>> hop.graph.edges["n0", "n2"]["weight"]
+        0.3333333333333333
+        """
+        if self._graph is None:
+            graph = nx.Graph()
+            graph.add_nodes_from(
+                (name, {"threshold": float(t)})
+                for name, t in zip(self.names, self._thresholds.tolist())
+            )
+            i, j = np.triu_indices(self.n, k=1)  # fully connected, no self-loops
+            graph.add_weighted_edges_from(
+                zip(
+                    [self.names[k] for k in i.tolist()],
+                    [self.names[k] for k in j.tolist()],
+                    self._weights[i, j].tolist(),
+                )
+            )
+            self._graph = nx.freeze(graph)
+        return self._graph
+
+    def __repr__(self) -> str:
+        stored = len(self._patterns)
+        rule = f", {self.rule}" if self.rule else ""
+        return (
+            f"HopfieldNetwork({self.n} neurons, {self.states}, "
+            f"{stored} pattern{'s' * (stored != 1)} stored{rule})"
+        )
+
+    # ------------------------------------------------------------------ learning
+
+    def store(self, patterns: ArrayLike, rule: str = "hebbian") -> None:
+        """Store patterns as memories with a learning rule.
+
+        Parameters
+        ----------
+        patterns : array_like, shape (n_patterns, n) or (n,)
+            ±1 values (bipolar network) or 0/1 values (binary network).
+        rule : {"hebbian", "storkey", "pseudoinverse"}, default "hebbian"
+            ``hebbian``: ``W += (1/n) Σ ξ ξᵀ``, capacity ≈ 0.138 n.
+            ``storkey``: Storkey's (1997) incremental rule, larger capacity
+            and basins. ``pseudoinverse``: the projection rule, ``W`` the
+            projector onto the patterns' span (up to n − 1 independent
+            patterns); recomputed from every stored pattern. Each sets the
+            diagonal to zero. Storing more patterns later adds to the
+            memory; the rule must then be the same.
+
+        Raises
+        ------
+        ShapeError, DataError
+            For an empty list, wrong lengths, or values outside the network's
+            two states. The network is left unchanged.
+        ParameterError
+            For an unknown rule, or a rule different from the stored patterns'.
+
+        Examples
+        --------
+        >>> hop = HopfieldNetwork(4)
+        >>> hop.store([[1, -1, 1, -1]])
+        >>> hop.store([[1, 1, -1, -1]])      # incremental
+        >>> len(hop.patterns), hop.rule
+        (2, 'hebbian')
+        """
+        if rule not in RULES:
+            raise unknown_name("learning rule", rule, RULES)
+        if self.rule is not None and rule != self.rule:
+            raise ParameterError(
+                f"the stored patterns used the {self.rule!r} rule; storing more with "
+                f"{rule!r} would mix two rules. Call clear() first, or keep {self.rule!r}."
+            )
+        new = self._as_bipolar(patterns, "patterns", allow_many=True).astype(float)
+        if rule == "hebbian":
+            weights = self._weights + new.T @ new / self.n
+        elif rule == "storkey":
+            weights = self._weights.copy()
+            for pattern in new:
+                weights = _storkey_step(weights, pattern)
+        else:
+            weights = _projection(np.vstack([self._patterns, new]))
+        np.fill_diagonal(weights, 0.0)
+        self._weights = weights
+        self._patterns = np.vstack([self._patterns, new]).astype(np.int64)
+        self.rule = rule
+        self._graph = None
+
+    def clear(self) -> None:
+        """Forget every pattern: zero weights, no rule.
+
+        Examples
+        --------
+        >>> hop = HopfieldNetwork(3); hop.store([[1, 1, -1]]); hop.clear()
+        >>> hop
+        HopfieldNetwork(3 neurons, bipolar, 0 patterns stored)
+        """
+        self._weights = np.zeros_like(self._weights)
+        self._patterns = np.zeros((0, self.n))
+        self.rule = None
+        self._graph = None
+
+    # ------------------------------------------------------------------ dynamics
+
+    def energy(self, state: ArrayLike) -> float:
+        """The energy ``E = −½ sᵀ W s + θᵀ s`` of a state (bipolar arithmetic).
+
+        Examples
+        --------
+        >>> hop = HopfieldNetwork(2)
+        >>> hop.store([[1, -1]])
+        >>> hop.energy([1, -1]), hop.energy([1, 1])   # the memory lies lower
+        (-0.5, 0.5)
+        """
+        return _energy(
+            self._weights, self._thresholds, self._as_bipolar(state, "state")
+        )
+
+    def recall(
+        self,
+        probe: ArrayLike,
+        mode: str = "async",
+        order: str = "random",
+        max_sweeps: int = 100,
+        seed: int | None = None,
+        callback: Callable | None = None,
+        record_states: bool = False,
+        path: str = "auto",
+    ) -> RecallResult:
+        """Let the network settle from ``probe``.
+
+        Parameters
+        ----------
+        probe : array_like, shape (n,)
+            The starting state (a corrupted pattern, say).
+        mode : {"async", "sync"}, default "async"
+            ``async``: one neuron at a time, each seeing the others' newest
+            states; the energy never rises. ``sync``: every neuron at once
+            from the previous state; may fall into a two-state cycle, which
+            is detected and reported.
+        order : {"random", "sequential"}, default "random"
+            Async only: a fresh random permutation of the neurons each sweep,
+            or index order.
+        max_sweeps : int, default 100
+            Stop after this many sweeps even if not converged.
+        seed : int, optional
+            Seed of the update order; numpy's global random state is unused.
+        callback : callable, optional
+            Called as ``callback(neuron, state, energy)`` after every update
+            (``neuron`` is the index updated in async mode, None in sync
+            mode; ``state`` a copy in the network's representation). A true
+            return value stops recall.
+        record_states : bool, default False
+            Keep every state visited in ``result.states``.
+        path : {"auto", "graph", "matrix"}, default "auto"
+            Async only: compute each local field over the neuron's edges in
+            ``graph`` (the textbook picture) or with a row of the weight
+            matrix; ``auto`` takes the graph up to 100 neurons. Both give the
+            same trajectory.
+
+        Returns
+        -------
+        RecallResult
+
+        Examples
+        --------
+        >>> hop = HopfieldNetwork(4)
+        >>> hop.store([[1, -1, 1, -1]])
+        >>> r = hop.recall([1, 1, 1, -1], order="sequential")
+        >>> r.state.tolist(), r.converged, r.sweeps
+        ([1, -1, 1, -1], True, 2)
+        >>> r.energy.round(3).tolist()
+        [0.0, 0.0, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5]
+        """
+        state = self._as_bipolar(probe, "probe")
+        max_sweeps = check_count(max_sweeps, "max_sweeps")
+        for name, value, allowed in (
+            ("mode", mode, ("async", "sync")),
+            ("order", order, ("random", "sequential")),
+            ("path", path, ("auto", "graph", "matrix")),
+        ):
+            if value not in allowed:
+                raise unknown_name(name, value, allowed)
+        if callback is not None and not callable(callback):
+            raise ParameterError(f"callback must be callable, got {callback!r}")
+        if mode == "sync":
+            return self._recall_sync(state, max_sweeps, callback, record_states)
+        use_graph = path == "graph" or (path == "auto" and self.n <= GRAPH_PATH_LIMIT)
+        rng = np.random.default_rng(seed)
+        return self._recall_async(
+            state, order, max_sweeps, rng, callback, record_states, use_graph
+        )
+
+    def _recall_async(self, state, order, max_sweeps, rng, callback, record, use_graph):
+        state = state.astype(float)  # ±1.0: a float dot product needs no cast
+        field = self._graph_fields(state) if use_graph else self._matrix_fields(state)
+        thresholds = self._thresholds.tolist()
+        energy = _energy(self._weights, self._thresholds, state)
+        energies, states = [energy], ([] if record else None)
+        converged, stopped, sweeps = False, False, 0
+        while sweeps < max_sweeps and not (converged or stopped):
+            sweeps += 1
+            visit = (
+                rng.permutation(self.n).tolist() if order == "random" else range(self.n)
+            )
+            changed = False
+            for i in visit:
+                excess = field(i) - thresholds[i]  # h_i − θ_i
+                if (excess > TIE_TOLERANCE and state[i] < 0.0) or (
+                    excess < -TIE_TOLERANCE and state[i] > 0.0
+                ):  # the neuron disagrees with its field (a tie never flips it)
+                    state[i] = -state[i]
+                    energy -= 2.0 * state[i] * excess  # ΔE = −Δs_i (h_i − θ_i)
+                    changed = True
+                energies.append(energy)
+                if record:
+                    states.append(self._to_user(state))
+                if callback is not None and callback(i, self._to_user(state), energy):
+                    stopped = True
+                    break
+            converged = not changed and not stopped
+        return RecallResult(
+            self._to_user(state), np.array(energies), converged, sweeps, False, states
+        )
+
+    def _matrix_fields(self, state: np.ndarray) -> Callable[[int], float]:
+        """h_i from row i of the weight matrix and the live ``state`` array."""
+        weights = self._weights
+        return lambda i: float(weights[i] @ state)
+
+    def _graph_fields(self, state: np.ndarray) -> Callable[[int], float]:
+        """h_i = Σ_j w_ij s_j summed over neuron i's edges in the graph, one by one."""
+        index = self._index
+        edges = [
+            [
+                (index[neighbour], data["weight"])
+                for neighbour, data in self.graph.adj[name].items()
+            ]
+            for name in self.names
+        ]
+        values = state  # read element by element, as the textbook sums
+
+        def field(i: int) -> float:
+            total = 0.0
+            for j, weight in edges[i]:
+                total += weight * values[j]
+            return total
+
+        return field
+
+    def _recall_sync(self, state, max_sweeps, callback, record) -> RecallResult:
+        energies = [_energy(self._weights, self._thresholds, state)]
+        states = [] if record else None
+        previous = None
+        converged = cycle = False
+        sweeps = 0
+        while sweeps < max_sweeps:
+            sweeps += 1
+            excess = self._weights @ state - self._thresholds
+            new = np.where(
+                np.abs(excess) <= TIE_TOLERANCE, state, np.where(excess > 0, 1, -1)
+            ).astype(state.dtype)
+            energies.append(_energy(self._weights, self._thresholds, new))
+            if record:
+                states.append(self._to_user(new))
+            if callback is not None and callback(
+                None, self._to_user(new), energies[-1]
+            ):
+                state = new
+                break
+            if np.array_equal(new, state):
+                converged = True
+                break
+            if previous is not None and np.array_equal(new, previous):
+                cycle = True
+                previous, state = state, new
+                break
+            previous, state = state, new
+        return RecallResult(
+            self._to_user(state), np.array(energies), converged, sweeps, cycle, states
+        )
+
+    # ------------------------------------------------------------------ representations
+
+    def _as_bipolar(
+        self, values: ArrayLike, what: str, allow_many: bool = False
+    ) -> np.ndarray:
+        """Validate states/patterns and return them as ±1 integers."""
+        array = as_float_array(values, what)
+        if allow_many and array.ndim == 1:
+            array = array.reshape(1, -1)
+        wanted = (None, self.n) if allow_many else (self.n,)
+        if array.ndim != len(wanted) or array.shape[-1] != self.n:
+            shape = f"(n_patterns, {self.n})" if allow_many else f"({self.n},)"
+            raise ShapeError(
+                f"{what} must have shape {shape} for a network of {self.n} neurons, "
+                f"got shape {array.shape}"
+            )
+        if allow_many and array.shape[0] == 0:
+            raise ShapeError(f"{what} is empty: store at least one pattern")
+        low, high = (0.0, 1.0) if self.states == "binary" else (-1.0, 1.0)
+        bad = ~((array == low) | (array == high))
+        if bad.any():
+            where = tuple(int(k) for k in np.argwhere(bad)[0])
+            raise DataError(
+                f"{what} of a {self.states} network must hold only {low:g} and {high:g}; "
+                f"found {array[where]:g} at index {where}. Binarise it first, e.g. "
+                f"np.where(x > 0.5, {high:g}, {low:g})."
+            )
+        if self.states == "binary":
+            array = 2.0 * array - 1.0
+        return array.astype(np.int64)
+
+    def _to_user(self, state: np.ndarray) -> np.ndarray:
+        state = np.asarray(state, dtype=np.int64)
+        return (state + 1) // 2 if self.states == "binary" else state.copy()
+
+    def neuron_index(self, name: str) -> int:
+        """The index of the neuron called ``name``.
+
+        Examples
+        --------
+        >>> HopfieldNetwork(["top", "bottom"]).neuron_index("bottom")
+        1
+        """
+        if name not in self._index:
+            raise unknown_name("neuron", name, self.names)
+        return self._index[name]
+
+
+def _energy(weights: np.ndarray, thresholds: np.ndarray, state: np.ndarray) -> float:
+    s = state.astype(float)
+    return float(-0.5 * s @ weights @ s + thresholds @ s)
+
+
+def _storkey_step(weights: np.ndarray, pattern: np.ndarray) -> np.ndarray:
+    """Storkey (1997): w_ij += (ξ_i ξ_j − ξ_i h_ji − h_ij ξ_j) / n, h_ij = Σ_{k≠i,j} w_ik ξ_k."""
+    n = len(pattern)
+    xi = pattern.astype(float)
+    field = weights @ xi - np.diag(weights) * xi  # h_i over k ≠ i
+    # h_ij = field_i − w_ij ξ_j, so with symmetric W:
+    # ξ_i h_ji + h_ij ξ_j = ξ_i field_j + field_i ξ_j − 2 w_ij (using ξ² = 1)
+    update = (
+        np.outer(xi, xi) - np.outer(xi, field) - np.outer(field, xi) + 2.0 * weights
+    )
+    return weights + update / n
+
+
+def _projection(patterns: np.ndarray) -> np.ndarray:
+    """The projection (pseudo-inverse) rule: W = Ξᵀ (Ξ Ξᵀ)⁺ Ξ."""
+    xi = patterns.astype(float)
+    return xi.T @ np.linalg.pinv(xi @ xi.T) @ xi
+
+
+def corrupt(pattern: ArrayLike, fraction: float, seed: int | None = None) -> np.ndarray:
+    """Flip a given fraction of a pattern's entries, chosen at random.
+
+    Works for ±1 and 0/1 patterns: exactly ``round(fraction · n)`` entries
+    change to the other value.
+
+    Examples
+    --------
+    >>> corrupt([1, 1, 1, 1], 0.5, seed=0).tolist()
+    [1, 1, -1, -1]
+    >>> corrupt([0, 0, 0, 0], 0.25, seed=0).tolist()
+    [0, 0, 0, 1]
+    """
+    values = as_float_array(pattern, "pattern")
+    fraction = check_number(fraction, "fraction")
+    if values.ndim != 1:
+        raise ShapeError(f"pattern must be 1-D, got shape {values.shape}")
+    if not 0.0 <= fraction <= 1.0:
+        raise ParameterError(f"fraction must be in [0, 1], got {fraction!r}")
+    binary = _is_binary(values, "pattern")
+    flips = np.random.default_rng(seed).choice(
+        len(values), size=round(fraction * len(values)), replace=False
+    )
+    result = values.astype(np.int64)
+    result[flips] = 1 - result[flips] if binary else -result[flips]
+    return result
+
+
+def _is_binary(values: np.ndarray, what: str) -> bool:
+    """True for 0/1 values (with a 0 among them), False for ±1 values."""
+    if np.all(np.abs(values) == 1):
+        return False
+    if np.all((values == 0) | (values == 1)):
+        return True
+    raise DataError(f"{what} must hold ±1 values or 0/1 values only")
+
+
+def overlap(a: ArrayLike, b: ArrayLike) -> float:
+    """The overlap ``m = (1/n) Σ a_i b_i`` of two states, in bipolar terms.
+
+    1 for equal states, −1 for opposite ones, about 0 for unrelated ones;
+    0/1 states are read as −1/+1.
+
+    Examples
+    --------
+    >>> overlap([1, -1, 1, 1], [1, -1, -1, 1])
+    0.5
+    >>> overlap([1, 0], [1, 0])
+    1.0
+    """
+    a, b = as_float_array(a, "a"), as_float_array(b, "b")
+    if a.shape != b.shape or a.ndim != 1:
+        raise ShapeError(
+            f"a and b must be 1-D states of equal length, got {a.shape} and {b.shape}"
+        )
+    a = 2 * a - 1 if _is_binary(a, "a") else a
+    b = 2 * b - 1 if _is_binary(b, "b") else b
+    return float(a @ b / len(a))
