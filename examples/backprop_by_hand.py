@@ -19,6 +19,13 @@ parser = argparse.ArgumentParser(description="Backpropagation by hand on one neu
 parser.add_argument(
     "--quick", action="store_true", help="a short run (used by the test suite)"
 )
+parser.add_argument(
+    "--out",
+    nargs="?",
+    const="pictures",
+    metavar="DIR",
+    help="write the pictures to DIR (./pictures if no DIR is given)",
+)
 args = parser.parse_args()
 
 net = ns.Network()
@@ -59,3 +66,10 @@ for iteration in range(1, iterations + 1):
         if iteration % (iterations // 10) == 0:
             print(f"iteration {iteration:6d}  cumulative error {cumulative:.4f}")
 print(f"predictions: {np.round(net.predict(X).ravel(), 2).tolist()}")
+
+if args.out:  # one forward and backward pass as an animation, one computation a frame
+    from neurosim import plotting
+
+    anim = plotting.animate_trace(net, [2.0, 1.5], [0.0], loss="sse")
+    plotting.save_animation(anim, f"{args.out}/backprop_trace.gif", fps=1.0)
+    print(f"\npictures written to {args.out}/")

@@ -25,6 +25,13 @@ parser = argparse.ArgumentParser(description="A 64-h-10 softmax network on digit
 parser.add_argument(
     "--quick", action="store_true", help="a shorter search (used by the test suite)"
 )
+parser.add_argument(
+    "--out",
+    nargs="?",
+    const="pictures",
+    metavar="DIR",
+    help="write the pictures to DIR (./pictures if no DIR is given)",
+)
 args = parser.parse_args()
 
 X, labels = ns.datasets.load_digits()
@@ -38,11 +45,14 @@ print(f"{len(X_fit)} training, {len(X_val)} validation, {len(X_test)} test image
 
 
 def train(hidden, X, y, epochs, progress=False):
-    """A fresh 64-hidden-10 network trained on (X, y) with the vectorised backend."""
+    """A fresh 64-hidden-10 network trained on (X, y) with the vectorised backend.
+
+    Returns the network and its training history.
+    """
     net = ns.Network.layered(
         [64, hidden, 10], activation="relu", output_activation="identity", seed=0
     )
-    net.fit(
+    history = net.fit(
         X,
         ns.datasets.one_hot(y, 10),
         epochs=epochs,
@@ -53,7 +63,7 @@ def train(hidden, X, y, epochs, progress=False):
         backend="vectorized",
         progress=progress,
     )
-    return net
+    return net, history
 
 
 def accuracy(net, X, y):
@@ -65,16 +75,31 @@ print(f"\nvalidation accuracy after {search_epochs} epochs:")
 scores = {}
 for hidden in (16, 32, 64, 128):
     start = time.perf_counter()
-    net = train(hidden, X_fit, y_fit, search_epochs)
+    net, _ = train(hidden, X_fit, y_fit, search_epochs)
     scores[hidden] = accuracy(net, X_val, y_val)
     seconds = time.perf_counter() - start
     print(f"  64-{hidden}-10  {scores[hidden]:.4f}  ({seconds:.1f} s)")
 best = max(scores, key=scores.get)
 
 print(f"\nretraining 64-{best}-10 on all {len(X_train)} training images")
-net = train(best, X_train, y_train, epochs=40, progress=True)
+net, history = train(best, X_train, y_train, epochs=40, progress=True)
 print(net)
 print(f"test accuracy: {accuracy(net, X_test, y_test):.4f}")
 # The graph holds the trained weights: the object backend gives the same answer.
 sample = X_test[:1]
 print(f"first test image: label {y_test[0]}, predicted {net.predict(sample).argmax()}")
+
+if (
+    args.out
+):  # the chosen network (edges thin and translucent at this size) and its loss
+    from neurosim import plotting
+
+    plotting.save_figure(
+        plotting.draw_network(net).figure, f"{args.out}/digits_network.png", dpi=100
+    )
+    plotting.save_figure(
+        plotting.plot_history(history, log=True)[0].figure,
+        f"{args.out}/digits_history.png",
+        dpi=80,
+    )
+    print(f"pictures written to {args.out}/")

@@ -22,6 +22,13 @@ parser.add_argument(
     action="store_true",
     help="three loads, few probes (used by the test suite)",
 )
+parser.add_argument(
+    "--out",
+    nargs="?",
+    const="pictures",
+    metavar="DIR",
+    help="write the pictures to DIR (./pictures if no DIR is given)",
+)
 args = parser.parse_args()
 
 N = 200
@@ -39,6 +46,7 @@ print(
     f"{'load P/N':>9} {'P':>4}  "
     + "  ".join(f"{rule:>13}" for rule in ns.hopfield.RULES)
 )
+table = []
 for load in loads:
     P = round(load * N)
     patterns = rng.choice([-1, 1], size=(P, N))
@@ -54,6 +62,7 @@ for load in loads:
             for k, p in enumerate(tested)
         ]
         row.append(np.mean(recalled))
+    table.append(row)
     marker = (
         "  <- Hebbian capacity 0.138 N" if abs(load - HEBBIAN_CAPACITY) < 0.015 else ""
     )
@@ -61,3 +70,23 @@ for load in loads:
 print(
     f"theory: the Hebbian rule fails above P ≈ {HEBBIAN_CAPACITY} N = {HEBBIAN_CAPACITY * N:.0f}"
 )
+
+if args.out:  # the capacity curves
+    import matplotlib.pyplot as plt
+
+    from neurosim import plotting
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for rule, rates in zip(ns.hopfield.RULES, np.array(table).T):
+        ax.plot(loads, rates, marker="o", label=rule)
+    ax.axvline(
+        HEBBIAN_CAPACITY, color="0.5", linestyle="--", label="0.138 (Hebbian theory)"
+    )
+    ax.set(
+        xlabel="load P / N",
+        ylabel="fraction recalled exactly",
+        title=f"N = {N}, 10% noise",
+    )
+    ax.legend()
+    plotting.save_figure(fig, f"{args.out}/hopfield_capacity.png", dpi=80)
+    print(f"pictures written to {args.out}/")

@@ -29,6 +29,13 @@ parser.add_argument(
 parser.add_argument(
     "--quick", action="store_true", help="four letters only (used by the test suite)"
 )
+parser.add_argument(
+    "--out",
+    nargs="?",
+    const="pictures",
+    metavar="DIR",
+    help="write the pictures to DIR (./pictures if no DIR is given)",
+)
 args = parser.parse_args()
 
 letters = ns.datasets.glyphs("AEHT" if args.quick else None)
@@ -76,3 +83,19 @@ for rule in ns.hopfield.RULES:
         for k, p in enumerate(patterns)
     )
     print(f"  {rule:<14} {recalled} of {len(patterns)}")
+
+if args.out:  # the stored letters, the weights, and the recall of the first letter
+    from neurosim import plotting
+
+    stored = plotting.plot_patterns(patterns, (10, 10), titles=list(letters))
+    plotting.save_figure(stored, f"{args.out}/hopfield_letters.png", dpi=80)
+    plotting.save_figure(
+        plotting.plot_weights(hop).figure, f"{args.out}/hopfield_weights.png", dpi=80
+    )
+    first = hop.recall(
+        corrupt(patterns[0], args.noise, seed=0), seed=0, record_states=True
+    )
+    plotting.save_figure(
+        plotting.plot_recall(first, (10, 10)), f"{args.out}/hopfield_recall.png", dpi=80
+    )
+    print(f"\npictures written to {args.out}/")

@@ -24,6 +24,13 @@ parser.add_argument(
     action="store_true",
     help="one epoch on the first 2,000 training images (used by the test suite)",
 )
+parser.add_argument(
+    "--out",
+    nargs="?",
+    const="pictures",
+    metavar="DIR",
+    help="write the pictures to DIR (./pictures if no DIR is given)",
+)
 args = parser.parse_args()
 
 try:
@@ -57,3 +64,13 @@ print(f"training loss: {history.loss[-1]:.4f}")
 # net.predict would walk 100,000 connections one by one; the compiled copy multiplies.
 accuracy = float((net.compile().predict(X_test).argmax(axis=1) == y_test).mean())
 print(f"test accuracy: {accuracy:.4f}")
+
+if args.out:  # the loss per epoch
+    from neurosim import plotting
+
+    plotting.save_figure(
+        plotting.plot_history(history)[0].figure,
+        f"{args.out}/mnist_history.png",
+        dpi=80,
+    )
+    print(f"pictures written to {args.out}/")

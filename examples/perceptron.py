@@ -17,6 +17,13 @@ parser = argparse.ArgumentParser(description="The perceptron rule on logic gates
 parser.add_argument(
     "--quick", action="store_true", help="a short run (used by the test suite)"
 )
+parser.add_argument(
+    "--out",
+    nargs="?",
+    const="pictures",
+    metavar="DIR",
+    help="write the pictures to DIR (./pictures if no DIR is given)",
+)
 args = parser.parse_args()
 
 for gate in ["and", "or", "xor"]:
@@ -40,4 +47,17 @@ for gate in ["and", "or", "xor"]:
     else:
         print(
             "     no line separates XOR's classes: one neuron cannot learn it (use a hidden layer)"
+        )
+
+    if args.out:  # each gate's learned line (XOR: the best the rule got to)
+        from neurosim import plotting
+
+        regions = plotting.plot_decision_boundary(
+            net, X, Y, extent=(-0.5, 1.5, -0.5, 1.5)
+        )
+        regions.set_title(
+            f"{gate.upper()}: {'converged' if result.converged else 'no line exists'}"
+        )
+        plotting.save_figure(
+            regions.figure, f"{args.out}/perceptron_{gate}.png", dpi=80
         )

@@ -19,6 +19,13 @@ parser = argparse.ArgumentParser(
 parser.add_argument(
     "--quick", action="store_true", help="a short run (used by the test suite)"
 )
+parser.add_argument(
+    "--out",
+    nargs="?",
+    const="pictures",
+    metavar="DIR",
+    help="write the pictures to DIR (./pictures if no DIR is given)",
+)
 args = parser.parse_args()
 
 X, Y = ns.datasets.height_weight()
@@ -49,3 +56,15 @@ print(
 for name, weight_lb, height_in in [("Emily", 128, 63), ("Frank", 155, 68)]:
     p = net.predict([weight_lb - 135, height_in - 66])[0]
     print(f"{name}: {weight_lb} lb, {height_in} in -> P(female) = {p:.3f}")
+
+if args.out:  # the loss falling and the line the neuron draws between the classes
+    from neurosim import plotting
+
+    plotting.save_figure(
+        plotting.plot_history(history)[0].figure,
+        f"{args.out}/single_neuron_history.png",
+        dpi=80,
+    )
+    regions = plotting.plot_decision_boundary(net, X, Y).figure
+    plotting.save_figure(regions, f"{args.out}/single_neuron_regions.png", dpi=80)
+    print(f"pictures written to {args.out}/")

@@ -21,6 +21,13 @@ parser = argparse.ArgumentParser(description="A DAG with skip connections learns
 parser.add_argument(
     "--quick", action="store_true", help="a short run (used by the test suite)"
 )
+parser.add_argument(
+    "--out",
+    nargs="?",
+    const="pictures",
+    metavar="DIR",
+    help="write the pictures to DIR (./pictures if no DIR is given)",
+)
 args = parser.parse_args()
 
 net = ns.Network(init="uniform", seed=0)
@@ -53,3 +60,12 @@ for x, y in zip(X, Y):
         f"{x[0]:3.0f} {x[1]:3.0f} | {net['h'].output:8.4f} {net['y'].net:+8.4f} "
         f"{net['y'].output:8.4f} | {y[0]:.0f}"
     )
+
+if args.out:  # the DAG with the deltas of one backward pass, skip connections as arcs
+    from neurosim import plotting
+
+    net.forward([1.0, 0.0])
+    net.backward([1.0], loss="sse")
+    drawing = plotting.draw_network(net, values="delta").figure
+    plotting.save_figure(drawing, f"{args.out}/skip_connection_deltas.png", dpi=100)
+    print(f"\npictures written to {args.out}/")

@@ -16,6 +16,13 @@ parser = argparse.ArgumentParser(description="A 2-4-1 network learns XOR.")
 parser.add_argument(
     "--quick", action="store_true", help="a short run (used by the test suite)"
 )
+parser.add_argument(
+    "--out",
+    nargs="?",
+    const="pictures",
+    metavar="DIR",
+    help="write the pictures to DIR (./pictures if no DIR is given)",
+)
 args = parser.parse_args()
 
 X, Y = ns.datasets.xor()
@@ -31,3 +38,17 @@ print(f"epoch {epochs:5d}  loss {history.loss[-1]:.5f}")
 print("\n x1  x2  target  prediction")
 for x, y, p in zip(X, Y, net.predict(X)):
     print(f"{x[0]:3.0f} {x[1]:3.0f}  {y[0]:6.0f}  {p[0]:10.4f}")
+
+if args.out:  # pictures: the network, its decision regions, each neuron's map, the loss
+    from neurosim import plotting
+
+    plotting.save_figure(
+        plotting.draw_network(net).figure, f"{args.out}/xor_network.png", dpi=100
+    )
+    regions = plotting.plot_decision_boundary(net, X, Y).figure
+    plotting.save_figure(regions, f"{args.out}/xor_regions.png", dpi=100)
+    maps = plotting.plot_neuron_maps(net, extent=(-0.5, 1.5, -0.5, 1.5))
+    plotting.save_figure(maps, f"{args.out}/xor_neuron_maps.png", dpi=80)
+    history_axes = plotting.plot_history(history, log=True)
+    plotting.save_figure(history_axes[0].figure, f"{args.out}/xor_history.png", dpi=80)
+    print(f"\npictures written to {args.out}/")

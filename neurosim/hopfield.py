@@ -34,6 +34,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -70,6 +71,8 @@ class RecallResult:
         Sync mode only: the state alternates between two patterns forever.
     states : list of ndarray or None
         Every state visited (after each update), when asked for.
+    probe : ndarray or None
+        The starting state.
     """
 
     state: np.ndarray
@@ -78,6 +81,7 @@ class RecallResult:
     sweeps: int
     cycle: bool = False
     states: list[np.ndarray] | None = None
+    probe: np.ndarray | None = None
 
 
 class HopfieldNetwork:
@@ -214,6 +218,12 @@ class HopfieldNetwork:
             )
             self._graph = nx.freeze(graph)
         return self._graph
+
+    def _repr_png_(self) -> bytes | None:
+        """A picture of the weights for Jupyter (the repr stays the text summary)."""
+        from .plotting import network_png
+
+        return network_png(self)
 
     def __repr__(self) -> str:
         stored = len(self._patterns)
@@ -377,12 +387,16 @@ class HopfieldNetwork:
         if callback is not None and not callable(callback):
             raise ParameterError(f"callback must be callable, got {callback!r}")
         if mode == "sync":
-            return self._recall_sync(state, max_sweeps, callback, record_states)
-        use_graph = path == "graph" or (path == "auto" and self.n <= GRAPH_PATH_LIMIT)
-        rng = np.random.default_rng(seed)
-        return self._recall_async(
-            state, order, max_sweeps, rng, callback, record_states, use_graph
-        )
+            result = self._recall_sync(state, max_sweeps, callback, record_states)
+        else:
+            use_graph = path == "graph" or (
+                path == "auto" and self.n <= GRAPH_PATH_LIMIT
+            )
+            rng = np.random.default_rng(seed)
+            result = self._recall_async(
+                state, order, max_sweeps, rng, callback, record_states, use_graph
+            )
+        return dataclasses.replace(result, probe=self._to_user(state))
 
     def _recall_async(self, state, order, max_sweeps, rng, callback, record, use_graph):
         state = state.astype(float)  # ±1.0: a float dot product needs no cast

@@ -435,6 +435,18 @@ class Network:
         """The number of trainable numbers: one weight per connection, one bias per neuron."""
         return self._graph.number_of_edges() + len(self.neurons) - len(self.inputs)
 
+    def _repr_png_(self) -> bytes | None:
+        """A drawing of the network for Jupyter; the text repr serves terminals.
+
+        None (Jupyter then shows the text) past 200 neurons, where a picture
+        would be a blur.
+        """
+        if len(self) > 200 or not self.inputs:
+            return None
+        from .plotting import network_png
+
+        return network_png(self)
+
     def __repr__(self) -> str:
         def count(n: int, word: str) -> str:
             return f"{n} {word}" + ("s" if n != 1 and word != "hidden" else "")

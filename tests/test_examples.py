@@ -151,3 +151,56 @@ def test_hopfield_capacity_shows_hebbian_breaking_down_past_0_138():
 def test_hopfield_benchmark_runs_in_quick_mode():
     output = run_script(ROOT / "benchmarks" / "bench_hopfield.py", "--quick")
     assert "ratio" in output and "graph us/upd" in output
+
+
+@pytest.mark.parametrize(
+    ("name", "pictures"),
+    [
+        (
+            "xor.py",
+            [
+                "xor_network.png",
+                "xor_regions.png",
+                "xor_neuron_maps.png",
+                "xor_history.png",
+            ],
+        ),
+        ("skip_connection.py", ["skip_connection_deltas.png"]),
+        ("backprop_by_hand.py", ["backprop_trace.gif"]),
+        (
+            "hopfield_letters.py",
+            ["hopfield_letters.png", "hopfield_weights.png", "hopfield_recall.png"],
+        ),
+        ("hopfield_capacity.py", ["hopfield_capacity.png"]),
+        (
+            "single_neuron.py",
+            ["single_neuron_history.png", "single_neuron_regions.png"],
+        ),
+        (
+            "perceptron.py",
+            ["perceptron_and.png", "perceptron_or.png", "perceptron_xor.png"],
+        ),
+        ("digits.py", ["digits_network.png", "digits_history.png"]),
+        ("mnist.py", ["mnist_history.png"]),
+    ],
+)
+def test_examples_write_their_pictures_with_out(name, pictures, tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "pictures"
+    args = ["--quick", "--out", str(out)]
+    if name == "mnist.py":
+        write_fake_mnist(tmp_path)
+        args.insert(0, str(tmp_path))
+    run_script(ROOT / "examples" / name, *args)
+    assert sorted(p.name for p in out.iterdir()) == sorted(pictures)
+    for picture in pictures:
+        with Image.open(out / picture) as image:
+            assert image.size[0] > 100 and image.size[1] > 100
+
+
+def test_readme_pictures_exist():
+    readme = (ROOT / "README.md").read_text()
+    for path in ["docs/images/xor_network.png", "docs/images/xor_regions.png",
+                 "docs/images/backprop_trace.gif", "docs/images/hopfield_recall.png"]:  # fmt: skip
+        assert f"]({path})" in readme and (ROOT / path).is_file()

@@ -1,0 +1,774 @@
+"""Pictures: the network graph, training curves, decision regions, Hopfield recall, animations.
+
+The only module that imports matplotlib. Every function takes an optional
+``ax`` (or ``fig``), returns the matplotlib objects it drew on, never calls
+``plt.show()`` and never changes the global style or backend, so it works in
+scripts, notebooks and headless (Agg) alike. Layouts come from networkx
+(``multipartite_layout`` by topological level, or any named layout), colours
+from matplotlib colormaps.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import neurosim as ns
+>>> from neurosim import plotting
+>>> net = ns.Network.layered([2, 3, 1], seed=0)
+>>> ax = plotting.draw_network(net)
+>>> len(ax.collections[0].get_offsets())   # one marker per neuron
+6
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+from matplotlib import animation, colormaps, colors
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
+
+from .errors import ParameterError, ShapeError, StateError
+from .hopfield import HopfieldNetwork, RecallResult
+from .network import Network
+from .training import History
+
+__all__ = [
+    "animate_trace",
+    "animate_training",
+    "draw_network",
+    "layered_positions",
+    "network_png",
+    "plot_decision_boundary",
+    "plot_history",
+    "plot_neuron_maps",
+    "plot_patterns",
+    "plot_recall",
+    "plot_weights",
+    "save_animation",
+    "save_figure",
+]
+
+WEIGHT_CMAP = "coolwarm"  # diverging: negative blue, positive red
+VALUE_CMAP = "viridis"
+ROLE_COLOURS = {"input": 0, "hidden": 7, "output": 1}  # indices into "tab10"
+MANY_EDGES = 150  # above this, edges are thin, translucent lines without arrows
+MANY_NEURONS = 40  # above this, no labels
+
+
+def _axes(ax: Axes | None, figsize=(6, 4)) -> Axes:
+    return plt.subplots(figsize=figsize)[1] if ax is None else ax
+
+
+# ---------------------------------------------------------------- the network
+
+
+def layered_positions(net: Network) -> dict[str, np.ndarray]:
+    """Positions by topological level, inputs on the left: networkx's multipartite layout.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> pos = layered_positions(ns.Network.layered([2, 1], seed=0))
+    >>> bool(pos["x1"][0] < pos["y1"][0])
+    True
+    """
+    graph = net.graph
+    level = {
+        name: k
+        for k, names in enumerate(nx.topological_generations(graph))
+        for name in names
+    }
+    layers: dict[int, list[str]] = {}
+    for name in graph:  # creation order within a level
+        layers.setdefault(level[name], []).append(name)
+    pos = nx.multipartite_layout(graph, subset_key=layers)
+    # first-created neuron on top, as a network is drawn in a textbook
+    return {name: np.array([x, -y]) for name, (x, y) in pos.items()}
+
+
+def _neuron_values(net: Network, values: str) -> dict[str, float]:
+    if values not in ("output", "delta", "net"):
+        raise ParameterError(
+            f"values must be None, 'output', 'net' or 'delta', got {values!r}"
+        )
+    found = {n.name: getattr(n, values) for n in net.neurons}
+    if any(
+        v is None
+        for n, v in found.items()
+        if not (values != "output" and net[n].is_input)
+    ):
+        raise StateError(
+            f"there are no {values!r} values to show: run net.forward(x) "
+            + ("and net.backward(target) " if values == "delta" else "")
+            + "with one sample first"
+        )
+    if any(np.ndim(v) for v in found.values()):
+        raise ShapeError(
+            f"the last pass was a batch; draw_network shows the {values!r} of one sample: "
+            "run net.forward(x) with a single sample first"
+        )
+    return {name: v for name, v in found.items() if v is not None}
+
+
+def draw_network(
+    net: Network,
+    ax: Axes | None = None,
+    show_weights: bool = True,
+    values: str | None = None,
+    layout: str | dict = "layered",
+    highlight: str | tuple[str, str] | Sequence | None = None,
+) -> Axes:
+    """Draw the network: neurons by topological level, edges coloured by weight.
+
+    Parameters
+    ----------
+    net : Network
+    ax : matplotlib Axes, optional
+    show_weights : bool, default True
+        Write each weight on its edge (up to 30 connections). Edges are
+        always coloured by sign (blue negative, red positive) and sized by
+        magnitude.
+    values : {None, "output", "net", "delta"}
+        Colour the neurons by this value of the last single-sample pass (with
+        a colour bar) and print it under the names; by default neurons are
+        coloured by role.
+    layout : "layered", a networkx layout name ("spring", "circular", …) or a dict
+        ``"layered"`` places neurons by topological level, so skip
+        connections (drawn as arcs) stay readable.
+    highlight : neuron name, (source, target), or a list of them
+        Outline these neurons and connections in black.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> net = ns.Network.layered([2, 2, 1], seed=0)
+    >>> _ = net.forward([1.0, 0.0])
+    >>> ax = draw_network(net, values="output", highlight="h1_1")
+    >>> ax.get_title()
+    'Network(2 inputs, 2 hidden, 1 output; 6 connections, 9 parameters)'
+    """
+    ax = _axes(ax)
+    graph = net.graph
+    pos = _positions(net, layout)
+    shown = _neuron_values(net, values) if values is not None else None
+    marked = _highlighted(highlight)
+    nodes = list(graph.nodes)
+    many_neurons = len(nodes) > MANY_NEURONS
+    node_size = 80 if many_neurons else 700
+    if shown is None:
+        tab10 = colormaps["tab10"]
+        node_colour = [tab10(ROLE_COLOURS[net[name].role]) for name in nodes]
+        norm = None
+    else:
+        finite = list(shown.values())
+        norm = colors.Normalize(
+            min(finite), max(finite) if max(finite) > min(finite) else min(finite) + 1
+        )
+        node_colour = [
+            colormaps[VALUE_CMAP](norm(shown[name])) if name in shown else "white"
+            for name in nodes
+        ]
+    _draw_edges(net, graph, pos, ax, node_size, marked, show_weights)
+    nx.draw_networkx_nodes(
+        graph,
+        pos,
+        nodelist=nodes,
+        node_color=node_colour,
+        node_size=node_size,
+        ax=ax,
+        edgecolors=["black" if name in marked else "0.3" for name in nodes],
+        linewidths=[3.0 if name in marked else 0.8 for name in nodes],
+    )
+    if not many_neurons:
+        box = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7}
+        nx.draw_networkx_labels(graph, pos, font_size=8, bbox=box, ax=ax)
+        if shown is not None:  # the values just below the neurons
+            below = {name: xy - np.array([0.0, 0.11]) for name, xy in pos.items()}
+            values_text = {name: f"{value:.3g}" for name, value in shown.items()}
+            nx.draw_networkx_labels(
+                graph, below, labels=values_text, font_size=7, font_color="0.2", ax=ax
+            )
+    if norm is not None:
+        ax.figure.colorbar(
+            plt.cm.ScalarMappable(norm=norm, cmap=VALUE_CMAP),
+            ax=ax,
+            label=f"neuron {values}",
+        )
+    ax.set_title(repr(net), fontsize=9)
+    ax.set_axis_off()
+    ax.margins(0.08)
+    return ax
+
+
+def _positions(net: Network, layout: str | dict) -> dict:
+    if isinstance(layout, dict):
+        return layout
+    if layout == "layered":
+        return layered_positions(net)
+    function = getattr(nx, f"{layout}_layout", None)
+    if not isinstance(layout, str) or function is None:
+        raise ParameterError(
+            f"layout must be 'layered', a networkx layout name such as 'spring' or "
+            f"'circular', or a dict of positions; got {layout!r}"
+        )
+    return function(net.graph)
+
+
+def _highlighted(highlight) -> set:
+    if highlight is None:
+        return set()
+    if isinstance(highlight, (str, tuple)):
+        return {highlight}
+    return set(highlight)
+
+
+def _draw_edges(net, graph, pos, ax, node_size, marked, show_weights) -> None:
+    edges = list(graph.edges)
+    if not edges:
+        return
+    weights = np.array([graph.edges[e]["connection"].weight for e in edges])
+    largest = float(np.max(np.abs(weights))) or 1.0
+    norm = colors.TwoSlopeNorm(vmin=-largest, vcenter=0.0, vmax=largest)
+    many = len(edges) > MANY_EDGES
+    level = {
+        name: i
+        for i, names in enumerate(nx.topological_generations(graph))
+        for name in names
+    }
+    style = {
+        "edge_color": [colormaps[WEIGHT_CMAP](norm(w)) for w in weights],
+        "width": (0.3 if many else 0.8)
+        + (1.0 if many else 3.0) * np.abs(weights) / largest,
+        "alpha": 0.35 if many else 0.9,
+        "ax": ax,
+        "node_size": node_size,
+    }
+    if many:  # a LineCollection: fast, no arrows
+        nx.draw_networkx_edges(graph, pos, edgelist=edges, arrows=False, **style)
+    else:
+        # arrows; connections that skip a level bend, so they do not run through neurons
+        bends = [abs(level[t] - level[s]) > 1 for s, t in edges]
+        for bend in (False, True):
+            chosen = [k for k, b in enumerate(bends) if b == bend]
+            if chosen:
+                nx.draw_networkx_edges(
+                    graph,
+                    pos,
+                    edgelist=[edges[k] for k in chosen],
+                    arrows=True,
+                    arrowstyle="-|>",
+                    arrowsize=10,
+                    connectionstyle="arc3,rad=0.25" if bend else "arc3",
+                    **{
+                        key: (
+                            [value[k] for k in chosen]
+                            if isinstance(value, (list, np.ndarray))
+                            else value
+                        )
+                        for key, value in style.items()
+                    },
+                )
+    strong = [e for e in edges if e in marked]
+    if strong:
+        nx.draw_networkx_edges(
+            graph,
+            pos,
+            edgelist=strong,
+            width=4.0,
+            edge_color="black",
+            ax=ax,
+            node_size=node_size,
+            arrows=True,
+            arrowstyle="-|>",
+        )
+    if show_weights and len(edges) <= 30:
+        nx.draw_networkx_edge_labels(
+            graph,
+            pos,
+            ax=ax,
+            font_size=7,
+            label_pos=0.25,
+            edge_labels={e: f"{w:.2f}" for e, w in zip(edges, weights)},
+            bbox={
+                "boxstyle": "round,pad=0.1",
+                "fc": "white",
+                "ec": "none",
+                "alpha": 0.8,
+            },
+        )
+
+
+def network_png(model: Network | HopfieldNetwork, dpi: int = 80) -> bytes:
+    """PNG bytes of a drawing, for notebooks (``_repr_png_``); no pyplot figure is left open.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> network_png(ns.Network.layered([2, 1], seed=0))[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
+    """
+    fig = Figure(figsize=(5, 3.5))
+    ax = fig.add_subplot()
+    if isinstance(model, HopfieldNetwork):
+        plot_weights(model, ax=ax)
+    else:
+        draw_network(model, ax=ax)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def save_figure(fig: Figure, path: str | os.PathLike, **options) -> None:
+    """Save a figure atomically: to a temporary file beside ``path``, then renamed.
+
+    A crash mid-write never leaves a half-written picture under the real name.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> fig = Figure(); _ = fig.add_subplot().plot([0, 1])
+    >>> path = os.path.join(tempfile.mkdtemp(), "line.png")
+    >>> save_figure(fig, path); os.path.getsize(path) > 0
+    True
+    """
+    path = os.fspath(path)
+    folder = os.path.dirname(path) or "."
+    os.makedirs(folder, exist_ok=True)
+    suffix = os.path.splitext(path)[1]
+    temporary = os.path.join(
+        folder, f".{os.path.basename(path)}.{uuid.uuid4().hex}{suffix}"
+    )
+    # created like any new file (mode 0o666 less the umask), exclusively
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    try:
+        fig.savefig(temporary, **options)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def save_animation(
+    anim: animation.Animation, path: str | os.PathLike, fps: float = 1.5
+) -> None:
+    """Save an animation as a GIF with matplotlib's Pillow writer (no ffmpeg), atomically.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import neurosim as ns
+    >>> anim = animate_trace(ns.Network.layered([1, 1], seed=0), [1.0], [0.0])
+    >>> path = os.path.join(tempfile.mkdtemp(), "trace.gif")
+    >>> save_animation(anim, path)
+    >>> with open(path, "rb") as gif:
+    ...     gif.read(6)
+    b'GIF89a'
+    """
+    path = os.fspath(path)
+    folder = os.path.dirname(path) or "."
+    os.makedirs(folder, exist_ok=True)
+    temporary = os.path.join(
+        folder, f".{os.path.basename(path)}.{uuid.uuid4().hex}.gif"
+    )
+    try:
+        anim.save(temporary, writer=animation.PillowWriter(fps=fps))
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+# ---------------------------------------------------------------- training
+
+
+def plot_history(
+    history: History, log: bool = False, fig: Figure | None = None
+) -> list[Axes]:
+    """Loss per epoch (training and validation) and, beside it, any metrics.
+
+    Parameters
+    ----------
+    history : History
+    log : bool, default False
+        Logarithmic loss axis.
+    fig : matplotlib Figure, optional
+
+    Returns
+    -------
+    list of Axes
+        The loss axes, then one for the metrics if there are any.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> X, Y = ns.datasets.xor()
+    >>> h = ns.Network.layered([2, 3, 1], seed=0).fit(X, Y, epochs=5, metrics=["accuracy"])
+    >>> [ax.get_ylabel() for ax in plot_history(h, log=True)]
+    ['loss', 'metric']
+    """
+    metrics = [k for k in history.history if "loss" not in k]
+    if fig is None:
+        fig = plt.figure(figsize=(6 + 4 * bool(metrics), 4), layout="constrained")
+    axes = fig.subplots(1, 1 + bool(metrics), squeeze=False)[0].tolist()
+    epochs = np.arange(1, history.epochs + 1)
+    for key in ("loss", "val_loss"):
+        if key in history.history:
+            axes[0].plot(epochs, history[key], label=key.replace("_", " "))
+    axes[0].set(xlabel="epoch", ylabel="loss", yscale="log" if log else "linear")
+    axes[0].legend()
+    if metrics:
+        for key in metrics:
+            axes[1].plot(epochs, history[key], label=key.replace("_", " "))
+        axes[1].set(xlabel="epoch", ylabel="metric")
+        axes[1].legend()
+    return axes
+
+
+def _grid(X: np.ndarray, extent, resolution: int):
+    if extent is None:
+        low, high = X.min(axis=0), X.max(axis=0)
+        margin = 0.1 * np.maximum(high - low, 1e-9)
+        extent = (
+            low[0] - margin[0],
+            high[0] + margin[0],
+            low[1] - margin[1],
+            high[1] + margin[1],
+        )
+    xs = np.linspace(extent[0], extent[1], resolution)
+    ys = np.linspace(extent[2], extent[3], resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    return extent, gx, gy, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def _check_two_inputs(net: Network, what: str) -> None:
+    if net.n_inputs != 2:
+        raise ShapeError(
+            f"{what} draws the input plane, so the network needs exactly 2 inputs; "
+            f"it has {net.n_inputs}"
+        )
+
+
+def plot_decision_boundary(
+    net: Network,
+    X: ArrayLike,
+    y: ArrayLike,
+    ax: Axes | None = None,
+    resolution: int = 200,
+    extent: Sequence[float] | None = None,
+    colorbar: bool = True,
+) -> Axes:
+    """The regions a two-input classifier carves out of the plane, with the data.
+
+    One output: its value as a filled contour and the 0.5 line. Several
+    outputs: the arg-max class in each region. Evaluated with the vectorised
+    backend (the network's weights are not changed).
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> X, Y = ns.datasets.xor()
+    >>> ax = plot_decision_boundary(ns.Network.layered([2, 3, 1], seed=0), X, Y)
+    >>> ax.get_xlabel()
+    'x1'
+    """
+    _check_two_inputs(net, "plot_decision_boundary")
+    ax = _axes(ax, figsize=(5, 4.5))
+    X = np.asarray(X, dtype=float)
+    labels = np.asarray(y)
+    labels = (
+        labels.argmax(axis=1)
+        if labels.ndim == 2 and labels.shape[1] > 1
+        else labels.ravel()
+    )
+    extent, gx, gy, grid = _grid(X, extent, resolution)
+    outputs = net.compile().predict(grid)
+    if outputs.shape[1] == 1:
+        surface = outputs[:, 0].reshape(gx.shape)
+        filled = ax.contourf(gx, gy, surface, levels=20, cmap="RdBu_r", alpha=0.8)
+        ax.contour(gx, gy, surface, levels=[0.5], colors="black", linewidths=1.5)
+        if colorbar:
+            ax.figure.colorbar(filled, ax=ax, label="output")
+    else:
+        regions = outputs.argmax(axis=1).reshape(gx.shape)
+        ax.contourf(
+            gx,
+            gy,
+            regions,
+            levels=np.arange(outputs.shape[1] + 1) - 0.5,
+            cmap="tab10",
+            alpha=0.4,
+        )
+    ax.scatter(
+        X[:, 0],
+        X[:, 1],
+        c=labels,
+        cmap="RdBu_r" if outputs.shape[1] == 1 else "tab10",
+        edgecolors="black",
+        s=60,
+        vmin=0,
+        vmax=max(1, outputs.shape[1] - 1) if outputs.shape[1] > 1 else 1,
+    )
+    names = [n.name for n in net.inputs]
+    ax.set(xlabel=names[0], ylabel=names[1], xlim=extent[:2], ylim=extent[2:])
+    return ax
+
+
+def plot_neuron_maps(
+    net: Network,
+    extent: Sequence[float] = (-1.0, 1.0, -1.0, 1.0),
+    resolution: int = 40,
+    fig: Figure | None = None,
+) -> Figure:
+    """Every neuron's output over the input plane, placed where it sits in the network.
+
+    The TensorFlow Playground view: one small map per neuron, laid out by
+    topological level. Runs one forward pass of the grid through the graph.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> fig = plot_neuron_maps(ns.Network.layered([2, 3, 1], seed=0), resolution=10)
+    >>> len(fig.axes)
+    6
+    """
+    _check_two_inputs(net, "plot_neuron_maps")
+    fig = plt.figure(figsize=(8, 5)) if fig is None else fig
+    _, gx, _, grid = _grid(None, extent, resolution)
+    net.forward(grid)
+    pos = layered_positions(net)
+    xy = np.array(list(pos.values()))
+    low, span = xy.min(axis=0), np.maximum(xy.max(axis=0) - xy.min(axis=0), 1e-9)
+    # one square map per neuron, as large as the most crowded level allows
+    crowd = max(len(set(np.round(xy[:, 1], 6))), len(set(np.round(xy[:, 0], 6))), 2)
+    size = min(0.75 / crowd, 0.2)
+    low_corner = size / 2 + 0.02
+    reach = 1.0 - size - 0.08  # room for the titles on top
+    for neuron in net.neurons:
+        fx, fy = low_corner + reach * (pos[neuron.name] - low) / span
+        ax = fig.add_axes((fx - size / 2, fy - size / 2, size, size))
+        ax.imshow(
+            np.asarray(neuron.output).reshape(gx.shape),
+            origin="lower",
+            cmap="RdBu_r",
+            extent=tuple(extent),
+        )
+        ax.set_title(neuron.name, fontsize=7)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig
+
+
+# ---------------------------------------------------------------- Hopfield
+
+
+def plot_patterns(
+    patterns: ArrayLike,
+    shape: tuple[int, int],
+    titles: Sequence[str] | None = None,
+    fig: Figure | None = None,
+) -> Figure:
+    """Patterns as pictures in a row (+1 dark, −1 or 0 light).
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> letters = ns.datasets.glyphs("AT")
+    >>> fig = plot_patterns([g.ravel() for g in letters.values()], (10, 10), titles=list(letters))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['A', 'T']
+    """
+    patterns = np.atleast_2d(np.asarray(patterns))
+    if patterns.shape[1] != shape[0] * shape[1]:
+        raise ShapeError(
+            f"patterns of {patterns.shape[1]} values cannot be shown as {shape}"
+        )
+    fig = plt.figure(figsize=(1.6 * len(patterns), 1.9)) if fig is None else fig
+    axes = fig.subplots(1, len(patterns), squeeze=False)[0]
+    for k, (ax, pattern) in enumerate(zip(axes, patterns)):
+        ax.imshow(
+            pattern.reshape(shape), cmap="gray_r", vmin=pattern.min(initial=-1), vmax=1
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if titles is not None:
+            ax.set_title(titles[k])
+    return fig
+
+
+def plot_recall(
+    result: RecallResult,
+    shape: tuple[int, int],
+    n_states: int = 4,
+    fig: Figure | None = None,
+) -> Figure:
+    """The probe, a few intermediate states, the final state, and the energy curve.
+
+    Intermediate states need ``recall(..., record_states=True)``.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> hop = ns.HopfieldNetwork(100)
+    >>> letter = ns.datasets.glyphs("T")["T"].ravel()
+    >>> hop.store([letter])
+    >>> r = hop.recall(ns.hopfield.corrupt(letter, 0.3, seed=0), seed=0, record_states=True)
+    >>> fig = plot_recall(r, (10, 10))
+    >>> fig.axes[0].get_title(), fig.axes[-1].get_ylabel()
+    ('probe', 'energy')
+    """
+    steps = result.states or []
+    chosen = (
+        [steps[int(k)] for k in np.linspace(0, len(steps) - 1, n_states + 2)[1:-1]]
+        if len(steps) > n_states
+        else steps[:-1]
+    )
+    pictures = [("probe", result.probe)] if result.probe is not None else []
+    pictures += [(f"step {k + 1}", s) for k, s in enumerate(chosen)]
+    pictures += [("final", result.state)]
+    if fig is None:
+        fig = plt.figure(figsize=(1.7 * len(pictures) + 3.5, 2.4), layout="constrained")
+    grid = fig.add_gridspec(1, len(pictures) + 2)
+    for k, (title, state) in enumerate(pictures):
+        ax = fig.add_subplot(grid[0, k])
+        ax.imshow(np.asarray(state).reshape(shape), cmap="gray_r")
+        ax.set_title(title)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    energy = fig.add_subplot(grid[0, len(pictures) :])
+    energy.plot(result.energy)
+    energy.set(xlabel="update", ylabel="energy")
+    return fig
+
+
+def plot_weights(hop: HopfieldNetwork, ax: Axes | None = None) -> Axes:
+    """The Hopfield weight matrix as an image on a diverging colormap.
+
+    Examples
+    --------
+    >>> hop = HopfieldNetwork(4); hop.store([[1, -1, 1, -1]])
+    >>> plot_weights(hop).get_title()
+    'HopfieldNetwork(4 neurons, bipolar, 1 pattern stored, hebbian)'
+    """
+    ax = _axes(ax, figsize=(5, 4))
+    largest = float(np.max(np.abs(hop.weights))) or 1.0
+    image = ax.imshow(hop.weights, cmap=WEIGHT_CMAP, vmin=-largest, vmax=largest)
+    ax.figure.colorbar(image, ax=ax, label="weight")
+    ax.set(xlabel="neuron j", ylabel="neuron i", title=repr(hop))
+    return ax
+
+
+# ---------------------------------------------------------------- animations
+
+
+def animate_trace(
+    net: Network,
+    x: ArrayLike,
+    target: ArrayLike,
+    loss: str = "mse",
+    interval: int = 900,
+    fig: Figure | None = None,
+) -> animation.FuncAnimation:
+    """One forward and backward pass, one computation per frame.
+
+    Each frame highlights the neuron or connection being computed and shows
+    its formula with the numbers. Save it with
+    ``anim.save("trace.gif", writer=matplotlib.animation.PillowWriter(fps=1))``
+    (no ffmpeg needed).
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> import os, tempfile
+    >>> from matplotlib.animation import PillowWriter
+    >>> net = ns.Network.layered([1, 1], activation="identity", seed=0)
+    >>> anim = animate_trace(net, [1.0], [0.0], interval=100)
+    >>> path = os.path.join(tempfile.mkdtemp(), "trace.gif")
+    >>> anim.save(path, writer=PillowWriter(fps=2))
+    >>> len(net.trace([1.0], target=[0.0]))   # steps: one frame each
+    6
+    """
+    steps = net.trace(x, target=target, loss=loss)
+    fig = plt.figure(figsize=(7, 5)) if fig is None else fig
+    ax = fig.add_subplot()
+    pos = layered_positions(net)
+
+    def draw(k: int):
+        ax.clear()
+        step = steps[k]
+        draw_network(net, ax=ax, layout=pos, highlight=step.target, show_weights=True)
+        ax.set_title(f"{step.phase} {k + 1}/{len(steps)}\n{step.formula}", fontsize=9)
+        return ()
+
+    return animation.FuncAnimation(
+        fig, draw, frames=len(steps), interval=interval, blit=False
+    )
+
+
+def animate_training(
+    net: Network,
+    X: ArrayLike,
+    Y: ArrayLike,
+    epochs: int = 200,
+    frames: int = 20,
+    fig: Figure | None = None,
+    **fit_options,
+) -> animation.FuncAnimation:
+    """Train a two-input network and animate its decision regions and weights.
+
+    The network is trained for ``epochs`` in ``frames`` equal chunks (with
+    ``fit_options`` passed to :meth:`Network.fit`) before the animation is
+    built; each frame shows the regions and the network at that point.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> from matplotlib.animation import PillowWriter
+    >>> import os, tempfile
+    >>> X, Y = ns.datasets.xor()
+    >>> net = ns.Network.layered([2, 3, 1], seed=0)
+    >>> anim = animate_training(net, X, Y, epochs=4, frames=2, lr=0.5)
+    >>> anim.save(os.path.join(tempfile.mkdtemp(), "training.gif"), writer=PillowWriter(fps=2))
+    """
+    _check_two_inputs(net, "animate_training")
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    chunk = max(1, epochs // frames)
+    snapshots = []
+    for frame in range(frames):
+        history = net.fit(X, Y, epochs=chunk, **{"seed": frame, **fit_options})
+        snapshots.append(
+            (
+                [(c, c.weight) for c in net.connections],
+                [(n, n.bias) for n in net.neurons],
+                history.loss[-1],
+            )
+        )
+    fig = plt.figure(figsize=(10, 4.5)) if fig is None else fig
+    regions, drawing = fig.subplots(1, 2)
+
+    def draw(k: int):
+        connections, biases, loss = snapshots[k]
+        for connection, weight in connections:
+            connection.weight = weight
+        for neuron, bias in biases:
+            neuron.bias = bias
+        regions.clear()
+        drawing.clear()
+        plot_decision_boundary(net, X, Y, ax=regions, resolution=60, colorbar=False)
+        regions.set_title(f"epoch {(k + 1) * chunk}, loss {loss:.4f}")
+        draw_network(net, ax=drawing, show_weights=False)
+        return ()
+
+    anim = animation.FuncAnimation(fig, draw, frames=frames, interval=300, blit=False)
+    draw(frames - 1)  # leave the network as trained, the figure at the last frame
+    return anim

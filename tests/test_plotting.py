@@ -1,0 +1,221 @@
+"""Pictures, checked headless (Agg): the right objects, the right marks, real images."""
+
+import io
+import subprocess
+import sys
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import LineCollection
+from matplotlib.patches import FancyArrowPatch
+from PIL import Image
+
+import neurosim as ns
+from neurosim import plotting
+
+
+def edge_artists(ax):
+    arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    lines = [c for c in ax.collections if isinstance(c, LineCollection)]
+    return arrows, lines
+
+
+def png_of(fig) -> np.ndarray:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
+
+
+def assert_not_blank(image: np.ndarray) -> None:
+    assert image.ndim == 3 and image.shape[0] > 50 and image.shape[1] > 50
+    assert len(np.unique(image.reshape(-1, 3), axis=0)) > 10  # more than a flat colour
+
+
+# ---------------------------------------------------------------- the network
+
+
+def test_drawing_has_one_marker_per_neuron_and_one_arrow_per_connection():
+    net = ns.Network.layered([2, 3, 1], seed=0)
+    net.connect("x1", "y1", weight=0.7)  # a skip connection, drawn as an arc
+    ax = plotting.draw_network(net)
+    markers = ax.collections[0].get_offsets()
+    assert len(markers) == len(net.neurons)
+    arrows, _ = edge_artists(ax)
+    assert len(arrows) == len(net.connections)
+    bent = [a for a in arrows if getattr(a.get_connectionstyle(), "rad", 0.0) != 0.0]
+    assert len(bent) == 1  # only the skip connection bends around the hidden level
+
+
+def test_positive_and_negative_weights_get_different_colours():
+    net = ns.Network.layered([2, 1], seed=0)
+    net.connection("x1", "y1").weight = 2.0
+    net.connection("x2", "y1").weight = -2.0
+    arrows, _ = edge_artists(plotting.draw_network(net, show_weights=False))
+    colours = {tuple(np.round(a.get_edgecolor(), 3)) for a in arrows}
+    assert len(colours) == 2
+    reds = sorted(c[0] - c[2] for c in colours)  # red minus blue
+    assert reds[0] < 0 < reds[1]
+
+
+def test_a_64_32_10_network_is_drawn_with_thin_lines_and_no_labels():
+    net = ns.Network.layered([64, 32, 10], activation="relu", seed=0)
+    ax = plotting.draw_network(net)
+    arrows, lines = edge_artists(ax)
+    assert not arrows and sum(len(c.get_segments()) for c in lines) == 2368
+    assert not ax.texts  # no labels at this size
+    assert_not_blank(png_of(ax.figure))
+
+
+def test_values_colour_the_neurons_and_need_a_single_sample_pass():
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    with pytest.raises(ns.StateError, match="forward"):
+        plotting.draw_network(net, values="output")
+    net.forward([[0.0, 1.0], [1.0, 0.0]])
+    with pytest.raises(ns.ShapeError, match="one sample"):
+        plotting.draw_network(net, values="output")
+    net.forward([0.0, 1.0])
+    with pytest.raises(ns.StateError, match="backward"):
+        plotting.draw_network(net, values="delta")
+    net.backward([1.0])
+    ax = plotting.draw_network(net, values="delta", highlight=["h1_1", ("h1_1", "y1")])
+    assert len(ax.figure.axes) == 2  # the network and its colour bar
+    assert f"{net['y1'].delta:.3g}" in [t.get_text() for t in ax.texts]
+
+
+def test_named_networkx_layouts_and_bad_layouts():
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    assert plotting.draw_network(net, layout="circular") is not None
+    with pytest.raises(ns.ParameterError, match="layout"):
+        plotting.draw_network(net, layout="zigzag")
+
+
+def test_network_png_decodes_and_leaves_no_pyplot_figure_open():
+    before = plt.get_fignums()
+    for model in (ns.Network.layered([2, 3, 1], seed=0), ns.HopfieldNetwork(9)):
+        data = model._repr_png_()
+        assert_not_blank(np.asarray(Image.open(io.BytesIO(data)).convert("RGB")))
+    assert plt.get_fignums() == before
+
+
+def test_huge_networks_fall_back_to_the_text_repr_in_notebooks():
+    assert ns.Network.layered([150, 60, 1], seed=0)._repr_png_() is None
+
+
+# ---------------------------------------------------------------- training pictures
+
+
+def test_history_decision_regions_and_neuron_maps():
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 4, 1], seed=0)
+    history = net.fit(
+        X, Y, epochs=30, lr=0.5, seed=0, metrics=["accuracy"], validation_data=(X, Y)
+    )
+    loss_ax, metric_ax = plotting.plot_history(history, log=True)
+    assert loss_ax.get_yscale() == "log"
+    assert [line.get_label() for line in loss_ax.lines] == ["loss", "val loss"]
+    assert len(metric_ax.lines) == 2
+    ax = plotting.plot_decision_boundary(net, X, Y)
+    assert_not_blank(png_of(ax.figure))
+    fig = plotting.plot_neuron_maps(net, extent=(-0.5, 1.5, -0.5, 1.5), resolution=12)
+    assert [a.get_title() for a in fig.axes] == [n.name for n in net.neurons]
+    assert fig.axes[0].images[0].get_array().shape == (12, 12)
+
+
+def test_multi_class_regions_and_the_two_input_requirement():
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    net = ns.Network.layered([2, 3], activation="identity", seed=0)
+    ax = plotting.plot_decision_boundary(net, X, np.eye(3))
+    assert ax.get_xlabel() == "x1"
+    with pytest.raises(ns.ShapeError, match="exactly 2 inputs"):
+        plotting.plot_decision_boundary(
+            ns.Network.layered([3, 1], seed=0), X, [0, 1, 0]
+        )
+
+
+# ---------------------------------------------------------------- Hopfield pictures
+
+
+def test_hopfield_patterns_recall_and_weights():
+    letters = ns.datasets.glyphs("AT")
+    patterns = [g.ravel() for g in letters.values()]
+    fig = plotting.plot_patterns(patterns, (10, 10), titles=list(letters))
+    assert len(fig.axes) == 2
+    hop = ns.HopfieldNetwork(100)
+    hop.store(patterns, rule="pseudoinverse")
+    result = hop.recall(
+        ns.hopfield.corrupt(patterns[0], 0.2, seed=0), seed=0, record_states=True
+    )
+    fig = plotting.plot_recall(result, (10, 10), n_states=3)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[0] == "probe" and titles[-2] == "final" and len(titles) == 6
+    assert np.array_equal(
+        fig.axes[0].images[0].get_array(), result.probe.reshape(10, 10)
+    )
+    assert len(fig.axes[-1].lines[0].get_ydata()) == len(result.energy)
+    ax = plotting.plot_weights(hop)
+    assert np.array_equal(ax.images[0].get_array(), hop.weights)
+    with pytest.raises(ns.ShapeError, match="cannot be shown"):
+        plotting.plot_patterns(patterns, (5, 5))
+
+
+# ---------------------------------------------------------------- animations and files
+
+
+def test_trace_animation_has_one_frame_per_step_and_saves_as_gif(tmp_path):
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    steps = net.trace([1.0, 0.0], target=[1.0], loss="mse")
+    anim = plotting.animate_trace(net, [1.0, 0.0], [1.0], loss="mse")
+    path = tmp_path / "trace.gif"
+    plotting.save_animation(anim, path, fps=4)
+    with Image.open(path) as gif:
+        frames = gif.n_frames
+    # forward: net and output of 3 neurons; the loss; backward: 3 deltas, 6 weight
+    # gradients, 3 bias gradients -> 6 + 1 + 12 = 19 steps
+    assert frames == len(steps) == 19
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
+
+
+def test_training_animation_leaves_the_network_trained(tmp_path):
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 3, 1], seed=0)
+    anim = plotting.animate_training(net, X, Y, epochs=6, frames=3, lr=0.5)
+    plotting.save_animation(anim, tmp_path / "training.gif")
+    with Image.open(tmp_path / "training.gif") as gif:
+        assert gif.n_frames == 3
+    twin = ns.Network.layered([2, 3, 1], seed=0)
+    for frame in range(3):
+        twin.fit(X, Y, epochs=2, lr=0.5, seed=frame)
+    np.testing.assert_array_equal(net.predict(X), twin.predict(X))
+
+
+def test_save_figure_writes_atomically_with_ordinary_permissions(tmp_path):
+    fig = plotting.plot_weights(ns.HopfieldNetwork(3)).figure
+    path = tmp_path / "deep" / "weights.png"
+    plotting.save_figure(fig, path)
+    with Image.open(path) as image:
+        assert_not_blank(np.asarray(image.convert("RGB")))
+    assert [p.name for p in path.parent.iterdir()] == ["weights.png"]
+    assert path.stat().st_mode & 0o044  # readable by others, unlike a mkstemp file
+
+
+def test_plotting_changes_no_global_style_or_backend():
+    before = dict(matplotlib.rcParams)
+    backend = matplotlib.get_backend()
+    plotting.draw_network(ns.Network.layered([2, 1], seed=0))
+    plotting.plot_weights(ns.HopfieldNetwork(3))
+    assert matplotlib.get_backend() == backend
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_the_core_never_imports_matplotlib():
+    code = (
+        "import sys, neurosim as ns; net = ns.Network.layered([2, 2, 1], seed=0); "
+        "net.fit(*ns.datasets.xor(), epochs=2); ns.HopfieldNetwork(4).recall([1, -1, 1, -1]); "
+        "print('matplotlib' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
