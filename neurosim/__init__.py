@@ -19,6 +19,7 @@ from . import (
     datasets,
     hopfield,
     initializers,
+    io,
     losses,
     optimizers,
     teaching,
@@ -43,6 +44,7 @@ from .errors import (
     UnknownNameError,
 )
 from .hopfield import HopfieldNetwork, RecallResult
+from .io import load, save
 from .learning_rules import train_single_layer
 from .losses import Loss, softmax
 from .network import Network
@@ -88,8 +90,11 @@ __all__ = [
     "gradcheck",
     "hopfield",
     "initializers",
+    "io",
+    "load",
     "losses",
     "optimizers",
+    "save",
     "softmax",
     "teaching",
     "train_single_layer",

@@ -283,6 +283,9 @@ class HopfieldNetwork:
                 weights = _storkey_step(weights, pattern)
         else:
             weights = _projection(np.vstack([self._patterns, new]))
+        # Symmetric in exact arithmetic, but products summed in different orders
+        # can differ in the last bit; the energy argument needs w_ij == w_ji.
+        weights = 0.5 * (weights + weights.T)
         np.fill_diagonal(weights, 0.0)
         self._weights = weights
         self._patterns = np.vstack([self._patterns, new]).astype(np.int64)

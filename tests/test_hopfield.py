@@ -78,9 +78,7 @@ def test_pseudoinverse_is_the_projection_onto_the_patterns_with_zero_diagonal():
 )
 def test_every_rule_gives_symmetric_weights_with_zero_diagonal(seed, rule, n, p):
     hop, _, _ = random_network(seed, n, p, rule, thresholds=False)
-    assert np.array_equal(hop.weights, hop.weights.T) or np.allclose(
-        hop.weights, hop.weights.T, atol=1e-14
-    )
+    assert np.array_equal(hop.weights, hop.weights.T)  # exactly: w_ij == w_ji
     assert np.all(np.diag(hop.weights) == 0.0)
 
 

@@ -1,0 +1,344 @@
+"""Save and load: exact round trips, validation that names the fault, fuzzing, exports."""
+
+import json
+import os
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import neurosim as ns
+from neurosim import io
+
+from .conftest import DIFFERENTIABLE, random_dag
+
+seeds = st.integers(0, 2**32 - 1)
+
+
+def network_state(net: ns.Network):
+    """Everything a file must preserve, compared exactly (floats by their bits)."""
+    return (
+        [
+            (n.name, n.role, n.activation and n.activation.name, n.bias)
+            for n in net.neurons
+        ],
+        [(c.key, c.weight.hex()) for c in net.connections],
+    )
+
+
+# ---------------------------------------------------------------- round trips
+
+
+@given(seed=seeds, activation=st.sampled_from([None, *DIFFERENTIABLE, "step"]))
+def test_network_round_trip_is_bit_identical(tmp_path_factory, seed, activation):
+    net = random_dag(seed, activation=activation, max_hidden=8)
+    path = tmp_path_factory.mktemp("io") / "net.json"
+    ns.save(net, path)
+    again = ns.load(path)
+    assert network_state(again) == network_state(net)
+    x = np.random.default_rng(seed).uniform(-1, 1, size=(3, len(net.inputs)))
+    assert np.array_equal(again.forward(x), net.forward(x))
+    target = np.zeros((3, len(net.outputs)))
+    assert again.backward(target) == net.backward(target)
+    assert [c.grad for c in again.connections] == [c.grad for c in net.connections]
+
+
+@given(
+    seed=seeds,
+    rule=st.sampled_from(ns.hopfield.RULES),
+    states=st.sampled_from(["bipolar", "binary"]),
+)
+def test_hopfield_round_trip_is_bit_identical(tmp_path_factory, seed, rule, states):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 20))
+    low = 0 if states == "binary" else -1
+    hop = ns.HopfieldNetwork(n, states=states, thresholds=rng.normal(size=n))
+    hop.store(rng.choice([low, 1], size=(int(rng.integers(1, 4)), n)), rule=rule)
+    path = tmp_path_factory.mktemp("io") / "hop.json"
+    ns.save(hop, path)
+    again = ns.load(path)
+    assert isinstance(again, ns.HopfieldNetwork)
+    assert np.array_equal(again.weights, hop.weights) and np.array_equal(
+        again.thresholds, hop.thresholds
+    )
+    assert np.array_equal(again.patterns, hop.patterns)
+    assert (again.rule, again.states, again.names) == (hop.rule, hop.states, hop.names)
+    probe = rng.choice([low, 1], size=n)
+    assert np.array_equal(
+        again.recall(probe, seed=1).state, hop.recall(probe, seed=1).state
+    )
+
+
+def test_the_file_is_readable_json_with_a_version(tmp_path):
+    net = ns.Network.layered([1, 1], activation="tanh", seed=0)
+    ns.save(net, tmp_path / "n.json")
+    document = json.loads((tmp_path / "n.json").read_text())
+    assert document["format"] == "neurosim" and document["version"] == io.FORMAT_VERSION
+    assert document["neurons"][1] == {
+        "name": "y1",
+        "role": "output",
+        "activation": "tanh",
+        "bias": 0.0,
+    }
+
+
+def test_custom_activations_are_saved_by_name_and_resolved_on_load(tmp_path):
+    cube = ns.Activation("cube", fn=lambda z: z**3, derivative=lambda z: 3 * z**2)
+    net = ns.Network.layered([2, 2, 1], activation=cube, seed=0)
+    ns.save(net, tmp_path / "cube.json")
+    with pytest.raises(
+        ns.FormatError, match=r"neurons\[2\]\.activation: unknown activation 'cube'"
+    ):
+        ns.load(tmp_path / "cube.json")
+    again = ns.load(tmp_path / "cube.json", activations=[cube])
+    assert again["h1_1"].activation is cube
+    assert np.array_equal(again.forward([0.5, -1.0]), net.forward([0.5, -1.0]))
+
+
+def test_a_failed_save_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    path = tmp_path / "net.json"
+    ns.save(ns.Network.layered([1, 1], seed=0), path)
+    before = path.read_bytes()
+
+    def crash(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        ns.save(ns.Network.layered([3, 3, 1], seed=1), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["net.json"]
+
+
+def test_nan_weights_are_refused_on_save(tmp_path):
+    net = ns.Network.layered([1, 1], seed=0)
+    net.connection("x1", "y1").weight = float("nan")
+    with pytest.raises(ns.NumericalError, match="NaN"):
+        ns.save(net, tmp_path / "nan.json")
+    assert not list(tmp_path.iterdir())
+
+
+# ---------------------------------------------------------------- validation
+
+
+def valid_document() -> dict:
+    return io._network_document(ns.Network.layered([2, 2, 1], seed=0))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["connections"][3].update(weight="abc"),
+            r"connections\[3\]\.weight: expected a number, got 'abc'",
+        ),
+        (
+            lambda d: d["connections"][0].pop("target"),
+            r"connections\[0\]\.target: missing",
+        ),
+        (
+            lambda d: d["neurons"][2].update(activation="swish"),
+            r"neurons\[2\]\.activation: unknown activation 'swish'",
+        ),
+        (
+            lambda d: d["neurons"][3].update(name="x1"),
+            r"neurons\[3\]\.name: the name 'x1' is used twice",
+        ),
+        (
+            lambda d: d["neurons"][0].update(role="boss"),
+            r"neurons\[0\]\.role: expected one of",
+        ),
+        (
+            lambda d: d["connections"].append(
+                {"source": "y1", "target": "h1_1", "weight": 1.0}
+            ),
+            "cycle h1_1 -> y1 -> h1_1|cycle y1 -> h1_1 -> y1",
+        ),
+        (lambda d: d["connections"].append(dict(d["connections"][0])), "appears twice"),
+        (
+            lambda d: d["connections"][1].update(source="ghost"),
+            "no neuron is called 'ghost'",
+        ),
+        (lambda d: d["connections"][1].update(target="x2"), "is an input neuron"),
+        (lambda d: d.update(version=99), "newer than this neurosim reads"),
+        (lambda d: d.update(version="1"), "version: expected a whole number"),
+        (lambda d: d.update(kind="Brain"), "kind: expected"),
+        (lambda d: d.pop("neurons"), "neurons: missing"),
+        (
+            lambda d: d["neurons"][2].update(bias=True),
+            r"neurons\[2\]\.bias: expected a number, got True",
+        ),
+        (lambda d: d.update(settings={"init": ["he"]}), "settings.init"),
+    ],
+)
+def test_loading_names_the_problem_and_where_it_is(tmp_path, change, message):
+    document = valid_document()
+    change(document)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(ns.FormatError, match=message):
+        ns.load(path)
+
+
+NAN_FILE = json.dumps(
+    {
+        "format": "neurosim",
+        "version": 1,
+        "kind": "Network",
+        "neurons": [],
+        "connections": [{"source": "a", "target": "b", "weight": float("nan")}],
+    }
+)  # json writes the bare constant NaN, which is not JSON
+HUGE_FILE = json.dumps(
+    {
+        "format": "neurosim",
+        "version": 1,
+        "kind": "Network",
+        "neurons": [
+            {"name": "x", "role": "input"},
+            {"name": "y", "role": "output", "activation": "tanh", "bias": 1.0},
+        ],
+        "connections": [],
+    }
+).replace('"bias": 1.0', '"bias": 1e999')
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"format": "neurosim", "version": 1, "ki', "truncated"),
+        ("not json at all", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        (NAN_FILE, "NaN is not a finite number"),
+        (HUGE_FILE, r"bias: expected a finite number"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply|expected a JSON object"),
+    ],
+)
+def test_loading_rejects_files_that_are_not_network_json(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(ns.FormatError, match=message):
+        ns.load(path)
+
+
+def test_hopfield_files_are_validated_too(tmp_path):
+    hop = ns.HopfieldNetwork(3)
+    hop.store([[1, -1, 1]])
+    document = io._hopfield_document(hop)
+    document["weights"][0][1] = 0.7  # no longer symmetric
+    (tmp_path / "h.json").write_text(json.dumps(document))
+    with pytest.raises(ns.FormatError, match="symmetric"):
+        ns.load(tmp_path / "h.json")
+    document = io._hopfield_document(hop)
+    document["patterns"][0][1] = 0.5
+    (tmp_path / "h.json").write_text(json.dumps(document))
+    with pytest.raises(ns.FormatError, match="patterns"):
+        ns.load(tmp_path / "h.json")
+
+
+# ---------------------------------------------------------------- fuzzing
+
+
+def mutate(text: str, data) -> str:
+    """One random damage to a valid file: truncation, byte flips, type swaps,
+    deleted keys, huge numbers or deep nesting."""
+    kind = data.draw(
+        st.sampled_from(["truncate", "flip", "swap", "delete", "huge", "nest"])
+    )
+    if kind == "truncate":
+        return text[: data.draw(st.integers(0, len(text) - 1))]
+    if kind == "flip":
+        chars = list(text)
+        for _ in range(data.draw(st.integers(1, 5))):
+            i = data.draw(st.integers(0, len(chars) - 1))
+            chars[i] = chr(data.draw(st.integers(0, 0x2FF)))
+        return "".join(chars)
+    document = json.loads(text)
+    containers = [document]
+    found = []  # (container, key) pairs anywhere in the document
+    while containers:
+        node = containers.pop()
+        keys = range(len(node)) if isinstance(node, list) else list(node)
+        for key in keys:
+            found.append((node, key))
+            if isinstance(node[key], (dict, list)):
+                containers.append(node[key])
+    node, key = found[data.draw(st.integers(0, len(found) - 1))]
+    if kind == "delete":
+        del node[key]
+    elif kind == "swap":
+        node[key] = data.draw(
+            st.sampled_from(["abc", 1, 2.5, None, True, [], {}, [1, "x"], {"a": 1}])
+        )
+    elif kind == "huge":
+        node[key] = data.draw(st.sampled_from([1e308, -1e308, 10**400, 2**63, 1e-320]))
+    else:
+        depth = data.draw(st.integers(10, 5000))
+        return json.dumps(document).replace(
+            json.dumps(node[key]), "[" * depth + "1" + "]" * depth, 1
+        )
+    return json.dumps(document)
+
+
+@pytest.mark.parametrize("kind", ["network", "hopfield"])
+@given(data=st.data())
+def test_damaged_files_load_or_raise_format_error_only(tmp_path_factory, kind, data):
+    if kind == "network":
+        obj = random_dag(data.draw(st.integers(0, 1000)), max_hidden=3)
+    else:
+        obj = ns.HopfieldNetwork(4)
+        obj.store([[1, -1, 1, -1]], rule=data.draw(st.sampled_from(ns.hopfield.RULES)))
+    path = tmp_path_factory.mktemp("fuzz") / "file.json"
+    ns.save(obj, path)
+    path.write_text(
+        mutate(path.read_text(), data), encoding="utf-8", errors="surrogatepass"
+    )
+    try:
+        loaded = ns.load(path)
+    except ns.FormatError:
+        return
+    assert isinstance(loaded, (ns.Network, ns.HopfieldNetwork))  # a valid network, then
+
+
+# ---------------------------------------------------------------- exports
+
+
+def test_networkx_round_trip_keeps_roles_activations_biases_and_weights():
+    net = random_dag(11, max_hidden=6)
+    graph = io.to_networkx(net)
+    assert graph.nodes[net.outputs[0].name]["role"] == "output"
+    again = io.from_networkx(graph)
+    assert network_state(again) == network_state(net)
+
+
+def test_from_networkx_infers_roles_and_rejects_bad_graphs():
+    net = io.from_networkx(
+        nx.DiGraph([("a", "b", {"weight": 1.0}), ("b", "c", {"weight": 2.0})])
+    )
+    assert [n.role for n in net.neurons] == ["input", "hidden", "output"]
+    with pytest.raises(ns.FormatError, match="weight: expected a number, got None"):
+        io.from_networkx(nx.DiGraph([("a", "b")]))
+    cyclic = nx.DiGraph(
+        [
+            ("a", "b", {"weight": 1.0}),
+            ("b", "c", {"weight": 1.0}),
+            ("c", "b", {"weight": 1.0}),
+        ]
+    )
+    cyclic.nodes["a"]["role"] = "input"
+    with pytest.raises(ns.FormatError, match="cycle"):
+        io.from_networkx(cyclic)
+
+
+def test_graphml_export_reads_back_in_networkx(tmp_path):
+    net = ns.Network.layered([2, 2, 1], activation="tanh", seed=0)
+    io.write_graphml(net, tmp_path / "net.graphml")
+    graph = nx.read_graphml(tmp_path / "net.graphml")
+    assert graph.nodes["h1_1"] == {"role": "hidden", "activation": "tanh", "bias": 0.0}
+    assert graph.edges["x1", "h1_1"]["weight"] == net.connection("x1", "h1_1").weight
+    hop = ns.HopfieldNetwork(3)
+    hop.store([[1, 1, -1]])
+    io.write_graphml(hop, tmp_path / "hop.graphml")
+    assert nx.read_graphml(tmp_path / "hop.graphml").number_of_edges() == 3
