@@ -1,0 +1,275 @@
+"""The ``neurosim`` command: demos, and a look inside saved networks.
+
+::
+
+    neurosim demo [xor|trace|hopfield|digits] [--out DIR] [--quick]
+    neurosim info FILE
+    neurosim draw FILE -o PICTURE.png
+
+``neurosim demo`` with no name runs the XOR demo: offline, in seconds. Errors
+are reported as one line on stderr with a non-zero exit status, never as a
+traceback. Also available as ``python -m neurosim``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import __version__
+from .errors import NeurosimError
+from .hopfield import HopfieldNetwork, corrupt
+from .io import load
+from .network import Network
+
+__all__ = ["main"]
+
+DEMOS = ("xor", "trace", "hopfield", "digits")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    Examples
+    --------
+    >>> main(["demo", "trace", "--quick"])  # doctest: +ELLIPSIS
+    One training step of Network(2 inputs, 2 hidden, 2 outputs; ...
+    0
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (NeurosimError, OSError) as error:
+        print(f"neurosim: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="neurosim",
+        description="A neuron-level neural-network simulator: demos and saved networks.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"neurosim {__version__}"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="run a demo that tells its story (and draws it with --out)",
+        description="Run a self-contained demo. Without a name: xor.",
+    )
+    demo.add_argument(
+        "name",
+        nargs="?",
+        default="xor",
+        choices=DEMOS,
+        help="xor: a 2-4-1 network learns XOR; trace: one backprop step with every number; "
+        "hopfield: letters recalled from noise; digits: a softmax classifier "
+        "(needs scikit-learn)",
+    )
+    demo.add_argument("--out", metavar="DIR", help="write the demo's pictures to DIR")
+    demo.add_argument("--quick", action="store_true", help="a shorter run")
+    demo.set_defaults(run=_run_demo)
+
+    info = commands.add_parser(
+        "info",
+        help="summarise a saved network",
+        description="Summarise a saved network.",
+    )
+    info.add_argument("file", help="a file written by neurosim.save")
+    info.set_defaults(run=_run_info)
+
+    draw = commands.add_parser(
+        "draw",
+        help="draw a saved network to a picture",
+        description="Draw a saved network.",
+    )
+    draw.add_argument("file", help="a file written by neurosim.save")
+    draw.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="PICTURE",
+        help="e.g. net.png or net.svg",
+    )
+    draw.set_defaults(run=_run_draw)
+    return parser
+
+
+# ---------------------------------------------------------------- info and draw
+
+
+def _run_info(args) -> int:
+    model = load(args.file)
+    if isinstance(model, HopfieldNetwork):
+        print(model)
+        print(
+            f"{len(model.patterns)} stored patterns; weights in [{model.weights.min():.4g}, {model.weights.max():.4g}]"
+        )
+    else:
+        print(model.summary())
+    return 0
+
+
+def _run_draw(args) -> int:
+    from . import plotting
+
+    model = load(args.file)
+    if isinstance(model, HopfieldNetwork):
+        figure = plotting.plot_weights(model).figure
+    else:
+        figure = plotting.draw_network(model).figure
+    plotting.save_figure(figure, args.output, dpi=120, bbox_inches="tight")
+    print(f"wrote {args.output}")
+    return 0
+
+
+# ---------------------------------------------------------------- demos
+
+
+def _run_demo(args) -> int:
+    demo = {"xor": _xor, "trace": _trace, "hopfield": _hopfield, "digits": _digits}[
+        args.name
+    ]
+    demo(args)
+    if args.out:
+        print(f"pictures written to {args.out}/")
+    return 0
+
+
+def _xor(args) -> None:
+    from .datasets import xor
+
+    print("XOR: output 1 when exactly one input is 1. No single neuron can learn it;")
+    print("a 2-4-1 network of sigmoid neurons learns it by online backpropagation.\n")
+    X, Y = xor()
+    net = Network.layered([2, 4, 1], activation="sigmoid", seed=0)
+    print(net)
+    epochs = 1000 if args.quick else 3000
+    history = net.fit(X, Y, epochs=epochs, lr=0.5, loss="mse", batch_size=1, seed=0)
+    for epoch in (0, epochs // 10, epochs // 2, epochs - 1):
+        print(f"  epoch {epoch + 1:5d}  loss {history.loss[epoch]:.5f}")
+    print("\n  x1 x2  target  prediction")
+    for x, y, p in zip(X, Y, net.predict(X)):
+        print(f"  {x[0]:2.0f} {x[1]:2.0f}  {y[0]:6.0f}  {p[0]:10.4f}")
+    print("\nnext: neurosim demo trace (every number of one backprop step)")
+    if args.out:
+        from . import plotting
+
+        plotting.save_figure(
+            plotting.draw_network(net).figure, f"{args.out}/xor_network.png", dpi=100
+        )
+        regions = plotting.plot_decision_boundary(net, X, Y).figure
+        plotting.save_figure(regions, f"{args.out}/xor_regions.png", dpi=100)
+
+
+def _trace_network() -> Network:
+    """Matt Mazur's 2-2-2 network of "A Step by Step Backpropagation Example"."""
+    net = Network()
+    for name in ("i1", "i2"):
+        net.add_input(name)
+    for name in ("h1", "h2"):
+        net.add_neuron(name, activation="sigmoid", bias=0.35)
+    for name in ("o1", "o2"):
+        net.add_output(name, activation="sigmoid", bias=0.60)
+    for source, target, weight in [
+        ("i1", "h1", 0.15),
+        ("i2", "h1", 0.20),
+        ("i1", "h2", 0.25),
+        ("i2", "h2", 0.30),
+        ("h1", "o1", 0.40),
+        ("h2", "o1", 0.45),
+        ("h1", "o2", 0.50),
+        ("h2", "o2", 0.55),
+    ]:
+        net.connect(source, target, weight=weight)
+    return net
+
+
+def _trace(args) -> None:
+    net = _trace_network()
+    x, target = [0.05, 0.10], [0.01, 0.99]
+    print(net.explain(x, target, loss="sse", lr=0.5))
+    if args.out:
+        from . import plotting
+
+        anim = plotting.animate_trace(_trace_network(), x, target, loss="sse")
+        plotting.save_animation(anim, f"{args.out}/backprop_trace.gif", fps=1.5)
+
+
+def _hopfield(args) -> None:
+    from .datasets import glyphs
+
+    letters = glyphs("AEHT" if args.quick else "ACEHLTXZ")
+    patterns = np.array([picture.ravel() for picture in letters.values()])
+    hop = HopfieldNetwork(100)
+    hop.store(patterns, rule="pseudoinverse")
+    print(f"{hop}: {', '.join(letters)} as 10x10 pictures\n")
+    for k, (name, pattern) in enumerate(zip(letters, patterns)):
+        probe = corrupt(pattern, 0.25, seed=k)
+        result = hop.recall(probe, seed=k, record_states=bool(args.out))
+        found = next(
+            (n for n, p in zip(letters, patterns) if np.array_equal(result.state, p)),
+            None,
+        )
+        verdict = f"recalled {found}" if found else "a spurious state"
+        print(
+            f"{name} with 25% of its pixels flipped -> {verdict} in {result.sweeps} sweeps"
+        )
+        if k == 0:
+            for left, right in zip(_rows(probe), _rows(result.state)):
+                print(f"    {left}    {right}")
+        if args.out and k == 0:
+            from . import plotting
+
+            plotting.save_figure(
+                plotting.plot_recall(result, (10, 10)),
+                f"{args.out}/hopfield_recall.png",
+                dpi=80,
+            )
+
+
+def _rows(state: np.ndarray) -> list[str]:
+    return [
+        "".join("#" if v > 0 else "." for v in row) for row in state.reshape(10, 10)
+    ]
+
+
+def _digits(args) -> None:
+    from .datasets import load_digits, one_hot, train_test_split
+
+    X, labels = load_digits()
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, labels, test_size=0.2, seed=0
+    )
+    net = Network.layered(
+        [64, 32, 10], activation="relu", output_activation="identity", seed=0
+    )
+    print(f"{len(X_train)} training and {len(X_test)} test images of 8x8 digits")
+    print(net)
+    from .optimizers import Adam
+
+    history = net.fit(
+        X_train,
+        one_hot(y_train, 10),
+        epochs=15 if args.quick else 40,
+        loss="cross_entropy",
+        optimizer=Adam(lr=0.003),
+        batch_size=32,
+        seed=0,
+        backend="vectorized",
+    )
+    accuracy = float((net.compile().predict(X_test).argmax(axis=1) == y_test).mean())
+    print(
+        f"trained {history.epochs} epochs with the vectorised backend; test accuracy {accuracy:.4f}"
+    )
+    if args.out:
+        from . import plotting
+
+        axes = plotting.plot_history(history, log=True)
+        plotting.save_figure(axes[0].figure, f"{args.out}/digits_history.png", dpi=80)

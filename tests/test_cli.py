@@ -1,0 +1,111 @@
+"""The ``neurosim`` command, run as a user runs it: in a subprocess."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import neurosim as ns
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def neurosim(
+    *args: str, cwd: Path = ROOT, ok: bool = True
+) -> subprocess.CompletedProcess:
+    """Run the installed ``neurosim`` script (the one pip puts beside python)."""
+    script = shutil.which("neurosim", path=str(Path(sys.executable).parent))
+    assert script, "the neurosim command is not installed next to this python"
+    result = subprocess.run(
+        [script, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if ok:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_the_readme_main_command_runs_the_xor_demo():
+    readme = (ROOT / "README.md").read_text()
+    command = re.search(r"pip install \. && (neurosim[^\n`]*)", readme).group(1).strip()
+    assert command == "neurosim demo"
+    output = neurosim(*command.split()[1:]).stdout
+    predictions = [float(line.split()[-1]) for line in output.splitlines()[-6:-2]]
+    assert [round(p) for p in predictions] == [0, 1, 1, 0]
+
+
+@pytest.mark.parametrize(
+    ("demo", "pictures", "story"),
+    [
+        ("xor", ["xor_network.png", "xor_regions.png"], "x1 x2  target  prediction"),
+        ("trace", ["backprop_trace.gif"], "3. Backward pass"),
+        ("hopfield", ["hopfield_recall.png"], "recalled A"),
+        ("digits", ["digits_history.png"], "test accuracy"),
+    ],
+)
+def test_each_demo_tells_its_story_and_draws_it(demo, pictures, story, tmp_path):
+    output = neurosim("demo", demo, "--quick", "--out", str(tmp_path)).stdout
+    assert story in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(pictures)
+    for picture in pictures:
+        with Image.open(tmp_path / picture) as image:
+            assert image.size[0] > 100
+
+
+def test_info_and_draw_read_saved_networks(tmp_path):
+    net = ns.Network.layered([2, 3, 1], activation="tanh", seed=0)
+    ns.save(net, tmp_path / "net.json")
+    assert (
+        neurosim("info", str(tmp_path / "net.json")).stdout.strip()
+        == net.summary().strip()
+    )
+    hop = ns.HopfieldNetwork(16)
+    hop.store([[1, -1] * 8])
+    ns.save(hop, tmp_path / "hop.json")
+    assert "1 stored patterns" in neurosim("info", str(tmp_path / "hop.json")).stdout
+    for name in ("net", "hop"):
+        neurosim(
+            "draw", str(tmp_path / f"{name}.json"), "-o", str(tmp_path / f"{name}.png")
+        )
+        with Image.open(tmp_path / f"{name}.png") as image:
+            assert image.size[0] > 100
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["info", "missing.json"], 1, "neurosim: error: .*missing.json"),
+        (["info", "broken.json"], 1, "neurosim: error: .*broken.json: not valid JSON"),
+        (["draw", "broken.json", "-o", "x.png"], 1, "not valid JSON"),
+        (["demo", "chess"], 2, "invalid choice: 'chess'"),
+        (["draw", "net.json"], 2, "the following arguments are required: -o"),
+        ([], 2, "required: COMMAND"),
+    ],
+)
+def test_errors_are_one_clear_line_and_a_nonzero_exit(tmp_path, args, status, message):
+    (tmp_path / "broken.json").write_text('{"format": "neuro')
+    result = neurosim(*args, cwd=tmp_path, ok=False)
+    assert result.returncode == status
+    assert re.search(message, result.stderr) and "Traceback" not in result.stderr
+
+
+def test_python_dash_m_neurosim_and_help_texts():
+    result = subprocess.run(
+        [sys.executable, "-m", "neurosim", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (
+        "demo" in result.stdout and "info" in result.stdout and "draw" in result.stdout
+    )
+    for command in ("demo", "info", "draw"):
+        assert "usage: neurosim " + command in neurosim(command, "--help").stdout
