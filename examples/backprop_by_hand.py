@@ -1,4 +1,6 @@
-"""Backpropagation by hand: one sigmoid neuron, one wrong prediction, one update.
+"""
+Backpropagation by hand: one sigmoid neuron, one wrong prediction, one update
+=============================================================================
 
 The classic from-scratch tutorial in neurosim: a neuron with hand-set
 weights makes a prediction, the error and its derivative are worked out

@@ -1,4 +1,6 @@
-"""Handwritten digits: a softmax classifier trained with the vectorised backend.
+"""
+Handwritten digits: a softmax classifier trained with the vectorised backend
+============================================================================
 
 The classic "neural network from scratch" tutorial on scikit-learn's 8×8
 digits. The network is built neuron by neuron with ``Network.layered`` — a

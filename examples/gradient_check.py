@@ -1,4 +1,6 @@
-"""Gradient checking: when a network does not learn, is the gradient right?
+"""
+Gradient checking: when a network does not learn, is the gradient right?
+========================================================================
 
 Three stories on XOR with a 2-2-1 network:
 

@@ -1,4 +1,6 @@
-"""How many random patterns fit in a Hopfield network of 200 neurons?
+"""
+How many random patterns fit in a Hopfield network of 200 neurons?
+==================================================================
 
 For each learning rule and each load α = P / N, store P random ±1 patterns,
 corrupt each with 10 % noise, let the network settle, and count the patterns

@@ -1,4 +1,6 @@
-"""A Hopfield network remembers letters and recalls them from noisy pictures.
+"""
+A Hopfield network remembers letters and recalls them from noisy pictures
+=========================================================================
 
 Eight 10×10 letters are stored in a 100-neuron Hopfield network. Each letter
 is then corrupted (25 % of its pixels flipped) and the network settles, one

@@ -1,4 +1,6 @@
-"""MNIST: a 784-128-10 softmax network on the real 28×28 handwritten digits.
+"""
+MNIST: a 784-128-10 softmax network on the real 28×28 handwritten digits
+========================================================================
 
 The same recipe as ``digits.py`` on the data set the tutorials end with:
 60,000 training and 10,000 test images, read from the four IDX files you

@@ -1,4 +1,6 @@
-"""The perceptron rule: AND and OR are learned, XOR is impossible for one neuron.
+"""
+The perceptron rule: AND and OR are learned, XOR is impossible for one neuron
+=============================================================================
 
 A step-activation neuron (the threshold unit) cannot be trained by gradient
 descent, because the step's derivative is zero. Rosenblatt's perceptron rule

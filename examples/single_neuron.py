@@ -1,4 +1,6 @@
-"""One sigmoid neuron learns to tell sex from weight and height.
+"""
+One sigmoid neuron learns to tell sex from weight and height
+============================================================
 
 The toy problem of the classic "introduction to neural networks" tutorial:
 four people, two preprocessed features (weight − 135 lb, height − 66 in), and

@@ -1,4 +1,6 @@
-"""A hand-built network where the inputs also feed the output directly.
+"""
+A hand-built network where the inputs also feed the output directly
+===================================================================
 
 Networks need not be layered: any directed acyclic graph works. Here two
 inputs feed one hidden neuron *and* the output, so the output sees the raw

@@ -1,4 +1,6 @@
-"""A 2-4-1 sigmoid network learns XOR by online backpropagation.
+"""
+A 2-4-1 sigmoid network learns XOR by online backpropagation
+============================================================
 
 XOR is the problem a single neuron cannot solve: no straight line separates
 (0, 1) and (1, 0) from (0, 0) and (1, 1). With one hidden layer of four

@@ -7,17 +7,17 @@ batch) and return the same kind. The built-in ones compute a float with the
 ``math`` module, so that a single sample stays a readable plain number and
 fast; a user's own activation may use numpy throughout.
 
-======================  =====================================  ==========================
-name                    f(z)                                   f'(z)
-======================  =====================================  ==========================
-``identity``/``linear`` z                                      1
-``sigmoid``             1 / (1 + e^-z)                         f(z) (1 - f(z))
-``tanh``                tanh z                                 1 - tanh² z
-``relu``                max(0, z)                              1 if z > 0 else 0
-``leaky_relu``          z if z > 0 else 0.01 z                 1 if z > 0 else 0.01
-``softplus``            log(1 + e^z)                           sigmoid(z)
-``step``                1 if z >= 0 else 0                     0 (see below)
-======================  =====================================  ==========================
+=======================  ======================  ====================
+name                     f(z)                    f'(z)
+=======================  ======================  ====================
+``identity``/``linear``  z                       1
+``sigmoid``              1 / (1 + e^-z)          f(z) (1 - f(z))
+``tanh``                 tanh z                  1 - tanh² z
+``relu``                 max(0, z)               1 if z > 0 else 0
+``leaky_relu``           z if z > 0 else 0.01 z  1 if z > 0 else 0.01
+``softplus``             log(1 + e^z)            sigmoid(z)
+``step``                 1 if z >= 0 else 0      0 (see below)
+=======================  ======================  ====================
 
 The ``step`` activation is the threshold unit of the classic perceptron. Its
 derivative is zero wherever it exists, so gradient descent sees a zero

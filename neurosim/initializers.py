@@ -6,16 +6,16 @@ the neuron it feeds and the fan-out of the neuron it comes from (two integer
 arrays of one shape), it returns the weights in an array of that shape. Every
 draw comes from ``rng``; numpy's global random state is never read or changed.
 
-====================  ===========================================  ===============
-name                  distribution                                 suits
-====================  ===========================================  ===============
-``uniform``           U(−1, 1), the classic tutorials' choice      small networks
-``normal``            N(0, 1)                                      small networks
-``xavier``/``glorot`` U(−a, a), a = √(6 / (fan_in + fan_out))       sigmoid, tanh
-``xavier_normal``     N(0, 2 / (fan_in + fan_out))                 sigmoid, tanh
-``he``                N(0, 2 / fan_in)                             relu family
-``he_uniform``        U(−a, a), a = √(6 / fan_in)                  relu family
-====================  ===========================================  ===============
+=====================  =======================================  ==============
+name                   distribution                             suits
+=====================  =======================================  ==============
+``uniform``            U(−1, 1), the classic tutorials' choice  small networks
+``normal``             N(0, 1)                                  small networks
+``xavier``/``glorot``  U(−a, a), a = √(6 / (fan_in + fan_out))  sigmoid, tanh
+``xavier_normal``      N(0, 2 / (fan_in + fan_out))             sigmoid, tanh
+``he``                 N(0, 2 / fan_in)                         relu family
+``he_uniform``         U(−a, a), a = √(6 / fan_in)              relu family
+=====================  =======================================  ==============
 
 Examples
 --------

@@ -5,14 +5,14 @@ Every loss takes ``outputs`` and ``targets`` as arrays of shape
 gradient is ``dL/d outputs`` of that batch mean, so it already carries the
 ``1 / batch`` factor.
 
-===================  ================================================  ======================
-name                 value for one sample                              matches (PyTorch)
-===================  ================================================  ======================
-``mse``              mean over outputs of (y - t)²                     ``MSELoss``
-``sse``              ½ Σ (y - t)² over outputs (the classic BP error)  —
-``bce``              −mean over outputs of t log y + (1 − t) log(1 − y) ``BCELoss``
-``cross_entropy``    −Σ t log softmax(y)                               ``CrossEntropyLoss``
-===================  ================================================  ======================
+=================  ==================================================  ====================
+name               value for one sample                                matches (PyTorch)
+=================  ==================================================  ====================
+``mse``            mean over outputs of (y - t)²                       ``MSELoss``
+``sse``            ½ Σ (y - t)² over outputs (the classic BP error)    —
+``bce``            −mean over outputs of t log y + (1 − t) log(1 − y)  ``BCELoss``
+``cross_entropy``  −Σ t log softmax(y)                                 ``CrossEntropyLoss``
+=================  ==================================================  ====================
 
 ``cross_entropy`` reads the output neurons' values as logits: the softmax is
 part of the loss, so the output neurons use the ``identity`` activation. It

@@ -467,9 +467,11 @@ def gradcheck(
     ε⁴ from truncation plus 10⁻¹⁶/ε from rounding: about 10⁻¹³ at the default
     ε = 10⁻³, where the plain ``[L(w+ε) − L(w−ε)] / 2ε`` at ε = 10⁻⁶ would be
     off by 10⁻¹⁰ and could not tell a 10⁻⁷ relative error on a small gradient.
-    The relative error of a row is ``|a − n| / max(|a|, |n|, 1e-6·max(1, |L|))``:
-    gradients below 10⁻⁶ of the loss's scale are compared on that absolute
-    scale, since rounding in ``L`` alone makes their numerical value uncertain.
+    The relative error of a row is ``|a − n| / max(|a|, |n|, floor)`` with
+    ``floor = 10⁻⁸/ε · max(1, |L|)`` (10⁻⁵ of the loss's scale at the default
+    ε): rounding in ``L``, amplified by the 1/ε of the difference quotient, makes
+    a smaller numerical gradient uncertain by about ``10⁻¹⁶·|L|/ε``, so such
+    gradients are compared on that absolute scale, with a tenfold margin.
 
     Every weight and bias is restored bit for bit afterwards, even if an
     exception interrupts the check.
@@ -501,7 +503,7 @@ def gradcheck(
     net.forward(x)
     loss_value = net.backward(target, loss=loss)
     loss = net._check_loss(loss)
-    floor = 1e-6 * max(1.0, abs(loss_value))
+    floor = 1e-8 / eps * max(1.0, abs(loss_value))
     analytic = {c: c.grad for c in net.connections}
     analytic.update({n: n.bias_grad for n in net.neurons if not n.is_input})
     batch, _ = as_samples(x, len(net.inputs), "input x")
