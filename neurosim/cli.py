@@ -168,37 +168,15 @@ def _xor(args) -> None:
         plotting.save_figure(regions, f"{args.out}/xor_regions.png", dpi=100)
 
 
-def _trace_network() -> Network:
-    """Matt Mazur's 2-2-2 network of "A Step by Step Backpropagation Example"."""
-    net = Network()
-    for name in ("i1", "i2"):
-        net.add_input(name)
-    for name in ("h1", "h2"):
-        net.add_neuron(name, activation="sigmoid", bias=0.35)
-    for name in ("o1", "o2"):
-        net.add_output(name, activation="sigmoid", bias=0.60)
-    for source, target, weight in [
-        ("i1", "h1", 0.15),
-        ("i2", "h1", 0.20),
-        ("i1", "h2", 0.25),
-        ("i2", "h2", 0.30),
-        ("h1", "o1", 0.40),
-        ("h2", "o1", 0.45),
-        ("h1", "o2", 0.50),
-        ("h2", "o2", 0.55),
-    ]:
-        net.connect(source, target, weight=weight)
-    return net
-
-
 def _trace(args) -> None:
-    net = _trace_network()
-    x, target = [0.05, 0.10], [0.01, 0.99]
+    from .datasets import mazur_example
+
+    net, x, target = mazur_example()
     print(net.explain(x, target, loss="sse", lr=0.5))
     if args.out:
         from . import plotting
 
-        anim = plotting.animate_trace(_trace_network(), x, target, loss="sse")
+        anim = plotting.animate_trace(mazur_example()[0], x, target, loss="sse")
         plotting.save_animation(anim, f"{args.out}/backprop_trace.gif", fps=1.5)
 
 

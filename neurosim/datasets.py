@@ -42,6 +42,7 @@ __all__ = [
     "load_idx",
     "load_mnist",
     "logic_gate",
+    "mazur_example",
     "one_hot",
     "train_test_split",
     "xor",
@@ -462,3 +463,41 @@ def binary_digits() -> tuple[np.ndarray, np.ndarray]:
     """
     X, y = load_digits()
     return np.where(X > 0.5, 1, -1), y
+
+
+def mazur_example():
+    """Matt Mazur's "A Step by Step Backpropagation Example": network, input, target.
+
+    A 2-2-2 sigmoid network with his weights (0.15 … 0.55) and biases (0.35
+    hidden, 0.60 output), the input (0.05, 0.10) and the target (0.01, 0.99).
+    With the ``sse`` loss and learning rate 0.5 every number of his post can
+    be checked against ``net.explain``.
+
+    Returns
+    -------
+    net : Network
+    x, target : list of float
+
+    Examples
+    --------
+    >>> net, x, target = mazur_example()
+    >>> net.forward(x).round(9)
+    array([0.75136507, 0.77292847])
+    >>> round(net.backward(target, loss="sse"), 9)
+    0.298371109
+    """
+    from .network import Network
+
+    net = Network()
+    for name in ("i1", "i2"):
+        net.add_input(name)
+    for name in ("h1", "h2"):
+        net.add_neuron(name, activation="sigmoid", bias=0.35)
+    for name in ("o1", "o2"):
+        net.add_output(name, activation="sigmoid", bias=0.60)
+    for source, target, weight in [
+        ("i1", "h1", 0.15), ("i2", "h1", 0.20), ("i1", "h2", 0.25), ("i2", "h2", 0.30),
+        ("h1", "o1", 0.40), ("h2", "o1", 0.45), ("h1", "o2", 0.50), ("h2", "o2", 0.55),
+    ]:  # fmt: skip
+        net.connect(source, target, weight=weight)
+    return net, [0.05, 0.10], [0.01, 0.99]

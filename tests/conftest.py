@@ -154,20 +154,7 @@ def xor_net() -> ns.Network:
 @pytest.fixture
 def mazur_net() -> ns.Network:
     """The 2-2-2 network of Matt Mazur's "A Step by Step Backpropagation Example"."""
-    net = ns.Network()
-    for name in ("i1", "i2"):
-        net.add_input(name)
-    for name in ("h1", "h2"):
-        net.add_neuron(name, activation="sigmoid", bias=0.35)
-    for name in ("o1", "o2"):
-        net.add_output(name, activation="sigmoid", bias=0.60)
-    weights = {
-        ("i1", "h1"): 0.15, ("i2", "h1"): 0.20, ("i1", "h2"): 0.25, ("i2", "h2"): 0.30,
-        ("h1", "o1"): 0.40, ("h2", "o1"): 0.45, ("h1", "o2"): 0.50, ("h2", "o2"): 0.55,
-    }  # fmt: skip
-    for (source, target), weight in weights.items():
-        net.connect(source, target, weight=weight)
-    return net
+    return ns.datasets.mazur_example()[0]
 
 
 IDX_CODES = {
