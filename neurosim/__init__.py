@@ -49,7 +49,7 @@ from .learning_rules import train_single_layer
 from .losses import Loss, softmax
 from .network import Network
 from .neuron import Connection, Neuron
-from .optimizers import SGD, Adam, Momentum, Optimizer
+from .optimizers import SGD, Adam, Correction, Momentum, Optimizer
 from .teaching import gradcheck
 from .training import EarlyStopping, History
 
@@ -61,6 +61,7 @@ __all__ = [
     "Adam",
     "CompiledNetwork",
     "Connection",
+    "Correction",
     "CycleError",
     "DataError",
     "DataNotFoundError",

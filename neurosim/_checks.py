@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import unicodedata
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -45,6 +46,64 @@ def check_count(value: object, what: str, minimum: int = 1) -> int:
             f"{what} must be a whole number >= {minimum}, got {value!r}"
         )
     return int(value)
+
+
+def check_name(name: object, what: str = "a neuron's name") -> str:
+    """Return ``name`` if it is a non-empty string a file can hold, or raise ParameterError.
+
+    Control characters (and lone surrogates) are refused: XML, and so
+    GraphML, cannot represent them, and they make printed tables unreadable.
+
+    Examples
+    --------
+    >>> check_name("h1")
+    'h1'
+    >>> check_name("h\\x001")
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.ParameterError: a neuron's name may not contain control characters; ...
+    """
+    if not isinstance(name, str) or not name:
+        raise ParameterError(f"{what} must be a non-empty string, got {name!r}")
+    for position, char in enumerate(name):
+        if unicodedata.category(char) in ("Cc", "Cs") or char in "\ufffe\uffff":
+            raise ParameterError(
+                f"{what} may not contain control characters; {name!r} has {char!r} at "
+                f"position {position}. Use letters, digits, spaces and punctuation."
+            )
+    return name
+
+
+def check_seed(seed: object, what: str = "seed") -> np.random.Generator:
+    """Return a fresh ``numpy.random.Generator`` for ``seed``, or raise ParameterError.
+
+    The one check of every ``seed`` argument in neurosim. Accepted: ``None``
+    (fresh entropy from the operating system), a whole number >= 0, a
+    ``numpy.random.SeedSequence``, or a ``numpy.random.Generator`` (used as
+    it is, so its stream continues). numpy's global random state is never
+    read or changed.
+
+    Examples
+    --------
+    >>> int(check_seed(0).integers(10)) == int(check_seed(0).integers(10))
+    True
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.ParameterError: seed must be None, a whole number >= 0, ...; got -1. ...
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    valid = seed is None or isinstance(seed, np.random.SeedSequence)
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        valid = seed >= 0
+    if not valid:
+        raise ParameterError(
+            f"{what} must be None, a whole number >= 0, a numpy.random.SeedSequence "
+            f"or a numpy.random.Generator; got {seed!r}. Pass e.g. {what}=0 for "
+            "reproducible results."
+        )
+    return np.random.default_rng(seed)
 
 
 def as_float_array(values: ArrayLike, what: str) -> np.ndarray:

@@ -57,7 +57,7 @@ from .errors import (
 )
 from .losses import Loss
 from .neuron import Connection, Neuron
-from .optimizers import SGD, Optimizer
+from .optimizers import Optimizer, step_optimizer
 
 if TYPE_CHECKING:
     from .network import Network
@@ -381,7 +381,7 @@ class CompiledNetwork:
             raise StateError(
                 "step needs gradients: call cnet.forward(x) and cnet.backward(target) first"
             )
-        self._apply(SGD(lr) if optimizer is None else optimizer)
+        self._apply(step_optimizer(lr, optimizer))
 
     def fit(self, X: ArrayLike, Y: ArrayLike, **options) -> training.History:
         """Train the compiled network; the options are those of :func:`neurosim.training.fit`.

@@ -17,13 +17,15 @@ Examples
 from __future__ import annotations
 
 import gzip
+import math
 import os
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import check_count
+from ._checks import check_count, check_seed
 from .errors import (
     DataError,
     DataNotFoundError,
@@ -128,12 +130,12 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
     """
     try:
         from sklearn.datasets import load_digits as sklearn_digits
-    except ImportError as error:
+    except ImportError:
         raise MissingDependencyError(
             "load_digits reads the digits bundled with scikit-learn, which is not "
-            'installed; install it with  pip install "neurosim[data]"  (or pip install '
-            "scikit-learn)"
-        ) from error
+            "installed. Install it with 'pip install scikit-learn' (or, in neurosim's "
+            "source tree, 'pip install \".[data]\"')."
+        ) from None
     digits = sklearn_digits()
     return digits.data / 16.0, digits.target.astype(np.int64)
 
@@ -168,10 +170,13 @@ def load_idx(path: str | os.PathLike) -> np.ndarray:
     Raises
     ------
     DataNotFoundError
-        If the file does not exist.
+        If there is no file at ``path`` (or it is a folder).
     FormatError
         If the file is not a well-formed IDX file (bad magic number, unknown
-        type code, too few or too many bytes).
+        type code, impossible dimensions, too few or too many bytes, a
+        damaged gzip stream). A gzip file is decompressed as a stream and
+        reading stops as soon as the data outgrows what the header
+        declares, so memory stays bounded by the declared size.
 
     Examples
     --------
@@ -182,43 +187,84 @@ def load_idx(path: str | os.PathLike) -> np.ndarray:
     >>> load_idx(path)
     array([7, 2, 1], dtype=uint8)
     """
+    name = os.fspath(path)
     try:
-        with open(path, "rb") as file:
-            data = file.read()
-    except FileNotFoundError as error:
-        raise DataNotFoundError(f"no IDX file at {os.fspath(path)!r}") from error
-    if data[:2] == b"\x1f\x8b":
+        file = open(path, "rb")  # noqa: SIM115 (closed by the with below)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
+        raise DataNotFoundError(
+            f"no IDX file at {name!r} ({error.strerror.lower()}); pass the path of a "
+            "file such as 'train-images-idx3-ubyte' or its '.gz'"
+        ) from None
+    with file:
+        if file.read(2) != b"\x1f\x8b":
+            file.seek(0)
+            return _read_idx(file, name, os.fstat(file.fileno()).st_size)
+        file.seek(0)
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as error:
+            with gzip.GzipFile(fileobj=file, mode="rb") as stream:
+                return _read_idx(stream, name, None)
+        except (OSError, EOFError, zlib.error) as error:
+            # gzip.BadGzipFile is an OSError; a damaged deflate stream raises zlib.error.
             raise FormatError(
-                f"{os.fspath(path)!r} looks gzip-compressed but cannot be decompressed: {error}"
-            ) from error
-    return _parse_idx(data, os.fspath(path))
+                f"{name!r} looks gzip-compressed but cannot be decompressed: {error}"
+            ) from None
 
 
-def _parse_idx(data: bytes, name: str) -> np.ndarray:
-    if len(data) < 4 or data[:2] != b"\x00\x00" or data[2] not in _IDX_TYPES:
+# numpy arrays have at most 64 dimensions; an IDX header can declare 255.
+_IDX_MAX_NDIM = 64
+# Read in pieces of this size, so memory never runs ahead of the data present.
+_IDX_CHUNK = 1 << 20
+
+
+def _read_idx(stream, name: str, file_size: int | None) -> np.ndarray:
+    """Parse an IDX stream, reading no more than its header declares.
+
+    ``file_size`` is the size of a raw file (checked before reading the data),
+    or None for a decompressing stream, which is read in bounded pieces.
+    """
+    head = stream.read(4)
+    if len(head) < 4 or head[:2] != b"\x00\x00" or head[2] not in _IDX_TYPES:
         raise FormatError(
             f"{name!r} is not an IDX file: it should start with two zero bytes, a type "
             f"code in {[hex(code) for code in _IDX_TYPES]} and a dimension count; it "
-            f"starts with {data[:4]!r}"
+            f"starts with {head!r}"
         )
-    dtype, ndim = _IDX_TYPES[data[2]], data[3]
-    header = 4 + 4 * ndim
-    if len(data) < header:
-        raise FormatError(f"{name!r} ends inside its header ({len(data)} bytes)")
-    shape = tuple(
-        int(n) for n in np.frombuffer(data, dtype=">u4", count=ndim, offset=4)
-    )
-    expected = header + dtype.itemsize * int(np.prod(shape, dtype=np.int64))
-    if len(data) != expected:
+    dtype, ndim = _IDX_TYPES[head[2]], head[3]
+    if not 1 <= ndim <= _IDX_MAX_NDIM:
         raise FormatError(
-            f"{name!r} declares shape {shape} of {dtype.name}, which takes {expected} "
-            f"bytes with the header, but the file has {len(data)}; it is truncated or "
-            "not an IDX file"
+            f"{name!r} declares {ndim} dimensions; an IDX file has 1 to {_IDX_MAX_NDIM}"
         )
-    values = np.frombuffer(data, dtype=dtype, offset=header).reshape(shape)
+    dims = stream.read(4 * ndim)
+    if len(dims) < 4 * ndim:
+        raise FormatError(f"{name!r} ends inside its header")
+    shape = tuple(int.from_bytes(dims[4 * k : 4 * k + 4], "big") for k in range(ndim))
+    # Python integers: a product of large dimensions must not wrap around.
+    n_bytes = dtype.itemsize * math.prod(shape)
+    expected = 4 + 4 * ndim + n_bytes
+
+    def mismatch(found: str) -> FormatError:
+        return FormatError(
+            f"{name!r} declares shape {shape} of {dtype.name}, which takes {expected} "
+            f"bytes with the header, but {found}; it is truncated or not an IDX file"
+        )
+
+    if file_size is not None and file_size != expected:
+        raise mismatch(f"the file has {file_size}")
+    data = bytearray()
+    while len(data) < n_bytes:
+        piece = stream.read(min(_IDX_CHUNK, n_bytes - len(data)))
+        if not piece:
+            raise mismatch(f"the data ends after {4 + 4 * ndim + len(data)}")
+        data += piece
+    if stream.read(1):
+        raise mismatch("the data goes on beyond that")
+    try:
+        values = np.frombuffer(data, dtype=dtype).reshape(shape)
+    except ValueError:
+        # An empty array whose other dimensions numpy cannot index.
+        raise FormatError(
+            f"{name!r} declares shape {shape}, which no array can have"
+        ) from None
     return values.astype(dtype.newbyteorder("="))
 
 
@@ -374,7 +420,7 @@ def train_test_split(
         )
     n = lengths[0]
     n_test = _test_count(test_size, n)
-    order = np.random.default_rng(seed).permutation(n)
+    order = check_seed(seed).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return [part for a in arrays for part in (a[train], a[test])]
 

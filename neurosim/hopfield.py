@@ -42,8 +42,14 @@ import networkx as nx
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, check_count, check_number
-from .errors import DataError, ParameterError, ShapeError, unknown_name
+from ._checks import as_float_array, check_count, check_number, check_seed
+from .errors import (
+    DataError,
+    MissingDependencyError,
+    ParameterError,
+    ShapeError,
+    unknown_name,
+)
 
 __all__ = ["TIE_TOLERANCE", "HopfieldNetwork", "RecallResult", "corrupt", "overlap"]
 
@@ -221,8 +227,10 @@ class HopfieldNetwork:
 
     def _repr_png_(self) -> bytes | None:
         """A picture of the weights for Jupyter (the repr stays the text summary)."""
-        from .plotting import network_png
-
+        try:
+            from .plotting import network_png
+        except MissingDependencyError:
+            return None  # no matplotlib: Jupyter shows the text repr
         return network_png(self)
 
     def __repr__(self) -> str:
@@ -389,13 +397,13 @@ class HopfieldNetwork:
                 raise unknown_name(name, value, allowed)
         if callback is not None and not callable(callback):
             raise ParameterError(f"callback must be callable, got {callback!r}")
+        rng = check_seed(seed)
         if mode == "sync":
             result = self._recall_sync(state, max_sweeps, callback, record_states)
         else:
             use_graph = path == "graph" or (
                 path == "auto" and self.n <= GRAPH_PATH_LIMIT
             )
-            rng = np.random.default_rng(seed)
             result = self._recall_async(
                 state, order, max_sweeps, rng, callback, record_states, use_graph
             )
@@ -582,7 +590,7 @@ def corrupt(pattern: ArrayLike, fraction: float, seed: int | None = None) -> np.
     if not 0.0 <= fraction <= 1.0:
         raise ParameterError(f"fraction must be in [0, 1], got {fraction!r}")
     binary = _is_binary(values, "pattern")
-    flips = np.random.default_rng(seed).choice(
+    flips = check_seed(seed).choice(
         len(values), size=round(fraction * len(values)), replace=False
     )
     result = values.astype(np.int64)

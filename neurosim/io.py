@@ -4,7 +4,9 @@ The file format is versioned, human-readable JSON. Floats are written with
 Python's shortest round-tripping representation, so a loaded network has
 bit-identical weights. Files are written atomically (to a temporary file
 beside the target, then renamed), so a crash mid-save never leaves a
-half-written file under the real name. Loading only parses JSON — nothing is
+half-written file under the real name; a symlink is followed, the target's
+permissions are kept, and temporaries stranded by a killed save are removed
+by the next save of the same file (see :mod:`neurosim._files`). Loading only parses JSON — nothing is
 unpickled or evaluated — and validates every field, raising
 :class:`~neurosim.errors.FormatError` that names the problem and where it is.
 
@@ -36,15 +38,23 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import numbers
 import os
-import uuid
 from collections.abc import Iterable
 
 import networkx as nx
 import numpy as np
 
+from ._checks import check_name
+from ._files import atomic_write
 from .activations import Activation, activation_names, get_activation
-from .errors import FormatError, NeurosimError, NumericalError, ParameterError
+from .errors import (
+    DataNotFoundError,
+    FormatError,
+    NeurosimError,
+    NumericalError,
+    ParameterError,
+)
 from .hopfield import RULES, HopfieldNetwork
 from .network import Network
 from .neuron import ROLES, Connection, Neuron
@@ -106,7 +116,7 @@ def save(obj: Network | HopfieldNetwork, path: str | os.PathLike) -> None:
             f"cannot save a network with NaN or infinite numbers ({error}); "
             "find them with net.summary() or hop.weights"
         ) from None
-    _write_atomically(os.fspath(path), text + "\n")
+    _write_text(path, text + "\n")
 
 
 def _network_document(net: Network) -> dict:
@@ -170,20 +180,12 @@ def _hopfield_document(hop: HopfieldNetwork) -> dict:
     }
 
 
-def _write_atomically(path: str, text: str) -> None:
-    folder = os.path.dirname(path) or "."
-    temporary = os.path.join(
-        folder, f".{os.path.basename(path)}.{uuid.uuid4().hex}.tmp"
-    )
-    try:
-        with open(temporary, "x", encoding="utf-8") as file:
+def _write_text(path: str | os.PathLike, text: str) -> None:
+    def write(temporary: str) -> None:
+        with open(temporary, "w", encoding="utf-8") as file:
             file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+
+    atomic_write(path, write)
 
 
 # ---------------------------------------------------------------- loading
@@ -209,8 +211,8 @@ def load(
     FormatError
         For anything wrong in the file, naming the field:
         ``"connections[3].weight: expected a number, got 'abc'"``.
-    FileNotFoundError
-        If there is no file.
+    DataNotFoundError
+        If there is no file at ``path`` (a ``FileNotFoundError`` too).
 
     Examples
     --------
@@ -225,6 +227,32 @@ def load(
     neurosim.errors.FormatError: ...bad.json: neurons: expected a list, got 3
     """
     path = os.fspath(path)
+    custom = _custom_activations(activations)
+    try:
+        file = open(path, "rb")  # noqa: SIM115 (closed by the with below)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
+        raise DataNotFoundError(
+            f"no network file at {path!r} ({error.strerror.lower()}); pass the path "
+            "of a file written by ns.save"
+        ) from None
+    with file:
+        if os.fstat(file.fileno()).st_size > MAX_FILE_BYTES:
+            raise FormatError(f"{path}: the file is larger than {MAX_FILE_BYTES} bytes")
+        raw = file.read()
+    try:
+        return _from_document(_parse(raw), custom)
+    except FormatError as error:
+        raise FormatError(f"{path}: {error}") from None
+
+
+def _custom_activations(activations: Iterable[Activation]) -> dict[str, Activation]:
+    """The user's own activations by name, checked once for load and from_networkx."""
+    if isinstance(activations, (str, Activation)) or not isinstance(
+        activations, Iterable
+    ):
+        raise ParameterError(
+            f"activations must be a list of ns.Activation objects, got {activations!r}"
+        )
     custom = {}
     for activation in activations:
         if not isinstance(activation, Activation):
@@ -232,17 +260,10 @@ def load(
                 f"activations must be Activation objects, got {activation!r}"
             )
         custom[activation.name] = activation
-    with open(path, "rb") as file:
-        raw = file.read(MAX_FILE_BYTES + 1)
-    try:
-        return _from_document(_parse(raw), custom)
-    except FormatError as error:
-        raise FormatError(f"{path}: {error}") from None
+    return custom
 
 
 def _parse(raw: bytes) -> dict:
-    if len(raw) > MAX_FILE_BYTES:
-        raise FormatError(f"the file is larger than {MAX_FILE_BYTES} bytes")
     try:
         document = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except UnicodeDecodeError as error:
@@ -297,7 +318,13 @@ def _from_document(document: dict, custom: dict) -> Network | HopfieldNetwork:
     raise FormatError(f"kind: expected 'Network' or 'HopfieldNetwork', got {kind!r}")
 
 
-def _network_from(document: dict, custom: dict) -> Network:
+def _network_from(document: dict, custom: dict, places: dict | None = None) -> Network:
+    """Build a Network from a validated-as-we-go document.
+
+    ``places`` names the entries in errors: by default their positions
+    (``connections[3]``); ``from_networkx`` passes node and edge names.
+    """
+    places = places or {}
     settings = document.get("settings", {})
     if not isinstance(settings, dict):
         raise FormatError(f"settings: expected an object, got {_kind(settings)}")
@@ -311,11 +338,19 @@ def _network_from(document: dict, custom: dict) -> Network:
     except NeurosimError as error:
         raise FormatError(f"settings.init: {error}") from None
     neurons = _list(document, "neurons", "neurons")
-    for k, entry in enumerate(neurons):
-        _add_neuron(net, entry, f"neurons[{k}]", custom)
-    edges = []
-    for k, entry in enumerate(_list(document, "connections", "connections")):
-        edges.append(_connection(net, entry, f"connections[{k}]"))
+    neuron_places = places.get("neurons") or [
+        f"neurons[{k}]" for k in range(len(neurons))
+    ]
+    for entry, where in zip(neurons, neuron_places):
+        _add_neuron(net, entry, where, custom)
+    connections = _list(document, "connections", "connections")
+    connection_places = places.get("connections") or [
+        f"connections[{k}]" for k in range(len(connections))
+    ]
+    edges = [
+        _connection(net, entry, where)
+        for entry, where in zip(connections, connection_places)
+    ]
     graph = net._graph  # one bulk insertion, then one acyclicity check: O(V + E)
     graph.add_edges_from((s.name, t.name, {"connection": c}) for s, t, c in edges)
     if len(edges) != graph.number_of_edges():
@@ -341,6 +376,10 @@ def _add_neuron(net: Network, entry, where: str, custom: dict) -> None:
     if not isinstance(entry, dict):
         raise FormatError(f"{where}: expected an object, got {_kind(entry)}")
     name = _string(entry, "name", where)
+    try:
+        check_name(name)
+    except ParameterError as error:
+        raise FormatError(f"{where}.name: {error}") from None
     if name in net:
         raise FormatError(f"{where}.name: the name {name!r} is used twice")
     role = entry.get("role")
@@ -386,24 +425,26 @@ def _hopfield_from(document: dict) -> HopfieldNetwork:
     for k, name in enumerate(names):
         if not isinstance(name, str):
             raise FormatError(f"neurons[{k}]: expected a name, got {_kind(name)}")
-    states = document.get("states", "bipolar")
-    try:
-        hop = HopfieldNetwork(names, states=states)
-    except NeurosimError as error:
-        raise FormatError(f"neurons/states: {error}") from None
-    n = hop.n
+    n = len(names)
+    # Every declared shape is checked against the numbers actually present
+    # before anything of size n × n is allocated: a short file declaring many
+    # names must not cost a huge matrix.
     weights = _matrix(document, "weights", (n, n))
+    thresholds = _matrix(document, "thresholds", (n,))
+    patterns = (
+        _matrix(document, "patterns", (None, n)) if document.get("patterns") else None
+    )
     if not np.array_equal(weights, weights.T) or np.any(np.diag(weights) != 0.0):
         raise FormatError(
             "weights: a Hopfield weight matrix must be symmetric with a zero diagonal"
         )
-    thresholds = _matrix(document, "thresholds", (n,))
     rule = document.get("rule")
     if rule is not None and rule not in RULES:
         raise FormatError(f"rule: expected one of {list(RULES)} or null, got {rule!r}")
-    patterns = (
-        _matrix(document, "patterns", (None, n)) if document.get("patterns") else None
-    )
+    try:
+        hop = HopfieldNetwork(names, states=document.get("states", "bipolar"))
+    except NeurosimError as error:
+        raise FormatError(f"neurons/states: {error}") from None
     hop.thresholds = thresholds
     if patterns is not None:
         try:
@@ -447,8 +488,11 @@ def _number(entry: dict, key: str, where: str) -> float:
     if key not in entry:
         raise FormatError(f"{where}.{key}: missing")
     value = entry[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise FormatError(f"{where}.{key}: expected a number, got {_kind(value)}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise FormatError(
+            f"{where}.{key}: expected a number, got {_kind(value)} "
+            f"({type(value).__name__}; any int, float or numpy number will do)"
+        )
     try:
         number = float(value)
     except OverflowError:
@@ -474,6 +518,20 @@ def _matrix(document: dict, key: str, shape: tuple) -> np.ndarray:
         raise FormatError(
             f"{key}: expected {'a list of lists' if len(shape) == 2 else 'a list'} of numbers"
         )
+    expected = tuple("any" if s is None else s for s in shape)
+    found = (
+        (len(value), *(len(r) for r in rows[:1])) if len(shape) == 2 else (len(value),)
+    )
+    if (
+        any(s is not None and f != s for f, s in zip(found, shape))
+        or len({len(r) for r in rows}) > 1
+    ):
+        got = (
+            f"{len(value)} rows of lengths {sorted({len(r) for r in rows})[:5]}"
+            if len(shape) == 2
+            else f"{len(value)} numbers"
+        )
+        raise FormatError(f"{key}: expected shape {expected}, got {got}")
     for i, row in enumerate(rows):
         for j, number in enumerate(row):
             if isinstance(number, bool) or not isinstance(number, (int, float)):
@@ -481,15 +539,8 @@ def _matrix(document: dict, key: str, shape: tuple) -> np.ndarray:
                 raise FormatError(f"{place}: expected a number, got {_kind(number)}")
     try:
         array = np.array(value, dtype=float)
-    except (ValueError, OverflowError):
-        raise FormatError(
-            f"{key}: rows of different lengths or numbers too large"
-        ) from None
-    if array.ndim != len(shape) or any(
-        s is not None and a != s for a, s in zip(array.shape, shape)
-    ):
-        expected = tuple("any" if s is None else s for s in shape)
-        raise FormatError(f"{key}: expected shape {expected}, got {array.shape}")
+    except OverflowError:
+        raise FormatError(f"{key}: a number is too large") from None
     if not np.all(np.isfinite(array)):
         raise FormatError(f"{key}: every number must be finite")
     return array
@@ -579,8 +630,11 @@ def from_networkx(graph: nx.DiGraph, activations: Iterable[Activation] = ()) -> 
         "neurons": neurons,
         "connections": connections,
     }
-    custom = {a.name: a for a in activations}
-    return _network_from(document, custom)
+    places = {
+        "neurons": [f"node {name!r}" for name in graph.nodes],
+        "connections": [f"edge {s!r} -> {t!r}" for s, t in graph.edges],
+    }
+    return _network_from(document, _custom_activations(activations), places)
 
 
 def write_graphml(obj: Network | HopfieldNetwork, path: str | os.PathLike) -> None:
@@ -596,4 +650,4 @@ def write_graphml(obj: Network | HopfieldNetwork, path: str | os.PathLike) -> No
     [('x1', 'input'), ('x2', 'input'), ('y1', 'output')]
     """
     text = "\n".join(nx.generate_graphml(to_networkx(obj)))
-    _write_atomically(os.fspath(path), text + "\n")
+    _write_text(path, text + "\n")

@@ -35,11 +35,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import training
-from ._checks import as_samples, check_count, check_number
+from ._checks import as_samples, check_count, check_name, check_number, check_seed
 from .activations import Activation, get_activation
 from .errors import (
     CycleError,
     DuplicateNameError,
+    MissingDependencyError,
     NumericalError,
     ParameterError,
     ShapeError,
@@ -50,7 +51,7 @@ from .errors import (
 from .initializers import default_initializer, get_initializer
 from .losses import Loss, get_loss
 from .neuron import Connection, Neuron
-from .optimizers import SGD, Optimizer
+from .optimizers import Optimizer, step_optimizer
 
 __all__ = ["Network"]
 
@@ -95,7 +96,7 @@ class Network:
     def __init__(self, init: str = "xavier", seed: int | None = None) -> None:
         get_initializer(init)  # fail now, not at the first connect
         self.init = init
-        self.rng = np.random.default_rng(seed)
+        self.rng = check_seed(seed)
         self._graph = nx.DiGraph()
         self._graph_view = self._graph.copy(as_view=True)
         self._plan: _Plan | None = None
@@ -219,7 +220,9 @@ class Network:
         if weight is None:
             fan_in = np.array([self._graph.in_degree(target.name) + 1])
             fan_out = np.array([self._graph.out_degree(source.name) + 1])
-            weight = float(get_initializer(self.init)(self.rng, fan_in, fan_out)[0])
+            weight = _draw_weights(
+                get_initializer(self.init), self.rng, fan_in, fan_out
+            )[0]
         connection = Connection(source, target, weight)
         self._graph.add_edge(source.name, target.name, connection=connection)
         self._topology_changed()
@@ -281,12 +284,12 @@ class Network:
         """
         draw = get_initializer(self.init if init is None else init)
         bias = check_number(bias, "bias")
-        if seed is not None:
-            self.rng = np.random.default_rng(seed)
+        rng = self.rng if seed is None else check_seed(seed)
         edges = list(self._graph.edges(data="connection"))
         fan_in = np.array([self._graph.in_degree(t) for _, t, _ in edges], dtype=int)
         fan_out = np.array([self._graph.out_degree(s) for s, _, _ in edges], dtype=int)
-        weights = np.asarray(draw(self.rng, fan_in, fan_out), dtype=float)
+        weights = _draw_weights(draw, rng, fan_in, fan_out)
+        self.rng = rng
         for (_, _, connection), weight in zip(edges, weights.tolist()):
             connection.weight = weight
         for neuron in self.neurons:
@@ -355,16 +358,50 @@ class Network:
         draw = get_initializer(net.init)
         for sources, targets in itertools.pairwise(layers):
             shape = (len(sources), len(targets))
-            weights = draw(
-                net.rng, np.full(shape, len(sources)), np.full(shape, len(targets))
+            weights = _draw_weights(
+                draw,
+                net.rng,
+                np.full(shape, len(sources)),
+                np.full(shape, len(targets)),
             )
             net._graph.add_edges_from(
                 (s.name, t.name, {"connection": Connection(s, t, w)})
-                for s, row in zip(sources, np.asarray(weights, dtype=float).tolist())
+                for s, row in zip(sources, weights.tolist())
                 for t, w in zip(targets, row)
             )
         net._topology_changed()
         return net
+
+    def stored_pass(self) -> tuple:
+        """A copy of what the last passes left in the network, for :meth:`restore_pass`.
+
+        That is every neuron's ``net``, ``output``, ``delta`` and ``bias_grad``,
+        every connection's ``grad``, and which pass they came from. Tools
+        that run passes of their own (:func:`~neurosim.gradcheck`) put it back
+        so that ``state_table()`` and ``trace`` still show the user's pass.
+
+        Examples
+        --------
+        >>> net = Network.layered([1, 1], activation="identity", seed=0)
+        >>> _ = net.forward([1.0]); saved = net.stored_pass()
+        >>> _ = net.forward([5.0]); net.restore_pass(saved); net["x1"].output
+        1.0
+        """
+        neurons = [(n, n.net, n.output, n.delta, n.bias_grad) for n in self.neurons]
+        grads = [(c, c.grad) for c in self.connections]
+        flags = (self._last_pass, self._single_sample, self._has_gradients)
+        return neurons, grads, flags, self.output_grads
+
+    def restore_pass(self, saved: tuple) -> None:
+        """Put back what :meth:`stored_pass` copied (the parameters are not touched)."""
+        neurons, grads, flags, output_grads = saved
+        for neuron, net, output, delta, bias_grad in neurons:
+            neuron.net, neuron.output, neuron.delta = net, output, delta
+            neuron.bias_grad = bias_grad
+        for connection, grad in grads:
+            connection.grad = grad
+        self._last_pass, self._single_sample, self._has_gradients = flags
+        self.output_grads = output_grads
 
     # ------------------------------------------------------------------ looking up
 
@@ -443,8 +480,10 @@ class Network:
         """
         if len(self) > 200 or not self.inputs:
             return None
-        from .plotting import network_png
-
+        try:
+            from .plotting import network_png
+        except MissingDependencyError:
+            return None  # no matplotlib: Jupyter shows the text repr
         return network_png(self)
 
     def __repr__(self) -> str:
@@ -599,7 +638,7 @@ class Network:
             raise StateError(
                 "step needs gradients: call net.forward(x) and net.backward(target) first"
             )
-        self._apply(SGD(lr) if optimizer is None else optimizer)
+        self._apply(step_optimizer(lr, optimizer))
 
     def fit(
         self,
@@ -768,10 +807,7 @@ class Network:
         return len(self._get_plan().outputs)
 
     def _new_name(self, name: object) -> str:
-        if not isinstance(name, str) or not name:
-            raise ParameterError(
-                f"a neuron's name must be a non-empty string, got {name!r}"
-            )
+        name = check_name(name)
         if name in self._graph:
             raise DuplicateNameError(
                 f"there is already a neuron called {name!r} "
@@ -929,3 +965,25 @@ class Network:
             for connection in incoming:
                 connection.weight = next(values)
             neuron.bias = next(values)
+
+
+def _draw_weights(draw, rng, fan_in: np.ndarray, fan_out: np.ndarray) -> np.ndarray:
+    """Call an initialiser and check its answer before anything is assigned.
+
+    A user's initialiser that returns too few values, text or NaN must fail
+    here, with the network still as it was, not later inside ``forward``.
+    """
+    weights = np.asarray(draw(rng, fan_in, fan_out))
+    if weights.shape != fan_in.shape or weights.dtype.kind not in "iuf":
+        raise ParameterError(
+            f"the initialiser {getattr(draw, '__name__', draw)!r} returned values of shape "
+            f"{weights.shape} and dtype {weights.dtype} for fan-in/fan-out arrays of shape "
+            f"{fan_in.shape}; it must return one real number per connection: "
+            "f(rng, fan_in, fan_out) -> an array shaped like fan_in"
+        )
+    if not np.isfinite(weights).all():
+        raise NumericalError(
+            f"the initialiser {getattr(draw, '__name__', draw)!r} returned a non-finite "
+            f"weight ({weights[~np.isfinite(weights)][0]}); every weight must be finite"
+        )
+    return weights.astype(float)

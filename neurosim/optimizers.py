@@ -28,7 +28,15 @@ import numpy as np
 from ._checks import check_number, check_positive
 from .errors import ParameterError, unknown_name
 
-__all__ = ["SGD", "Adam", "Momentum", "Optimizer", "get_optimizer"]
+__all__ = [
+    "SGD",
+    "Adam",
+    "Correction",
+    "Momentum",
+    "Optimizer",
+    "get_optimizer",
+    "step_optimizer",
+]
 
 
 class Optimizer:
@@ -64,6 +72,29 @@ class Optimizer:
         """Forget the step count and every parameter's running state."""
         self.iterations = 0
         self.state.clear()
+
+    def snapshot(self) -> tuple:
+        """A copy of the step count and running state, for :meth:`restore`.
+
+        ``fit`` takes one before training, so that a diverged run can put
+        the optimizer back as it was instead of leaving NaN velocities or
+        moments that would poison the next run.
+
+        Examples
+        --------
+        >>> opt = Momentum(lr=0.1)
+        >>> saved = opt.snapshot()
+        >>> _ = opt.update("w", 0.0, float("nan"))
+        >>> opt.restore(saved); opt.state
+        {}
+        """
+        return self.iterations, {key: _copy(value) for key, value in self.state.items()}
+
+    def restore(self, snapshot: tuple) -> None:
+        """Put back the step count and running state saved by :meth:`snapshot`."""
+        iterations, state = snapshot
+        self.iterations = iterations
+        self.state = {key: _copy(value) for key, value in state.items()}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(lr={self.lr!r})"
@@ -119,6 +150,52 @@ class Momentum(Optimizer):
         return f"Momentum(lr={self.lr!r}, momentum={self.momentum!r})"
 
 
+class Correction(Optimizer):
+    """The "correction" rule of the classic per-neuron BPNN tutorial.
+
+    ``w(t+1) = w(t) − lr · ∂L/∂w(t) − correction · ∂L/∂w(t−1)``
+
+    The second term adds the *raw previous gradient*, scaled by the
+    correction factor M, as the tutorial's ``N*change + M*self.co[j][k]``
+    does (``self.co`` holds the last ``change``, never scaled by N). This is
+    not :class:`Momentum`, which carries the previous *update* (already
+    scaled by lr, and accumulating over all earlier steps): with lr = 0.05
+    and M = 0.1, the correction term is twice the size of the gradient term,
+    while Momentum's would be a tenth of it.
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate N, > 0.
+    correction : float, default 0.1
+        The factor M of the previous gradient, >= 0.
+
+    Examples
+    --------
+    >>> opt = Correction(lr=0.5, correction=0.1)
+    >>> opt.update("w", 0.0, 1.0)   # −0.5·1
+    -0.5
+    >>> opt.update("w", -0.5, 2.0)  # −0.5 − 0.5·2 − 0.1·1
+    -1.6
+    """
+
+    def __init__(self, lr: float, correction: float = 0.1) -> None:
+        super().__init__(lr)
+        correction = check_number(correction, "correction")
+        if correction < 0.0:
+            raise ParameterError(f"correction must be >= 0, got {correction!r}")
+        self.correction = correction
+
+    def update(self, key, value, grad):
+        previous = self.state.get(key, 0.0)
+        # A copy: the vectorised backend reuses its gradient arrays.
+        self.state[key] = _copy(grad)
+        return _subtract(value, self.lr * grad + self.correction * previous)
+
+    def __repr__(self) -> str:
+        return f"Correction(lr={self.lr!r}, correction={self.correction!r})"
+
+
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015), with bias correction, as in PyTorch.
 
@@ -171,6 +248,13 @@ class Adam(Optimizer):
         return f"Adam(lr={self.lr!r}, beta1={self.beta1!r}, beta2={self.beta2!r}, eps={self.eps!r})"
 
 
+def _copy(value):
+    """A copy of one parameter's running state: a float, an array or a tuple of them."""
+    if isinstance(value, tuple):
+        return tuple(_copy(part) for part in value)
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
 def _subtract(value, change):
     """``value - change``, in place for an array."""
     if isinstance(value, np.ndarray):
@@ -192,7 +276,7 @@ def _sqrt(x):
     return math.sqrt(x) if isinstance(x, float) else np.sqrt(x)
 
 
-_OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+_OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "correction": Correction, "adam": Adam}
 
 
 def get_optimizer(optimizer: str | Optimizer | None, lr: float | None) -> Optimizer:
@@ -226,4 +310,36 @@ def get_optimizer(optimizer: str | Optimizer | None, lr: float | None) -> Optimi
     raise ParameterError(
         f"optimizer must be None, a name ('sgd', 'momentum', 'adam') or an Optimizer "
         f"such as ns.Adam(lr=0.01), got {optimizer!r}"
+    )
+
+
+def step_optimizer(lr: float, optimizer: Optimizer | None) -> Optimizer:
+    """Resolve the ``lr`` / ``optimizer`` pair of a single ``step``.
+
+    ``step`` keeps no optimizer between calls, so it takes an Optimizer object
+    (whose running state the caller keeps) or none (plain SGD with ``lr``).
+    A name is refused with a clear message: a fresh Adam or Momentum at every
+    step would silently forget its state.
+
+    Examples
+    --------
+    >>> step_optimizer(0.5, None)
+    SGD(lr=0.5)
+    >>> step_optimizer(0.1, "adam")
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.ParameterError: step takes an Optimizer object, not the name 'adam': ...
+    """
+    if optimizer is None:
+        return SGD(lr)
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    if isinstance(optimizer, str):
+        raise ParameterError(
+            f"step takes an Optimizer object, not the name {optimizer!r}: its running state "
+            "must last from one step to the next. Create it once and pass it each time: "
+            "opt = ns.Adam(lr=0.01); net.step(optimizer=opt)"
+        )
+    raise ParameterError(
+        f"optimizer must be an Optimizer such as ns.Adam(lr=0.01) or None, got {optimizer!r}"
     )

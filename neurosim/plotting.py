@@ -23,18 +23,26 @@ from __future__ import annotations
 
 import io
 import os
-import uuid
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
-from matplotlib import animation, colormaps, colors
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from .errors import ParameterError, ShapeError, StateError
+from .errors import MissingDependencyError, ParameterError, ShapeError, StateError
+
+try:
+    import matplotlib.pyplot as plt
+    from matplotlib import animation, colormaps, colors
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+except ImportError as error:
+    raise MissingDependencyError(
+        f"pictures need matplotlib, which is not installed ({error}). Install it with "
+        "'pip install matplotlib' (or, in neurosim's source tree, 'pip install \".[plot]\"')."
+    ) from None
+
+from ._files import atomic_write
 from .hopfield import HopfieldNetwork, RecallResult
 from .network import Network
 from .training import History
@@ -342,21 +350,7 @@ def save_figure(fig: Figure, path: str | os.PathLike, **options) -> None:
     >>> save_figure(fig, path); os.path.getsize(path) > 0
     True
     """
-    path = os.fspath(path)
-    folder = os.path.dirname(path) or "."
-    os.makedirs(folder, exist_ok=True)
-    suffix = os.path.splitext(path)[1]
-    temporary = os.path.join(
-        folder, f".{os.path.basename(path)}.{uuid.uuid4().hex}{suffix}"
-    )
-    # created like any new file (mode 0o666 less the umask), exclusively
-    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    try:
-        fig.savefig(temporary, **options)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    atomic_write(path, lambda temporary: fig.savefig(temporary, **options), True)
 
 
 def save_animation(
@@ -375,18 +369,8 @@ def save_animation(
     ...     gif.read(6)
     b'GIF89a'
     """
-    path = os.fspath(path)
-    folder = os.path.dirname(path) or "."
-    os.makedirs(folder, exist_ok=True)
-    temporary = os.path.join(
-        folder, f".{os.path.basename(path)}.{uuid.uuid4().hex}.gif"
-    )
-    try:
-        anim.save(temporary, writer=animation.PillowWriter(fps=fps))
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    writer = animation.PillowWriter(fps=fps)
+    atomic_write(path, lambda temporary: anim.save(temporary, writer=writer), True)
 
 
 # ---------------------------------------------------------------- training

@@ -474,7 +474,9 @@ def gradcheck(
     gradients are compared on that absolute scale, with a tenfold margin.
 
     Every weight and bias is restored bit for bit afterwards, even if an
-    exception interrupts the check.
+    exception interrupts the check, and so is the state of the last pass the
+    network shows (``state_table()``, ``trace``): the check runs passes of its
+    own, but leaves no trace of them.
 
     Parameters
     ----------
@@ -500,6 +502,14 @@ def gradcheck(
     (True, True)
     """
     eps = check_positive(eps, "eps")
+    saved = net.stored_pass()
+    try:
+        return _gradcheck(net, x, target, loss, eps, tolerance)
+    finally:
+        net.restore_pass(saved)
+
+
+def _gradcheck(net, x, target, loss, eps, tolerance) -> GradcheckReport:
     net.forward(x)
     loss_value = net.backward(target, loss=loss)
     loss = net._check_loss(loss)

@@ -23,10 +23,15 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
-from tqdm.auto import tqdm
 
-from ._checks import as_float_array, check_count, check_number
-from .errors import NumericalError, ParameterError, ShapeError, unknown_name
+from ._checks import as_float_array, check_count, check_number, check_seed
+from .errors import (
+    MissingDependencyError,
+    NumericalError,
+    ParameterError,
+    ShapeError,
+    unknown_name,
+)
 from .losses import Loss
 from .optimizers import Optimizer, get_optimizer
 
@@ -295,6 +300,7 @@ def fit(
     epochs = check_count(epochs, "epochs")
     if batch_size is not None:
         batch_size = check_count(batch_size, "batch_size")
+    rng = check_seed(seed)
     optimizer = get_optimizer(optimizer, lr)
     loss = model._check_loss(loss)
     X, Y = _as_training_data(X, Y, model, "training")
@@ -307,12 +313,12 @@ def fit(
         if not callable(callback):
             raise ParameterError(f"callbacks must be callables, got {callback!r}")
 
-    rng = np.random.default_rng(seed)
     batch_size = X.shape[0] if batch_size is None else min(batch_size, X.shape[0])
     history = History()
     before = model._parameters()
+    optimizer_before = optimizer.snapshot()
     # No bar object at all unless asked: a disabled tqdm still costs ~0.1 ms.
-    bar = tqdm(total=epochs, desc="fit", unit="epoch") if progress else None
+    bar = progress_bar(total=epochs, desc="fit", unit="epoch") if progress else None
     try:
         for epoch in range(epochs):
             with np.errstate(
@@ -323,11 +329,19 @@ def fit(
                         model, X, Y, loss, optimizer, batch_size, shuffle, rng
                     )
                 }
-            if not math.isfinite(logs["loss"]):
+            # The epoch's loss is computed before each update, so the last
+            # update of the epoch is checked on the parameters themselves.
+            if not math.isfinite(logs["loss"]) or not _all_finite(model._parameters()):
                 model._set_parameters(before)
+                optimizer.restore(optimizer_before)
+                what = (
+                    f"the training loss became {logs['loss']}"
+                    if not math.isfinite(logs["loss"])
+                    else "the parameters became NaN or infinite"
+                )
                 raise NumericalError(
-                    f"the training loss became {logs['loss']} in epoch {epoch + 1}: training "
-                    f"diverged. The parameters were restored to their values before fit. "
+                    f"{what} in epoch {epoch + 1}: training diverged. The parameters and "
+                    "the optimizer's state were restored to what they were before fit. "
                     f"Try a smaller learning rate (optimizer was {optimizer!r})."
                 )
             logs.update(
@@ -351,6 +365,33 @@ def fit(
         if bar is not None:
             bar.close()
     return history
+
+
+def progress_bar(**options):
+    """A tqdm progress bar; tqdm is imported only when a bar is asked for.
+
+    Raises
+    ------
+    MissingDependencyError
+        If tqdm is not installed, saying how to install it.
+    """
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        raise MissingDependencyError(
+            "progress=True needs tqdm, which is not installed. Install it with "
+            "'pip install tqdm' (or, in neurosim's source tree, 'pip install \".[progress]\"'), "
+            "or leave progress=False."
+        ) from None
+    return tqdm(**options)
+
+
+def _all_finite(parameters) -> bool:
+    """Whether every parameter (floats, or arrays of the compiled backend) is finite."""
+    if parameters and isinstance(parameters[0], float):
+        # One numpy call for the object backend's floats, not one per float.
+        return bool(np.isfinite(np.array(parameters)).all())
+    return all(np.isfinite(value).all() for value in parameters)
 
 
 def _run_epoch(model, X, Y, loss, optimizer, batch_size, shuffle, rng) -> float:

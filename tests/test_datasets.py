@@ -2,10 +2,11 @@
 
 import gzip
 import sys
+import tracemalloc
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import neurosim as ns
@@ -27,7 +28,8 @@ def test_load_digits_scales_sklearns_0_to_16_pixels_to_0_to_1():
 def test_load_digits_without_scikit_learn_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)  # import now fails
     with pytest.raises(
-        ns.MissingDependencyError, match=r'pip install "neurosim\[data\]"'
+        ns.MissingDependencyError,
+        match=r"'pip install scikit-learn'.*'pip install \"\.\[data\]\"'",
     ):
         datasets.load_digits()
     with pytest.raises(ImportError):  # still an ImportError for code that expects one
@@ -89,6 +91,90 @@ def test_load_idx_rejects_malformed_files(tmp_path, data, match):
 def test_load_idx_of_a_missing_file_names_it(tmp_path):
     with pytest.raises(ns.DataNotFoundError, match="nowhere.idx"):
         datasets.load_idx(tmp_path / "nowhere.idx")
+
+
+def test_load_idx_of_a_folder_is_the_same_clear_error_as_a_missing_file(tmp_path):
+    with pytest.raises(ns.DataNotFoundError, match="no IDX file at .*directory"):
+        datasets.load_idx(tmp_path)
+
+
+def test_load_idx_turns_a_damaged_deflate_stream_into_a_format_error(tmp_path):
+    stream = bytearray(gzip.compress(idx_bytes(np.arange(200, dtype=np.uint8))))
+    # Damage the deflate data after the 10-byte gzip header: zlib.error, not OSError.
+    stream[12:20] = bytes(b ^ 0xFF for b in stream[12:20])
+    path = tmp_path / "damaged.gz"
+    path.write_bytes(bytes(stream))
+    with pytest.raises(ns.FormatError, match="cannot be decompressed"):
+        datasets.load_idx(path)
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_load_idx_computes_sizes_without_wrapping_around(tmp_path, compressed):
+    # 65536**4 wraps to 0 in int64: the 20-byte file must not pass for empty.
+    data = bytes([0, 0, 0x08, 4]) + bytes([0, 1, 0, 0]) * 4
+    path = tmp_path / "huge.idx"
+    path.write_bytes(gzip.compress(data) if compressed else data)
+    with pytest.raises(ns.FormatError, match=r"\(65536, 65536, 65536, 65536\)"):
+        datasets.load_idx(path)
+
+
+@pytest.mark.parametrize("ndim", [0, 65, 255])
+def test_load_idx_rejects_impossible_dimension_counts(tmp_path, ndim):
+    path = tmp_path / "dims.idx"
+    path.write_bytes(bytes([0, 0, 0x08, ndim]) + bytes([0, 0, 0, 1]) * ndim + b"\x07")
+    with pytest.raises(ns.FormatError, match=f"declares {ndim} dimensions"):
+        datasets.load_idx(path)
+
+
+def test_reading_a_gzip_bomb_stays_within_the_declared_size(tmp_path):
+    # About 1 MB on disk that inflates to 1 GB, behind a header declaring 3 bytes.
+    path = tmp_path / "bomb.gz"
+    header = bytes([0, 0, 0x08, 1, 0, 0, 0, 3])
+    with gzip.open(path, "wb", compresslevel=9) as file:
+        file.write(header)
+        zeros = bytes(1 << 24)
+        for _ in range(64):
+            file.write(zeros)
+    assert path.stat().st_size > 500_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ns.FormatError, match="goes on beyond"):
+            datasets.load_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 << 20
+
+
+@settings(max_examples=2000)
+@given(data=st.data())
+def test_damaged_idx_files_load_or_raise_format_error_only(tmp_path_factory, data):
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    shape = tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(1, 4)))
+    valid = idx_bytes(rng.integers(0, 256, size=shape).astype(np.uint8))
+    compressed = data.draw(st.booleans())
+    raw = bytearray(gzip.compress(valid) if compressed else valid)
+    for _ in range(data.draw(st.integers(1, 4))):
+        damage = data.draw(st.sampled_from(["flip", "truncate", "append", "dims"]))
+        if damage == "flip" and raw:
+            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(
+                st.integers(0, 255)
+            )
+        elif damage == "truncate":
+            del raw[data.draw(st.integers(0, len(raw))) :]
+        elif damage == "append":
+            raw += bytes(data.draw(st.integers(1, 64)))
+        elif damage == "dims" and not compressed and len(raw) >= 8:
+            raw[3] = data.draw(st.integers(0, 255))
+            raw[4:8] = data.draw(st.binary(min_size=4, max_size=4))
+    path = tmp_path_factory.mktemp("idx") / ("damaged.gz" if compressed else "damaged")
+    path.write_bytes(bytes(raw))
+    try:
+        array = datasets.load_idx(path)
+    except ns.FormatError:
+        return
+    if not compressed:
+        assert 4 + 4 * array.ndim + array.nbytes == len(raw)
 
 
 # ---------------------------------------------------------------- MNIST folders

@@ -2,11 +2,15 @@
 
 import json
 import os
+import signal
+import subprocess
+import sys
+import tracemalloc
 
 import networkx as nx
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import neurosim as ns
@@ -238,6 +242,26 @@ def test_hopfield_files_are_validated_too(tmp_path):
         ns.load(tmp_path / "h.json")
 
 
+def test_a_hopfield_file_declaring_many_names_allocates_nothing_large(tmp_path):
+    hop = ns.HopfieldNetwork(3)
+    hop.store([[1, -1, 1]])
+    document = io._hopfield_document(hop)
+    # 20,000 names would be a 3.2 GB matrix; the file holds only 3 × 3 weights.
+    document["neurons"] = [f"n{k}" for k in range(20_000)]
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps(document))
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            ns.FormatError, match=r"weights: expected shape \(20000, 20000\)"
+        ):
+            ns.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 << 20
+
+
 # ---------------------------------------------------------------- fuzzing
 
 
@@ -245,7 +269,7 @@ def mutate(text: str, data) -> str:
     """One random damage to a valid file: truncation, byte flips, type swaps,
     deleted keys, huge numbers or deep nesting."""
     kind = data.draw(
-        st.sampled_from(["truncate", "flip", "swap", "delete", "huge", "nest"])
+        st.sampled_from(["truncate", "flip", "swap", "delete", "huge", "nest", "grow"])
     )
     if kind == "truncate":
         return text[: data.draw(st.integers(0, len(text) - 1))]
@@ -266,7 +290,14 @@ def mutate(text: str, data) -> str:
             if isinstance(node[key], (dict, list)):
                 containers.append(node[key])
     node, key = found[data.draw(st.integers(0, len(found) - 1))]
-    if kind == "delete":
+    if kind == "grow":
+        # Declare more than the file holds: a longer list of names or rows.
+        lists = [(n, k) for n, k in found if isinstance(n[k], list) and n[k]]
+        if not lists:
+            return text
+        node, key = lists[data.draw(st.integers(0, len(lists) - 1))]
+        node[key] = node[key] * data.draw(st.sampled_from([2, 10, 1000]))
+    elif kind == "delete":
         del node[key]
     elif kind == "swap":
         node[key] = data.draw(
@@ -283,6 +314,7 @@ def mutate(text: str, data) -> str:
 
 
 @pytest.mark.parametrize("kind", ["network", "hopfield"])
+@settings(max_examples=1000)
 @given(data=st.data())
 def test_damaged_files_load_or_raise_format_error_only(tmp_path_factory, kind, data):
     if kind == "network":
@@ -342,3 +374,135 @@ def test_graphml_export_reads_back_in_networkx(tmp_path):
     hop.store([[1, 1, -1]])
     io.write_graphml(hop, tmp_path / "hop.graphml")
     assert nx.read_graphml(tmp_path / "hop.graphml").number_of_edges() == 3
+
+
+# ---------------------------------------------------------------- hardening
+
+
+def test_from_networkx_accepts_numpy_numbers_of_any_type():
+    graph = nx.DiGraph(
+        [("a", "b", {"weight": np.float32(0.5)}), ("b", "c", {"weight": np.int64(-2)})]
+    )
+    graph.nodes["b"]["bias"] = np.float16(0.25)
+    net = io.from_networkx(graph)
+    assert [c.weight for c in net.connections] == [0.5, -2.0]
+    assert net["b"].bias == 0.25
+
+
+@pytest.mark.parametrize("weight", [True, np.bool_(True), "0.5", None, 1 + 2j])
+def test_from_networkx_names_the_edge_by_its_nodes(weight):
+    graph = nx.DiGraph([("a", "b", {"weight": 1.0}), ("b", "c", {"weight": weight})])
+    with pytest.raises(
+        ns.FormatError, match=r"^edge 'b' -> 'c'\.weight: expected a number"
+    ):
+        io.from_networkx(graph)
+
+
+def test_from_networkx_names_the_node_with_a_bad_activation():
+    graph = nx.DiGraph([("a", "b", {"weight": 1.0})])
+    graph.nodes["b"]["activation"] = "sigmiod"
+    with pytest.raises(
+        ns.FormatError, match=r"^node 'b'\.activation: unknown activation"
+    ):
+        io.from_networkx(graph)
+
+
+@pytest.mark.parametrize("activations", [3, "relu", ["relu"], [None]])
+def test_from_networkx_validates_activations_as_load_does(tmp_path, activations):
+    graph = nx.DiGraph([("a", "b", {"weight": 1.0})])
+    with pytest.raises(ns.ParameterError, match="Activation objects"):
+        io.from_networkx(graph, activations=activations)
+    ns.save(ns.Network.layered([1, 1], seed=0), tmp_path / "n.json")
+    with pytest.raises(ns.ParameterError, match="Activation objects"):
+        ns.load(tmp_path / "n.json", activations=activations)
+
+
+@pytest.mark.parametrize("name", ["h\x00", "a\nb", "tab\there", "\x7f", "bell\x07"])
+def test_names_with_control_characters_are_refused_in_files_and_graphs(tmp_path, name):
+    document = io._network_document(ns.Network.layered([1, 1], seed=0))
+    document["neurons"][0]["name"] = name
+    document["connections"][0]["source"] = name
+    (tmp_path / "n.json").write_text(json.dumps(document))
+    with pytest.raises(
+        ns.FormatError, match=r"neurons\[0\]\.name: .*control characters"
+    ):
+        ns.load(tmp_path / "n.json")
+    with pytest.raises(ns.FormatError, match="control characters"):
+        io.from_networkx(nx.DiGraph([(name, "y", {"weight": 1.0})]))
+
+
+def test_graphml_of_any_valid_network_reads_back(tmp_path):
+    net = ns.Network(seed=0)
+    net.add_input("x ü 1 <&>")
+    net.add_output("y \"quoted\" 'π'")
+    net.connect("x ü 1 <&>", "y \"quoted\" 'π'")
+    io.write_graphml(net, tmp_path / "n.graphml")
+    assert sorted(nx.read_graphml(tmp_path / "n.graphml")) == sorted(net.graph)
+
+
+def test_saving_into_a_missing_folder_names_the_target(tmp_path):
+    target = tmp_path / "no" / "such" / "net.json"
+    with pytest.raises(
+        ns.DataNotFoundError, match=r"cannot write .*net\.json.*does not exist"
+    ) as info:
+        ns.save(ns.Network.layered([1, 1], seed=0), target)
+    assert "neurosim-tmp" not in str(info.value)
+    assert not (tmp_path / "no").exists()
+
+
+def test_saving_through_a_symlink_updates_the_file_it_points_to(tmp_path):
+    real = tmp_path / "real.json"
+    link = tmp_path / "link.json"
+    ns.save(ns.Network.layered([1, 1], seed=0), real)
+    link.symlink_to(real)
+    ns.save(ns.Network.layered([2, 1], seed=0), link)
+    assert link.is_symlink()
+    assert len(ns.load(real).inputs) == 2
+
+
+def test_resaving_keeps_the_files_permissions(tmp_path):
+    path = tmp_path / "private.json"
+    ns.save(ns.Network.layered([1, 1], seed=0), path)
+    path.chmod(0o600)
+    ns.save(ns.Network.layered([2, 1], seed=0), path)
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_save_killed_mid_write_leaves_nothing_after_the_next_save(tmp_path):
+    # A real SIGKILL while the temporary is being written ...
+    path = tmp_path / "net.json"
+    code = (
+        "import os, time, neurosim as ns\n"
+        "def stall(fd):\n"
+        "    print('writing', flush=True); time.sleep(60)\n"
+        "os.fsync = stall\n"
+        f"ns.save(ns.Network.layered([2, 1], seed=0), {str(path)!r})\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "writing"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        child.stdout.close()
+        if child.poll() is None:
+            child.kill()
+    stranded = [p.name for p in tmp_path.iterdir()]
+    assert len(stranded) == 1 and stranded[0].startswith(".net.json.")
+    # ... is cleaned up by the next save of the same file, which succeeds.
+    ns.save(ns.Network.layered([1, 1], seed=0), path)
+    assert [p.name for p in tmp_path.iterdir()] == ["net.json"]
+
+
+def test_temporaries_of_a_save_in_progress_elsewhere_are_left_alone(tmp_path):
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        busy = tmp_path / f".net.json.{other.pid}-0123456789ab.neurosim-tmp.json"
+        busy.write_text("{")
+        ns.save(ns.Network.layered([1, 1], seed=0), tmp_path / "net.json")
+        assert busy.exists()
+    finally:
+        other.kill()
+        other.wait()

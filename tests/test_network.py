@@ -65,6 +65,15 @@ BAD_CALLS = [
     ("bad validation data", lambda n: n.fit(X4, Y4, validation_data=X4), ns.ParameterError, r"pair \(X_val, Y_val\)"),
     ("lr with optimizer", lambda n: n.fit(X4, Y4, lr=0.1, optimizer=ns.Adam(0.01)), ns.ParameterError, r"only one of them"),
     ("bad bias", lambda n: n.add_output("z", bias=float("nan")), ns.ParameterError, r"must be finite"),
+    ("control character in a name", lambda n: n.add_neuron("h\x002"), ns.ParameterError, r"control characters; 'h\\x002' has '\\x00' at position 1"),
+    ("newline in an input's name", lambda n: n.add_input("x\n3"), ns.ParameterError, r"control characters"),
+    ("optimizer by name in step", lambda n: (n.forward([1.0, 0.0]), n.backward([1.0]), n.step(optimizer="adam"))[2], ns.ParameterError, r"Optimizer object, not the name 'adam'.*ns\.Adam"),
+    ("negative seed in fit", lambda n: n.fit(X4, Y4, seed=-1), ns.ParameterError, r"seed must be None, a whole number >= 0.*got -1"),
+    ("float seed in fit", lambda n: n.fit(X4, Y4, seed=1.5), ns.ParameterError, r"seed must be.*got 1\.5"),
+    ("text seed in initialize", lambda n: n.initialize(seed="a"), ns.ParameterError, r"seed must be.*got 'a'"),
+    ("initialiser returning too few", lambda n: n.initialize(init=lambda rng, fi, fo: np.ones(2)), ns.ParameterError, r"shape \(2,\).*shape \(4,\).*one real number per connection"),
+    ("initialiser returning NaN", lambda n: n.initialize(init=lambda rng, fi, fo: np.full(fi.shape, np.nan)), ns.NumericalError, r"non-finite weight \(nan\)"),
+    ("initialiser returning text", lambda n: n.initialize(init=lambda rng, fi, fo: np.full(fi.shape, "a")), ns.ParameterError, r"dtype <U1"),
 ]  # fmt: skip
 
 
@@ -250,3 +259,48 @@ def test_backward_reports_a_non_finite_loss():
     net.forward([1e200])  # net input overflows to inf
     with pytest.raises(ns.NumericalError, match="loss is inf"):
         net.backward([0.0])
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "a", True, [1, 2]])
+def test_every_seed_argument_is_checked_with_one_message(seed):
+    calls = {
+        "Network": lambda: ns.Network(seed=seed),
+        "Network.layered": lambda: ns.Network.layered([2, 1], seed=seed),
+        "train_test_split": lambda: ns.datasets.train_test_split(X4, Y4, seed=seed),
+        "recall": lambda: ns.HopfieldNetwork(3).recall([1, -1, 1], seed=seed),
+        "sync recall": lambda: ns.HopfieldNetwork(3).recall(
+            [1, -1, 1], mode="sync", seed=seed
+        ),
+        "corrupt": lambda: ns.hopfield.corrupt([1, -1, 1], 0.5, seed=seed),
+    }
+    for name, call in calls.items():
+        with pytest.raises(
+            ns.ParameterError, match=r"seed must be None, a whole number >= 0"
+        ) as info:
+            call()
+        assert repr(seed) in str(info.value), name
+
+
+def test_seeds_may_be_generators_and_seed_sequences():
+    a = ns.Network.layered([3, 2], seed=np.random.SeedSequence(7))
+    b = ns.Network.layered(
+        [3, 2], seed=np.random.default_rng(np.random.SeedSequence(7))
+    )
+    assert [c.weight for c in a.connections] == [c.weight for c in b.connections]
+
+
+def test_a_failed_initialize_keeps_the_generator_too():
+    net = small_net()
+    state = net.rng.bit_generator.state
+    with pytest.raises(ns.ParameterError):
+        net.initialize(init=lambda rng, fi, fo: rng.normal(size=1), seed=5)
+    assert net.rng.bit_generator.state == state
+
+
+def test_a_bad_initialiser_fails_in_connect_before_the_connection_exists():
+    net = ns.Network(init=lambda rng, fan_in, fan_out: np.full(fan_in.shape, np.nan))
+    net.add_input("x")
+    net.add_output("y")
+    with pytest.raises(ns.NumericalError, match="non-finite weight"):
+        net.connect("x", "y")
+    assert net.connections == []

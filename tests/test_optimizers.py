@@ -81,3 +81,42 @@ def test_get_optimizer_by_name():
     assert isinstance(get_optimizer("momentum", 0.2), ns.Momentum)
     with pytest.raises(ns.UnknownNameError, match="did you mean 'adam'"):
         get_optimizer("adan", None)
+
+
+def test_correction_adds_the_raw_previous_gradient():
+    # The BPNN tutorial: w += N*change + M*previous_change, change = -dL/dw.
+    grads = [0.3, -1.2, 0.7, 0.05]
+    opt, w, expected, previous = ns.Correction(lr=0.05, correction=0.1), 0.4, 0.4, 0.0
+    for g in grads:
+        opt.start_step()
+        w = opt.update("w", w, g)
+        expected = expected + 0.05 * -g + 0.1 * previous
+        previous = -g
+        assert w == pytest.approx(expected, rel=1e-15)
+
+
+def test_correction_keeps_its_own_copy_of_an_array_gradient():
+    opt = ns.Correction(lr=0.5, correction=0.5)
+    grad = np.array([1.0, 2.0])
+    value = opt.update("w", np.zeros(2), grad)
+    grad[:] = 100.0  # the vectorised backend reuses its gradient buffers
+    value = opt.update("w", value, np.zeros(2))
+    assert value.tolist() == [-0.5 - 0.5, -1.0 - 1.0]
+
+
+def test_correction_factor_is_checked():
+    with pytest.raises(ns.ParameterError, match="correction must be >= 0"):
+        ns.Correction(0.1, correction=-0.1)
+
+
+def test_snapshot_and_restore_give_back_the_state():
+    opt = ns.Adam(0.1)
+    opt.start_step()
+    w = opt.update("w", np.ones(2), np.array([0.5, -0.5]))
+    saved = opt.snapshot()
+    opt.start_step()
+    opt.update("w", w, np.array([np.nan, 1.0]))
+    opt.restore(saved)
+    assert opt.iterations == 1
+    m, v = opt.state["w"]
+    assert np.isfinite(m).all() and np.isfinite(v).all()

@@ -175,6 +175,19 @@ def test_gradcheck_restores_weights_when_interrupted():
     assert snapshot(net) == before
 
 
+def test_gradcheck_leaves_the_stored_pass_as_it_was():
+    net = random_dag(3, max_hidden=3)
+    x = np.linspace(-1, 1, len(net.inputs))
+    net.forward(x)
+    net.backward(np.full(len(net.outputs), 0.5), loss="mse")
+    table = net.state_table()
+    grads = [c.grad for c in net.connections]
+    ns.gradcheck(net, np.ones((3, len(net.inputs))), np.zeros((3, len(net.outputs))))
+    assert net.state_table() == table
+    assert [c.grad for c in net.connections] == grads
+    net.step(0.1)  # the gradients of the user's pass are still there to use
+
+
 def test_summary_and_state_table():
     net = two_two_one()
     summary = net.summary()

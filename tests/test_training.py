@@ -146,6 +146,43 @@ def test_divergence_is_reported_and_weights_restored():
     assert snapshot(net) == before
 
 
+@pytest.mark.parametrize("backend", ["object", "vectorized"])
+def test_divergence_in_the_last_update_is_caught(backend):
+    # One full-batch update: the loss is computed before it (and looks fine),
+    # the update itself overflows every weight.
+    net = ns.Network.layered([2, 3, 1], activation="identity", seed=0)
+    before = snapshot(net)
+    with pytest.raises(
+        ns.NumericalError, match="parameters became NaN or infinite in epoch 1"
+    ):
+        net.fit(X, Y * 100, epochs=1, lr=1e308, batch_size=None, backend=backend)
+    assert snapshot(net) == before
+
+
+@pytest.mark.parametrize("backend", ["object", "vectorized"])
+@pytest.mark.parametrize("make", [lambda: ns.Momentum(1e308), lambda: ns.Adam(1e308)])
+def test_a_diverged_fit_restores_the_optimizer_state_too(backend, make):
+    net = ns.Network.layered([2, 3, 1], activation="identity", seed=0)
+    optimizer = make()
+    # Warm the optimizer up on a healthy fit, then let a huge step diverge.
+    optimizer.lr = 0.01
+    net.fit(X, Y, epochs=2, optimizer=optimizer, batch_size=None, backend=backend)
+    saved_iterations = optimizer.iterations
+    saved_state = [np.array(v, dtype=object) for v in optimizer.state.values()]
+    optimizer.lr = 1e308
+    with pytest.raises(ns.NumericalError):
+        net.fit(
+            X, Y * 100, epochs=3, optimizer=optimizer, batch_size=None, backend=backend
+        )
+    assert optimizer.iterations == saved_iterations
+    for value, saved in zip(optimizer.state.values(), saved_state):
+        assert np.all(np.array(value, dtype=object) == saved)
+    # ... so the same optimizer trains on, with finite numbers.
+    optimizer.lr = 0.01
+    net.fit(X, Y, epochs=2, optimizer=optimizer, batch_size=None, backend=backend)
+    assert np.isfinite(weights(net)).all()
+
+
 def test_one_dimensional_targets_are_accepted_for_one_output():
     net = ns.Network.layered([2, 2, 1], seed=0)
     assert net.fit(X, Y.ravel(), epochs=2).epochs == 2
