@@ -8,7 +8,7 @@
 
 ``neurosim demo`` with no name runs the XOR demo: offline, in seconds. Errors
 are reported as one line on stderr with a non-zero exit status, never as a
-traceback. Also available as ``python -m neurosim``.
+traceback (``neurosim --traceback ...`` shows it, for a bug report). Also available as ``python -m neurosim``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except (NeurosimError, OSError) as error:
+        if args.traceback:
+            raise
         print(f"neurosim: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("neurosim: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:
+        # The last resort: a bug of ours must still read as one line.
+        if args.traceback:
+            raise
+        print(
+            f"neurosim: internal error: {type(error).__name__}: {error}. This is a bug; "
+            "please report it with the command you ran (add --traceback to see where "
+            "it happened).",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -55,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--version", action="version", version=f"neurosim {__version__}"
+    )
+    parser.add_argument(
+        "--traceback",
+        action="store_true",
+        help="on an error, show Python's traceback instead of one line",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -119,6 +140,7 @@ def _run_info(args) -> int:
 def _run_draw(args) -> int:
     from . import plotting
 
+    plotting.check_picture_format(args.output)
     model = load(args.file)
     if isinstance(model, HopfieldNetwork):
         figure = plotting.plot_weights(model).figure

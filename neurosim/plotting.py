@@ -337,6 +337,33 @@ def network_png(model: Network | HopfieldNetwork, dpi: int = 80) -> bytes:
     return buffer.getvalue()
 
 
+def check_picture_format(path: str | os.PathLike, format: str | None = None) -> str:
+    """Return the picture format ``path`` (or ``format``) names, or raise ParameterError.
+
+    Checked before anything is drawn or written, so a typo in a file name
+    costs nothing.
+
+    Examples
+    --------
+    >>> check_picture_format("net.svg")
+    'svg'
+    >>> check_picture_format("net.xyz")
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.ParameterError: cannot write a picture as 'net.xyz': ...
+    """
+    supported = Figure().canvas.get_supported_filetypes()
+    extension = format or os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    if extension not in supported:
+        raise ParameterError(
+            f"cannot write a picture as {os.fspath(path)!r}: "
+            + (f"unknown format {extension!r}" if extension else "no file extension")
+            + "; use one of "
+            + ", ".join(f".{name}" for name in sorted(supported))
+        )
+    return extension
+
+
 def save_figure(fig: Figure, path: str | os.PathLike, **options) -> None:
     """Save a figure atomically: to a temporary file beside ``path``, then renamed.
 
@@ -350,6 +377,7 @@ def save_figure(fig: Figure, path: str | os.PathLike, **options) -> None:
     >>> save_figure(fig, path); os.path.getsize(path) > 0
     True
     """
+    check_picture_format(path, options.get("format"))
     atomic_write(path, lambda temporary: fig.savefig(temporary, **options), True)
 
 
@@ -454,9 +482,18 @@ def plot_decision_boundary(
 ) -> Axes:
     """The regions a two-input classifier carves out of the plane, with the data.
 
-    One output: its value as a filled contour and the 0.5 line. Several
-    outputs: the arg-max class in each region. Evaluated with the vectorised
-    backend (the network's weights are not changed).
+    One output: its value as a filled contour and the 0.5 line, the points
+    coloured by their class (0 or 1) with the colours of the contour's two
+    ends. Several outputs: the arg-max class in each region, each class in one
+    colour for its region and its points, and a legend naming the classes.
+    Evaluated with the vectorised backend (the network's weights are not
+    changed).
+
+    Raises
+    ------
+    ShapeError
+        If ``X`` is not (n_samples, 2), ``y`` has another length, or a label
+        is not a class of the network.
 
     Examples
     --------
@@ -467,45 +504,79 @@ def plot_decision_boundary(
     'x1'
     """
     _check_two_inputs(net, "plot_decision_boundary")
+    X, labels = _points_and_classes(X, y, len(net.outputs))
     ax = _axes(ax, figsize=(5, 4.5))
-    X = np.asarray(X, dtype=float)
-    labels = np.asarray(y)
-    labels = (
-        labels.argmax(axis=1)
-        if labels.ndim == 2 and labels.shape[1] > 1
-        else labels.ravel()
-    )
     extent, gx, gy, grid = _grid(X, extent, resolution)
     outputs = net.compile().predict(grid)
+    n_classes = max(2, outputs.shape[1])
     if outputs.shape[1] == 1:
         surface = outputs[:, 0].reshape(gx.shape)
         filled = ax.contourf(gx, gy, surface, levels=20, cmap="RdBu_r", alpha=0.8)
         ax.contour(gx, gy, surface, levels=[0.5], colors="black", linewidths=1.5)
         if colorbar:
             ax.figure.colorbar(filled, ax=ax, label="output")
+        # The two ends of the same colormap as the surface: 0 blue, 1 red.
+        palette = [colormaps["RdBu_r"](0.0), colormaps["RdBu_r"](1.0)]
+        names = ["0", "1"]
     else:
+        # One colour per class, shared by the regions and the points.
+        palette = [colormaps["tab10"](k % 10) for k in range(n_classes)]
         regions = outputs.argmax(axis=1).reshape(gx.shape)
         ax.contourf(
             gx,
             gy,
             regions,
-            levels=np.arange(outputs.shape[1] + 1) - 0.5,
-            cmap="tab10",
-            alpha=0.4,
+            levels=np.arange(n_classes + 1) - 0.5,
+            colors=palette,
+            alpha=0.35,
         )
-    ax.scatter(
-        X[:, 0],
-        X[:, 1],
-        c=labels,
-        cmap="RdBu_r" if outputs.shape[1] == 1 else "tab10",
-        edgecolors="black",
-        s=60,
-        vmin=0,
-        vmax=max(1, outputs.shape[1] - 1) if outputs.shape[1] > 1 else 1,
-    )
+        names = [f"{k} ({n.name})" for k, n in enumerate(net.outputs)]
+    for k in range(n_classes):
+        mine = labels == k
+        if mine.any():
+            ax.scatter(
+                X[mine, 0],
+                X[mine, 1],
+                color=palette[k],
+                edgecolors="black",
+                s=60,
+                label=f"class {names[k]}",
+            )
+    ax.legend(loc="best", fontsize="small", framealpha=0.8)
     names = [n.name for n in net.inputs]
     ax.set(xlabel=names[0], ylabel=names[1], xlim=extent[:2], ylim=extent[2:])
     return ax
+
+
+def _points_and_classes(X: ArrayLike, y: ArrayLike, n_outputs: int):
+    """Check the points of a two-input plot and turn targets into class numbers."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ShapeError(
+            f"X must have shape (n_samples, 2): one column per input of the plane; got "
+            f"shape {X.shape}. Pick two columns, or use a network with two inputs."
+        )
+    labels = np.asarray(y)
+    if labels.ndim == 2 and labels.shape[1] > 1:
+        if labels.shape[1] != n_outputs:
+            raise ShapeError(
+                f"one-hot targets y have {labels.shape[1]} columns but the network has "
+                f"{n_outputs} outputs"
+            )
+        labels = labels.argmax(axis=1)
+    labels = labels.ravel()
+    if labels.shape[0] != X.shape[0]:
+        raise ShapeError(
+            f"y has {labels.shape[0]} labels but X has {X.shape[0]} points; pass one "
+            "label (or one target row) per point"
+        )
+    n_classes = max(2, n_outputs)
+    if not np.isin(labels, np.arange(n_classes)).all():
+        raise ShapeError(
+            f"labels must be class numbers 0 to {n_classes - 1} (or one-hot rows) for a "
+            f"network with {n_outputs} output(s); got {np.unique(labels)[:6].tolist()}"
+        )
+    return X, labels.astype(int)
 
 
 def plot_neuron_maps(

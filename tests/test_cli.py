@@ -1,5 +1,6 @@
 """The ``neurosim`` command, run as a user runs it: in a subprocess."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import pytest
 from PIL import Image
 
 import neurosim as ns
+from neurosim import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,13 +90,48 @@ def test_info_and_draw_read_saved_networks(tmp_path):
         (["demo", "chess"], 2, "invalid choice: 'chess'"),
         (["draw", "net.json"], 2, "the following arguments are required: -o"),
         ([], 2, "required: COMMAND"),
+        (["info", "."], 1, "neurosim: error: no network file at '.'"),
+        (["info", "huge.json"], 1, r"weights: expected shape \(20000, 20000\)"),
+        (
+            ["draw", "net.json", "-o", "out.xyz"],
+            1,
+            r"unknown format 'xyz'; use one of .*\.png",
+        ),
+        (["draw", "missing.json", "-o", "out.xyz"], 1, r"unknown format 'xyz'"),
+        (["draw", "net.json", "-o", "no/such/folder/x.png"], 0, "wrote"),
+        (["demo", "xor", "--quick", "--out", "net.json"], 1, "neurosim: error: "),
     ],
 )
 def test_errors_are_one_clear_line_and_a_nonzero_exit(tmp_path, args, status, message):
     (tmp_path / "broken.json").write_text('{"format": "neuro')
+    ns.save(ns.Network.layered([2, 1], seed=0), tmp_path / "net.json")
+    hop = ns.HopfieldNetwork(2)
+    huge = {
+        **ns.io._hopfield_document(hop),
+        "neurons": [f"n{k}" for k in range(20_000)],
+    }
+    (tmp_path / "huge.json").write_text(json.dumps(huge))
     result = neurosim(*args, cwd=tmp_path, ok=False)
-    assert result.returncode == status
-    assert re.search(message, result.stderr) and "Traceback" not in result.stderr
+    assert result.returncode == status, result.stderr
+    assert re.search(message, result.stderr + result.stdout)
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= (1 if status == 1 else 3)
+
+
+def test_a_bug_is_one_line_asking_for_a_report_and_traceback_shows_it(
+    monkeypatch, capsys
+):
+    def bug(args):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(ns.cli, "_run_info", bug)
+    assert cli.main(["info", "x.json"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert "internal error: ZeroDivisionError: division by zero" in error
+    assert "please report" in error and "--traceback" in error
+    with pytest.raises(ZeroDivisionError):
+        cli.main(["--traceback", "info", "x.json"])
 
 
 def test_python_dash_m_neurosim_and_help_texts():

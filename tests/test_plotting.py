@@ -134,6 +134,50 @@ def test_multi_class_regions_and_the_two_input_requirement():
         )
 
 
+def test_each_class_has_one_colour_in_its_region_and_its_points_and_a_legend():
+    net = ns.Network.layered([2, 3], activation="identity", seed=0)
+    X = np.random.default_rng(1).uniform(-1, 1, size=(40, 2))
+    labels = net.predict(X).argmax(axis=1)  # every point lies in its own region
+    ax = plotting.plot_decision_boundary(net, X, labels, resolution=50)
+    regions = ax.collections[0]
+    points = [c for c in ax.collections[1:] if c.get_label().startswith("class")]
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == [p.get_label() for p in points]
+    for collection in points:
+        k = int(collection.get_label().split()[1])
+        assert collection.get_label() == f"class {k} (y{k + 1})"
+        assert np.allclose(
+            collection.get_facecolor()[0][:3], regions.get_facecolor()[k][:3]
+        )
+        assert set(labels[np.isin(X, collection.get_offsets()).all(axis=1)]) == {k}
+
+
+def test_one_output_points_take_the_colours_of_the_surface_ends():
+    X, Y = ns.datasets.xor()
+    ax = plotting.plot_decision_boundary(ns.Network.layered([2, 2, 1], seed=0), X, Y)
+    points = {
+        c.get_label(): c for c in ax.collections if c.get_label().startswith("class")
+    }
+    assert sorted(points) == ["class 0", "class 1"]
+    cmap = matplotlib.colormaps["RdBu_r"]
+    assert np.allclose(points["class 0"].get_facecolor()[0], cmap(0.0))
+    assert np.allclose(points["class 1"].get_facecolor()[0], cmap(1.0))
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "match"),
+    [
+        (np.zeros((4, 64)), [0, 1, 0, 1], r"shape \(n_samples, 2\).*\(4, 64\)"),
+        (np.zeros(4), [0, 1, 0, 1], r"shape \(n_samples, 2\)"),
+        (np.zeros((4, 2)), [0, 1, 0], r"y has 3 labels but X has 4 points"),
+        (np.zeros((4, 2)), [0, 1, 2, 1], r"class numbers 0 to 1"),
+    ],
+)
+def test_decision_boundary_input_errors_are_shape_errors(X, y, match):
+    with pytest.raises(ns.ShapeError, match=match):
+        plotting.plot_decision_boundary(ns.Network.layered([2, 1], seed=0), X, y)
+
+
 # ---------------------------------------------------------------- Hopfield pictures
 
 
