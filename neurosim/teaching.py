@@ -17,13 +17,13 @@ Examples
 >>> _ = net.connect("x1", "y", 0.5); _ = net.connect("x2", "y", -0.4)
 >>> for step in trace(net, [1.0, 0.0], target=[1.0], loss="sse"):
 ...     print(step)
-net(y) = 0.5·1.0 + (−0.4)·0.0 + 0.1 = 0.6
+net(y) = 0.5·1.0 + (-0.4)·0.0 + 0.1 = 0.6
 out(y) = net(y) = 0.6
-L = ½·[(0.6 − 1.0)²] = 0.08
-δ(y) = ∂L/∂out(y) · f'(net(y)) = (−0.4)·1.0 = −0.4
-∂L/∂w(x1→y) = δ(y)·out(x1) = (−0.4)·1.0 = −0.4
-∂L/∂w(x2→y) = δ(y)·out(x2) = (−0.4)·0.0 = 0.0
-∂L/∂b(y) = δ(y) = −0.4
+L = ½·[(0.6 - 1.0)²] = 0.08
+δ(y) = ∂L/∂out(y) · f'(net(y)) = (-0.4)·1.0 = -0.4
+∂L/∂w(x1→y) = δ(y)·out(x1) = (-0.4)·1.0 = -0.4
+∂L/∂w(x2→y) = δ(y)·out(x2) = (-0.4)·0.0 = 0.0
+∂L/∂b(y) = δ(y) = -0.4
 """
 
 from __future__ import annotations
@@ -53,29 +53,33 @@ _SYMBOLS = {"sigmoid": ("σ", r"\sigma"), "tanh": ("tanh", r"\tanh")}
 
 
 def number(value: float) -> str:
-    """A number as a learner reads it: 6 significant digits, a real minus sign.
+    """A number as a learner reads it: 6 significant digits, an ASCII minus.
+
+    The minus is the one Python reads, so a learner can copy a number (or a
+    whole product such as ``(-0.4)·1.0``, with ``·`` made ``*``) into Python;
+    the markdown of :func:`explain` typesets it as a proper minus sign.
 
     Examples
     --------
     >>> number(1.0), number(-0.4), number(0.6456563062)
-    ('1.0', '−0.4', '0.645656')
+    ('1.0', '-0.4', '0.645656')
     """
-    value = float(value) + 0.0  # no "−0.0"
-    text = (
+    # Adding 0.0 turns -0.0 into 0.0: no "-0.0" for a zero.
+    value = float(value) + 0.0
+    return (
         f"{value:.1f}" if value.is_integer() and abs(value) < 1e15 else f"{value:.6g}"
     )
-    return text.replace("-", "−")
 
 
 def _factor(value: float) -> str:
     """A number as a factor of a product: negative numbers in parentheses."""
     text = number(value)
-    return f"({text})" if text.startswith("−") else text
+    return f"({text})" if text.startswith("-") else text
 
 
 def _tex(text: str) -> str:
     """Text formula pieces as LaTeX: ASCII minus; underscores of names escaped."""
-    return re.sub(r"_(?!\{)", r"\\_", text.replace("−", "-"))
+    return re.sub(r"_(?!\{)", r"\\_", text)
 
 
 @dataclass(frozen=True)
@@ -187,16 +191,16 @@ def _loss_step(loss: Loss, net, target: np.ndarray, value: float) -> Step:
     pairs = list(zip(outputs, target.tolist()))
     n = len(pairs)
     if loss.name in ("mse", "sse"):
-        squares = " + ".join(f"({number(y)} − {number(t)})²" for y, t in pairs)
+        squares = " + ".join(f"({number(y)} - {number(t)})²" for y, t in pairs)
         text = f"[{squares}] / {n}" if loss.name == "mse" else f"½·[{squares}]"
         tex = text.replace("²", "^2").replace("½·", r"\tfrac{1}{2} \cdot ")
         tex = tex.replace("[", r"\left[").replace("]", r"\right]")
     elif loss.name == "bce":
         terms = " + ".join(
-            f"{number(t)}·log({number(y)}) + (1 − {number(t)})·log(1 − {number(y)})"
+            f"{number(t)}·log({number(y)}) + (1 - {number(t)})·log(1 - {number(y)})"
             for y, t in pairs
         )
-        text = f"−[{terms}] / {n}"
+        text = f"-[{terms}] / {n}"
         tex = text.replace("·", r" \cdot ").replace("log", r"\log")
         tex = tex.replace("[", r"\left[").replace("]", r"\right]")
     elif loss.name == "cross_entropy":
@@ -205,7 +209,7 @@ def _loss_step(loss: Loss, net, target: np.ndarray, value: float) -> Step:
             f"{number(t)}·log({number(q)})" for q, (_, t) in zip(p, pairs)
         )
         text = (
-            f"−[{terms}], with p = softmax(net) = [{', '.join(number(q) for q in p)}]"
+            f"-[{terms}], with p = softmax(net) = [{', '.join(number(q) for q in p)}]"
         )
         tex = text.replace("·", r" \cdot ").replace("log", r"\log")
         tex = tex.replace(", with p", r",\ \text{with}\ p")
@@ -317,8 +321,8 @@ def explain(
     >>> print(explain(net, [1.0], [0.0], loss="sse", lr=0.5))
     One training step of Network(1 input, 0 hidden, 1 output; ...)
     ...
-      w(x1→y1): 2.0 − 0.5·2.0 = 1.0
-      b(y1): 0.0 − 0.5·2.0 = −1.0
+      w(x1→y1): 2.0 - 0.5·2.0 = 1.0
+      b(y1): 0.0 - 0.5·2.0 = -1.0
     """
     if format not in ("text", "markdown"):
         raise ParameterError(f"format must be 'text' or 'markdown', got {format!r}")
@@ -342,7 +346,7 @@ def explain(
     document.formulas(s for s in steps if s.phase == "backward" and s.kind != "loss")
     document.heading(f"4. Update with learning rate {number(lr)}")
     document.paragraph(
-        "w ← w − lr·∂L/∂w and b ← b − lr·∂L/∂b, as net.step(lr) would do:"
+        "w ← w - lr·∂L/∂w and b ← b - lr·∂L/∂b, as net.step(lr) would do:"
     )
     document.formulas(_update_lines(net, lr))
     return document.text()
@@ -369,7 +373,7 @@ def _update_lines(net, lr: float) -> Iterator[Step]:
         params.append((f"b({neuron.name})", neuron.bias, neuron.bias_grad))
         for label, value, grad in params:
             new = value - lr * grad
-            text = f"{label}: {number(value)} − {number(lr)}·{_factor(grad)} = {number(new)}"
+            text = f"{label}: {number(value)} - {number(lr)}·{_factor(grad)} = {number(new)}"
             tex = (
                 text.replace("·", r" \cdot ")
                 .replace("→", r" \to ")
@@ -446,7 +450,8 @@ class GradcheckReport:
         ]
         for r in self.rows:
             lines.append(
-                f"{r.parameter:<{width}}  {r.analytic:>14.7g}  {r.numerical:>14.7g}  "
+                f"{r.parameter:<{width}}  {r.analytic + 0.0:>14.7g}  "
+                f"{r.numerical + 0.0:>14.7g}  "
                 f"{r.rel_error:.2e}"
             )
         return "\n".join(lines)

@@ -74,7 +74,7 @@ def test_trace_without_target_is_forward_only():
 
 def test_trace_formula_is_readable():
     steps = two_two_one().trace([1.0, 0.0], target=[1.0])
-    assert str(steps[0]) == "net(h1) = 0.5·1.0 + (−0.4)·0.0 + 0.1 = 0.6"
+    assert str(steps[0]) == "net(h1) = 0.5·1.0 + (-0.4)·0.0 + 0.1 = 0.6"
     assert str(steps[1]) == "out(h1) = σ(0.6) = 0.645656"
 
 
@@ -188,10 +188,36 @@ def test_gradcheck_leaves_the_stored_pass_as_it_was():
     net.step(0.1)  # the gradients of the user's pass are still there to use
 
 
+def test_printed_numbers_use_the_minus_python_reads():
+    net, x, target = ns.datasets.mazur_example()
+    text = "\n".join(
+        [
+            *(str(step) for step in net.trace(x, target, loss="sse")),
+            net.explain(x, target, loss="sse", lr=0.5),
+            net.summary(),
+            net.state_table(),
+            str(ns.gradcheck(net, x, target, loss="sse")),
+        ]
+    )
+    assert "-" in text and "\u2212" not in text
+    # A product copied from the trace, with the dot made a star, is Python.
+    formula = str(next(iter(net.trace([-0.5, 0.10]))))
+    product = formula.split(" = ")[1].replace("·", "*")
+    assert eval(product) == pytest.approx(float(formula.split(" = ")[-1]), rel=1e-5)
+
+
+def test_gradcheck_prints_a_zero_gradient_without_a_sign():
+    net = ns.Network.layered([1, 1], activation="relu", seed=0)
+    net.connection("x1", "y1").weight = -1.0
+    report = ns.gradcheck(net, [1.0], [1.0])  # the ReLU is off: every gradient 0
+    rows = str(report).splitlines()[2:]
+    assert rows and all("-0 " not in row and not row.endswith("-0") for row in rows)
+
+
 def test_summary_and_state_table():
     net = two_two_one()
     summary = net.summary()
-    assert "h2      hidden  tanh        −0.2  2       1" in summary
+    assert "h2      hidden  tanh        -0.2  2       1" in summary
     assert summary.endswith(
         "2 inputs, 2 hidden, 1 output; 6 connections; 9 trainable parameters"
     )
@@ -199,7 +225,7 @@ def test_summary_and_state_table():
     net.backward([1.0])
     table = net.state_table().splitlines()
     assert table[0].split() == ["neuron", "net", "output", "delta"]
-    assert table[3].split() == ["h1", "0.6", "0.645656", "−0.0288603"]
+    assert table[3].split() == ["h1", "0.6", "0.645656", "-0.0288603"]
 
 
 @pytest.mark.parametrize("gate", ["and", "or"])
