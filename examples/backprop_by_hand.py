@@ -2,11 +2,15 @@
 Backpropagation by hand: one sigmoid neuron, one wrong prediction, one update
 =============================================================================
 
-The classic from-scratch tutorial in neurosim: a neuron with hand-set
-weights makes a prediction, the error and its derivative are worked out
-with the chain rule (derror/dprediction × dprediction/dnet × dnet/dweight),
-one update makes the prediction better; then the neuron is trained on a
-small 8-point data set, printing the cumulative error every 100 iterations.
+The classic from-scratch tutorial ("build a neural network and make
+predictions" with one neuron) in neurosim, with the tutorial's own numbers:
+a neuron with weights 1.45 and -0.66 and bias 0 predicts 0.87102 for the
+input (2, 1.5) whose target is 0, a squared error of 0.75867 (the tutorial's
+``mse``, (y - t)²). The chain rule (dL/dy × dy/dnet × dnet/dw) is printed step
+by step and one update makes the prediction better. Then the neuron is
+trained on the tutorial's eight points, one random point per iteration, the
+cumulative squared error over all eight computed every 100 iterations as in
+the tutorial and printed every tenth of the run.
 
 Run: ``python examples/backprop_by_hand.py [--quick]``
 """
@@ -39,27 +43,31 @@ net.connect("x2", "y", weight=-0.66)
 
 x, target = [2.0, 1.5], [0.0]
 prediction = net.forward(x)[0]
-print(f"prediction for {x}: {prediction:.5f} (target {target[0]}) -> wrong")
+print(
+    f"prediction for {x}: {prediction:.5f} (target {target[0]}; the tutorial: 0.87102)"
+)
 
-print("\nthe chain rule, step by step (loss 'sse' = ½ (y - t)², so dL/dy = y - t):")
-for step in net.trace(x, target=target, loss="sse"):
+print(f"squared error: {(prediction - target[0]) ** 2:.5f} (the tutorial: 0.75867)")
+
+print("\nthe chain rule, step by step (loss 'mse' = (y - t)², so dL/dy = 2 (y - t)):")
+for step in net.trace(x, target=target, loss="mse"):
     print("  " + str(step))
 
-net.step(lr=0.5)
-print(f"\nafter one update (lr 0.5): prediction {net.forward(x)[0]:.5f} -> better")
+net.step(lr=0.1)
+print(f"\nafter one update (lr 0.1): prediction {net.forward(x)[0]:.5f} -> better")
 
-# Training on eight points: target 1 when x1 > x2 (a line the neuron can learn).
+# The tutorial's eight points and their targets.
 X = np.array(
     [[3, 1.5], [2, 1], [4, 1.5], [3, 4], [3.5, 0.5], [2, 0.5], [5.5, 1], [1, 1]]
 )
-Y = np.array([[1], [0], [1], [0], [1], [0], [1], [0]], dtype=float)
+Y = np.array([[0], [1], [0], [1], [0], [1], [1], [0]], dtype=float)
 iterations = 2000 if args.quick else 10000
 rng = np.random.default_rng(0)
 cumulative = 0.0
 for iteration in range(1, iterations + 1):
     i = rng.integers(len(X))  # one random sample per iteration, as in the tutorial
     net.forward(X[i])
-    net.backward(Y[i], loss="sse")
+    net.backward(Y[i], loss="mse")
     net.step(lr=0.1)
     if iteration % 100 == 0:
         cumulative = sum(
@@ -72,6 +80,6 @@ print(f"predictions: {np.round(net.predict(X).ravel(), 2).tolist()}")
 if args.out:  # one forward and backward pass as an animation, one computation a frame
     from neurosim import plotting
 
-    anim = plotting.animate_trace(net, [2.0, 1.5], [0.0], loss="sse")
+    anim = plotting.animate_trace(net, [2.0, 1.5], [0.0], loss="mse")
     plotting.save_animation(anim, f"{args.out}/backprop_trace.gif", fps=1.0)
     print(f"\npictures written to {args.out}/")

@@ -40,7 +40,13 @@ for gate in ["and", "or", "xor"]:
         net, X, Y, rule="perceptron", epochs=20 if args.quick else 100
     )
     w1, w2 = (c.weight for c in net.connections)
-    print(f"{gate.upper():>3}: {result}, misclassified per epoch {result.errors[:8]}")
+    errors = result.errors
+    shown = (
+        str(errors)
+        if len(errors) <= 8
+        else f"[{', '.join(map(str, errors[:8]))}, ...] (the first 8 of {len(errors)})"
+    )
+    print(f"{gate.upper():>3}: {result}, misclassified per epoch {shown}")
     if result.converged:
         print(
             f"     learned y = step({w1:+.0f}·x1 {w2:+.0f}·x2 {net['y'].bias:+.0f}), "

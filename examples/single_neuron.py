@@ -48,8 +48,9 @@ print(
 
 epochs = 100 if args.quick else 1000
 history = net.fit(X, Y, epochs=epochs, lr=0.1, loss="mse", batch_size=1, seed=0)
-for epoch in range(0, epochs, 10):
-    print(f"epoch {epoch:4d}  loss {history.loss[epoch]:.4f}")
+# Epochs count from 1, as in History: history.loss[0] is epoch 1.
+for epoch in range(10, epochs + 1, 10):
+    print(f"epoch {epoch:4d}  loss {history.loss[epoch - 1]:.4f}")
 
 print(
     f"\nlearned: w = {[round(c.weight, 3) for c in net.connections]}, "

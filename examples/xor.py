@@ -33,9 +33,9 @@ print(net)
 
 epochs = 500 if args.quick else 3000
 history = net.fit(X, Y, epochs=epochs, lr=0.5, loss="mse", batch_size=1, seed=0)
-for epoch in range(0, epochs, epochs // 10):
-    print(f"epoch {epoch:5d}  loss {history.loss[epoch]:.5f}")
-print(f"epoch {epochs:5d}  loss {history.loss[-1]:.5f}")
+# Epochs count from 1, as in History and `neurosim demo`: history.loss[0] is epoch 1.
+for epoch in [1, *range(epochs // 10, epochs + 1, epochs // 10)]:
+    print(f"epoch {epoch:5d}  loss {history.loss[epoch - 1]:.5f}")
 
 print("\n x1  x2  target  prediction")
 for x, y, p in zip(X, Y, net.predict(X)):

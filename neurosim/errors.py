@@ -121,15 +121,16 @@ def unknown_name(kind: str, name: object, known: Iterable[str]) -> UnknownNameEr
     unknown neuron 'h11' (did you mean 'h1'?). Known neurons: 'h1', 'h2', 'y'.
     """
     known = [str(k) for k in known]
+    kinds = kind + ("es" if kind.endswith(("s", "x", "sh", "ch")) else "s")
     close = difflib.get_close_matches(str(name), known, n=3, cutoff=0.5)
     message = f"unknown {kind} {name!r}"
     if close:
         message += " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
     if not known:
-        message += f". There are no {kind}s yet."
+        message += f". There are no {kinds} yet."
     elif len(known) <= 20:
-        message += f". Known {kind}s: " + ", ".join(repr(k) for k in known) + "."
+        message += f". Known {kinds}: " + ", ".join(repr(k) for k in known) + "."
     else:
-        message += f". There are {len(known)} {kind}s; the first are: "
+        message += f". There are {len(known)} {kinds}; the first are: "
         message += ", ".join(repr(k) for k in known[:10]) + " ..."
     return UnknownNameError(message)

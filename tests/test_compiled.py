@@ -30,6 +30,7 @@ OPTIMIZERS = {
     "sgd": lambda: ns.SGD(lr=0.1),
     "momentum": lambda: ns.Momentum(lr=0.05, momentum=0.9),
     "adam": lambda: ns.Adam(lr=0.01),
+    "correction": lambda: ns.Correction(lr=0.05, correction=0.1),
 }
 
 

@@ -1,5 +1,6 @@
 """Every example script runs, in its quick mode, and tells the story it promises."""
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,10 @@ def test_xor_examples_print_right_predictions(name):
     output = run_script(ROOT / "examples" / name, "--quick")
     pairs = prediction_table(output)
     assert len(pairs) == 4
+    epochs = [
+        int(line.split()[1]) for line in output.splitlines() if line.startswith("epoch")
+    ]
+    assert not epochs or (epochs[0] == 1 and epochs[-1] == 500)  # 1-based, as History
     assert all(abs(target - prediction) < 0.2 for target, prediction in pairs), output
 
 
@@ -58,7 +63,7 @@ def test_single_neuron_prints_loss_every_ten_epochs_and_judges_new_people():
     output = run_script(ROOT / "examples" / "single_neuron.py", "--quick")
     assert [
         line.split()[1] for line in output.splitlines() if line.startswith("epoch")
-    ] == [str(e) for e in range(0, 100, 10)]
+    ] == [str(e) for e in range(10, 101, 10)]  # History's epochs count from 1
     emily = float(output.split("Emily")[1].split("=")[1].split()[0])
     frank = float(output.split("Frank")[1].split("=")[1].split()[0])
     assert emily > 0.9 and frank < 0.1
@@ -81,12 +86,32 @@ def test_perceptron_example_learns_and_or_but_not_xor():
     assert "AND: RuleResult(converged=True" in output
     assert "OR: RuleResult(converged=True" in output
     assert "XOR: RuleResult(converged=False" in output
+    assert "(the first 8 of 20)" in output  # a cut list says it is cut
+
+
+def test_bpnn_example_learns_xor_with_the_tutorials_rule():
+    output = run_script(ROOT / "examples" / "bpnn_xor.py", "--quick")
+    assert "learned XOR" in output and "did not" not in output
+    predictions = [
+        (
+            float(line.split("->")[1].split()[0]),
+            float(line.split("target")[1].strip(" )")),
+        )
+        for line in output.splitlines()
+        if "->" in line
+    ]
+    assert len(predictions) == 4
+    assert all(abs(p - t) < 0.2 for p, t in predictions)
 
 
 def test_backprop_by_hand_example_improves_the_prediction():
     output = run_script(ROOT / "examples" / "backprop_by_hand.py", "--quick")
     before = float(output.split("prediction for [2.0, 1.5]: ")[1].split()[0])
-    after = float(output.split("after one update (lr 0.5): prediction ")[1].split()[0])
+    error = float(output.split("squared error: ")[1].split()[0])
+    # The tutorial's numbers, from its weights by hand: σ(2·1.45 − 1.5·0.66).
+    assert before == round(1 / (1 + math.exp(-1.91)), 5) == 0.87102
+    assert error == round((1 / (1 + math.exp(-1.91))) ** 2, 5) == 0.75867
+    after = float(output.split("after one update (lr 0.1): prediction ")[1].split()[0])
     assert after < before  # the target is 0
     errors = [
         float(line.split()[-1]) for line in output.splitlines() if "cumulative" in line
