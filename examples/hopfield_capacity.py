@@ -78,9 +78,15 @@ if args.out:  # the capacity curves
 
     from neurosim import plotting
 
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for rule, rates in zip(ns.hopfield.RULES, np.array(table).T):
-        ax.plot(loads, rates, marker="o", label=rule)
+    fig, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
+    # Markers and dashes of their own, so curves lying on each other stay visible.
+    styles = [("o", "-", 9), ("s", "--", 6), ("^", ":", 4)]
+    for rule, rates, (marker, dashes, size) in zip(
+        ns.hopfield.RULES, np.array(table).T, styles
+    ):
+        ax.plot(
+            loads, rates, marker=marker, linestyle=dashes, markersize=size, label=rule
+        )
     ax.axvline(
         HEBBIAN_CAPACITY, color="0.5", linestyle="--", label="0.138 (Hebbian theory)"
     )
@@ -89,6 +95,7 @@ if args.out:  # the capacity curves
         ylabel="fraction recalled exactly",
         title=f"N = {N}, 10% noise",
     )
-    ax.legend()
+    # Beside the axes, where it covers no curve.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
     plotting.save_figure(fig, f"{args.out}/hopfield_capacity.png", dpi=80)
     print(f"pictures written to {args.out}/")

@@ -301,13 +301,33 @@ def _draw_edges(net, graph, pos, ax, node_size, marked, show_weights) -> None:
             arrowstyle="-|>",
         )
     if show_weights and len(edges) <= 30:
+        _draw_weight_labels(graph, pos, ax, edges, weights, level)
+
+
+def _draw_weight_labels(graph, pos, ax, edges, weights, level) -> None:
+    """Weight labels placed where they do not collide.
+
+    The k-th of a neuron's n incoming connections is labelled at the fraction
+    (k + 1) / (n + 1) of its way from the source: the labels of connections
+    converging on one neuron are spread along their edges, and connections
+    leaving one neuron towards several are labelled at different depths, so
+    the labels of crossing edges in a fully connected layer do not overlap.
+    """
+    groups: dict[tuple[float, bool], dict] = {}
+    for (source, target), weight in zip(edges, weights):
+        predecessors = list(graph.pred[target])
+        along = (predecessors.index(source) + 1) / (len(predecessors) + 1)
+        bend = abs(level[target] - level[source]) > 1
+        groups.setdefault((along, bend), {})[(source, target)] = f"{weight:.2f}"
+    for (along, bend), labels in groups.items():
         nx.draw_networkx_edge_labels(
             graph,
             pos,
             ax=ax,
             font_size=7,
-            label_pos=0.25,
-            edge_labels={e: f"{w:.2f}" for e, w in zip(edges, weights)},
+            label_pos=along,
+            edge_labels=labels,
+            connectionstyle="arc3,rad=0.25" if bend else "arc3",
             bbox={
                 "boxstyle": "round,pad=0.1",
                 "fc": "white",

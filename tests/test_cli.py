@@ -37,7 +37,11 @@ def neurosim(
 
 def test_the_readme_main_command_runs_the_xor_demo():
     readme = (ROOT / "README.md").read_text()
-    command = re.search(r"pip install \. && (neurosim[^\n`]*)", readme).group(1).strip()
+    command = (
+        re.search(r"pip install \"\.\[plot\]\" && (neurosim[^\n`]*)", readme)
+        .group(1)
+        .strip()
+    )
     assert command == "neurosim demo"
     output = neurosim(*command.split()[1:]).stdout
     predictions = [float(line.split()[-1]) for line in output.splitlines()[-6:-2]]

@@ -1,6 +1,7 @@
 """Every example script runs, in its quick mode, and tells the story it promises."""
 
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -229,3 +230,27 @@ def test_readme_pictures_exist():
     for path in ["docs/images/xor_network.png", "docs/images/xor_regions.png",
                  "docs/images/backprop_trace.gif", "docs/images/hopfield_recall.png"]:  # fmt: skip
         assert f"]({path})" in readme and (ROOT / path).is_file()
+
+
+def test_every_readme_snippet_runs_in_order_in_one_interpreter(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippets = re.findall(
+        r"^```python\n(.*?)^```", readme, flags=re.DOTALL | re.MULTILINE
+    )
+    assert len(snippets) >= 5
+    # Verbatim, one after another, as a reader pastes them into one session.
+    program = "import matplotlib\nmatplotlib.use('Agg')\n" + "\n".join(snippets)
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    # The trace line the README quotes is the one the snippets print.
+    first_trace_line = next(
+        l for l in result.stdout.splitlines() if l.startswith("net(h1)")
+    )
+    assert f"# {first_trace_line} (after the step above)" in readme

@@ -1,6 +1,7 @@
 """Pictures, checked headless (Agg): the right objects, the right marks, real images."""
 
 import io
+import itertools
 import subprocess
 import sys
 
@@ -263,3 +264,68 @@ def test_the_core_never_imports_matplotlib():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_the_core_works_without_matplotlib_and_tqdm_installed(tmp_path):
+    # A finder that makes both optional packages look uninstalled.
+    code = """
+import sys
+class Uninstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("matplotlib", "tqdm"):
+            raise ImportError(f"No module named {name!r}")
+sys.meta_path.insert(0, Uninstalled())
+import neurosim as ns
+net = ns.Network.layered([2, 3, 1], seed=0)
+X, Y = ns.datasets.xor()
+net.fit(X, Y, epochs=3, seed=0)
+net.fit(X, Y, epochs=3, seed=0, backend="vectorized")
+ns.save(net, "net.json"); ns.load("net.json")
+print(net.explain([1.0, 0.0], [1.0]).splitlines()[0])
+print(ns.gradcheck(net, [1.0, 0.0], [1.0]).ok)
+print(ns.HopfieldNetwork(4).recall([1, -1, 1, -1], seed=0).converged)
+print(net._repr_png_() is None)
+for call in (lambda: net.fit(X, Y, epochs=1, progress=True),
+             lambda: __import__("neurosim.plotting")):
+    try:
+        call()
+    except ns.MissingDependencyError as error:
+        print("missing:", error)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1:4] == ["True", "True", "True"]
+    assert "progress=True needs tqdm" in lines[4] and "'pip install tqdm'" in lines[4]
+    assert "pictures need matplotlib" in lines[5]
+    assert "'pip install matplotlib'" in lines[5] and '".[plot]"' in lines[5]
+    cli = subprocess.run(
+        [sys.executable, "-c", code.split("import neurosim")[0]
+         + "from neurosim.cli import main; sys.exit(main(['demo', 'xor', '--quick', '--out', 'pics']))"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert cli.returncode == 1 and "Traceback" not in cli.stderr
+    assert "pictures need matplotlib" in cli.stderr
+
+
+@pytest.mark.parametrize("sizes", [[2, 4, 1], [3, 3, 2], [2, 5, 1]])
+def test_weight_labels_of_a_fully_connected_layer_do_not_overlap(sizes):
+    ax = plotting.draw_network(ns.Network.layered(sizes, seed=0))
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [
+        text.get_window_extent(renderer)
+        for text in ax.texts
+        if text.get_text().lstrip("-").replace(".", "").isdigit()
+    ]
+    assert len(boxes) == sum(a * b for a, b in itertools.pairwise(sizes))
+    overlapping = [
+        (a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)
+    ]
+    assert not overlapping
