@@ -14,7 +14,8 @@ data for each candidate, keep the size with the best accuracy on the held-out
 validation part, retrain it on all the training data, and only then look at
 the test set, once.
 
-Needs scikit-learn (``pip install "neurosim[data]"``).
+Needs scikit-learn (``pip install scikit-learn``, or ``pip install ".[data]"`` in
+neurosim's source tree).
 Run: ``python examples/digits.py [--quick]``
 """
 
