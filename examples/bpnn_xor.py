@@ -1,6 +1,6 @@
 """
 The classic BPNN tutorial: XOR with a 2-5-1 network and the "correction" rule
-============================================================================
+=============================================================================
 
 The per-neuron back-propagation tutorial (``bpnn.py``) trains XOR online, in
 the order of the patterns, with the error ½ Σ (t − y)² (neurosim's ``sse``)
