@@ -49,6 +49,7 @@ from ._checks import check_name
 from ._files import atomic_write
 from .activations import Activation, activation_names, get_activation
 from .errors import (
+    CycleError,
     DataNotFoundError,
     FormatError,
     NeurosimError,
@@ -58,6 +59,7 @@ from .errors import (
 from .hopfield import RULES, HopfieldNetwork
 from .network import Network
 from .neuron import ROLES, Connection, Neuron
+from .parameters import Parameter
 
 __all__ = [
     "FORMAT_VERSION",
@@ -68,7 +70,7 @@ __all__ = [
     "write_graphml",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_FILE_BYTES = 1 << 30  # refuse to parse more than 1 GiB
 
 
@@ -120,17 +122,24 @@ def save(obj: Network | HopfieldNetwork, path: str | os.PathLike) -> None:
 
 
 def _network_document(net: Network) -> dict:
+    keys = {p: f"p{k}" for k, p in enumerate(net.parameters) if p.shared}
     neurons = []
     for neuron in net.neurons:
         entry = {"name": neuron.name, "role": neuron.role}
         if not neuron.is_input:
             entry["activation"] = neuron.activation.name
             entry["bias"] = float(neuron.bias)
+            entry.update(_sharing(neuron.bias_parameter, keys, "bias_"))
         neurons.append(entry)
-    connections = [
-        {"source": c.source.name, "target": c.target.name, "weight": float(c.weight)}
-        for c in _insertion_order(net)
-    ]
+    connections = []
+    for c in _insertion_order(net):
+        entry = {
+            "source": c.source.name,
+            "target": c.target.name,
+            "weight": float(c.weight),
+        }
+        entry.update(_sharing(c.parameter, keys, ""))
+        connections.append(entry)
     settings = {"init": net.init if isinstance(net.init, str) else "xavier"}
     return {
         "format": "neurosim",
@@ -140,6 +149,16 @@ def _network_document(net: Network) -> dict:
         "neurons": neurons,
         "connections": connections,
     }
+
+
+def _sharing(parameter, keys: dict, prefix: str) -> dict:
+    """The optional fields of a parameter: its shared key, and trainable only if False."""
+    fields = {}
+    if parameter in keys:
+        fields[f"{prefix}shared"] = keys[parameter]
+    if not parameter.trainable:
+        fields[f"{prefix}trainable"] = False
+    return fields
 
 
 def _insertion_order(net: Network) -> list[Connection]:
@@ -341,38 +360,31 @@ def _network_from(document: dict, custom: dict, places: dict | None = None) -> N
     neuron_places = places.get("neurons") or [
         f"neurons[{k}]" for k in range(len(neurons))
     ]
+    shared: dict[str, Parameter] = {}
     for entry, where in zip(neurons, neuron_places):
-        _add_neuron(net, entry, where, custom)
+        _add_neuron(net, entry, where, custom, shared)
     connections = _list(document, "connections", "connections")
     connection_places = places.get("connections") or [
         f"connections[{k}]" for k in range(len(connections))
     ]
-    edges = [
-        _connection(net, entry, where)
-        for entry, where in zip(connections, connection_places)
-    ]
-    graph = net._graph  # one bulk insertion, then one acyclicity check: O(V + E)
-    graph.add_edges_from((s.name, t.name, {"connection": c}) for s, t, c in edges)
-    if len(edges) != graph.number_of_edges():
-        seen = set()
-        for k, (s, t, _) in enumerate(edges):
-            if (s.name, t.name) in seen:
-                raise FormatError(
-                    f"connections[{k}]: {s.name!r} -> {t.name!r} appears twice"
-                )
-            seen.add((s.name, t.name))
-    if not nx.is_directed_acyclic_graph(graph):
-        cycle = [u for u, _ in nx.find_cycle(graph)]
-        raise FormatError(
-            "connections: they form the cycle "
-            + " -> ".join([*cycle, cycle[0]])
-            + "; a feed-forward network must be acyclic"
-        )
-    net._topology_changed()
+    edges, seen = [], set()
+    for entry, where in zip(connections, connection_places):
+        source, target, weight = _connection(net, entry, where, shared)
+        if (source.name, target.name) in seen:
+            raise FormatError(
+                f"{where}: {source.name!r} -> {target.name!r} appears twice"
+            )
+        seen.add((source.name, target.name))
+        edges.append((source, target, weight))
+    try:
+        # One bulk insertion, then one acyclicity check: O(V + E).
+        net.connect_many(edges)
+    except CycleError as error:
+        raise FormatError(f"connections: {error}") from None
     return net
 
 
-def _add_neuron(net: Network, entry, where: str, custom: dict) -> None:
+def _add_neuron(net: Network, entry, where: str, custom: dict, shared: dict) -> None:
     if not isinstance(entry, dict):
         raise FormatError(f"{where}: expected an object, got {_kind(entry)}")
     name = _string(entry, "name", where)
@@ -386,7 +398,7 @@ def _add_neuron(net: Network, entry, where: str, custom: dict) -> None:
     if role not in ROLES:
         raise FormatError(f"{where}.role: expected one of {list(ROLES)}, got {role!r}")
     if role == "input":
-        net._add(Neuron(name, role="input"))
+        net.add_input(name)
         return
     activation_name = _string(entry, "activation", where)
     if activation_name in custom:
@@ -399,10 +411,46 @@ def _add_neuron(net: Network, entry, where: str, custom: dict) -> None:
             f"{activation_names()}. For your own, pass it: "
             "ns.load(path, activations=[ns.Activation(...)])"
         )
-    net._add(Neuron(name, activation, _number(entry, "bias", where), role=role))
+    bias = _parameter(entry, "bias", where, shared, "bias_")
+    if role == "output":
+        net.add_output(name, activation, bias)
+    else:
+        net.add_neuron(name, activation, bias)
 
 
-def _connection(net: Network, entry, where: str) -> tuple[Neuron, Neuron, Connection]:
+def _parameter(
+    entry: dict, key: str, where: str, shared: dict, prefix: str
+) -> Parameter:
+    """The parameter of a weight or bias entry: new, or the shared one its key names."""
+    value = _number(entry, key, where)
+    trainable = entry.get(f"{prefix}trainable", True)
+    if not isinstance(trainable, bool):
+        raise FormatError(
+            f"{where}.{prefix}trainable: expected true or false, got {_kind(trainable)}"
+        )
+    name = entry.get(f"{prefix}shared")
+    if name is None:
+        return Parameter(value, trainable=trainable)
+    if not isinstance(name, str):
+        raise FormatError(
+            f"{where}.{prefix}shared: expected a key string, got {_kind(name)}"
+        )
+    if name not in shared:
+        shared[name] = Parameter(value, trainable=trainable)
+        return shared[name]
+    parameter = shared[name]
+    if parameter.value != value or parameter.trainable != trainable:
+        raise FormatError(
+            f"{where}: shares parameter {name!r}, which is {parameter.value!r} "
+            f"(trainable {parameter.trainable}) elsewhere, but here {value!r} "
+            f"(trainable {trainable}); shared values must be identical"
+        )
+    return parameter
+
+
+def _connection(
+    net: Network, entry, where: str, shared: dict
+) -> tuple[Neuron, Neuron, Parameter]:
     if not isinstance(entry, dict):
         raise FormatError(f"{where}: expected an object, got {_kind(entry)}")
     ends = []
@@ -416,8 +464,7 @@ def _connection(net: Network, entry, where: str) -> tuple[Neuron, Neuron, Connec
         raise FormatError(f"{where}: {source.name!r} is connected to itself")
     if target.is_input:
         raise FormatError(f"{where}.target: {target.name!r} is an input neuron")
-    connection = Connection(source, target, _number(entry, "weight", where))
-    return source, target, connection
+    return source, target, _parameter(entry, "weight", where, shared, "")
 
 
 def _hopfield_from(document: dict) -> HopfieldNetwork:

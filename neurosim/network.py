@@ -52,6 +52,7 @@ from .initializers import default_initializer, get_initializer
 from .losses import Loss, get_loss
 from .neuron import Connection, Neuron
 from .optimizers import Optimizer, step_optimizer
+from .parameters import Parameter, ParameterStore
 
 __all__ = ["Network"]
 
@@ -67,6 +68,11 @@ class _Plan(NamedTuple):
     backward_steps: tuple[
         tuple[Neuron, tuple[Connection, ...], tuple[Connection, ...]], ...
     ]
+    # How each parameter's gradient is read off its users after a backward
+    # pass: one connection, one bias, or the sum over a shared parameter's users.
+    single_weights: tuple[tuple[Parameter, Connection], ...]
+    single_biases: tuple[tuple[Parameter, Neuron], ...]
+    shared: tuple[tuple[Parameter, tuple[Connection | Neuron, ...]], ...]
 
 
 class Network:
@@ -99,6 +105,7 @@ class Network:
         self.rng = check_seed(seed)
         self._graph = nx.DiGraph()
         self._graph_view = self._graph.copy(as_view=True)
+        self._store = ParameterStore()
         self._plan: _Plan | None = None
         self._last_pass: int | None = (
             None  # batch size of the last forward (None: none)
@@ -154,7 +161,12 @@ class Network:
         return self._add(Neuron(self._new_name(name), activation, bias, role="output"))
 
     def connect(
-        self, source: NeuronRef, target: NeuronRef, weight: float | None = None
+        self,
+        source: NeuronRef,
+        target: NeuronRef,
+        weight: float | Parameter | None = None,
+        share: Connection | Parameter | None = None,
+        trainable: bool = True,
     ) -> Connection:
         """Connect ``source``'s output to ``target``'s input.
 
@@ -162,11 +174,18 @@ class Network:
         ----------
         source, target : str or Neuron
             The neurons, by name or as objects of this network.
-        weight : float or None
+        weight : float, Parameter or None
             The weight; ``None`` draws one from the network's initialiser,
             with fan-in and fan-out counted as the graph stands (call
             :meth:`initialize` once a hand-built network is complete to
-            redraw every weight with the final counts).
+            redraw every weight with the final counts). A
+            :class:`~neurosim.parameters.Parameter` shares it.
+        share : Connection or Parameter, optional
+            Use the same weight parameter as this connection (or this
+            parameter): the weights stay equal, and the gradient of the
+            shared parameter is the sum of its connections' gradients.
+        trainable : bool, default True
+            False freezes the weight (see :meth:`freeze`).
 
         Returns
         -------
@@ -191,6 +210,7 @@ class Network:
         Connection('x' -> 'y', weight=0.5)
         """
         source, target = self._neuron(source), self._neuron(target)
+        weight = self._shared_weight(weight, share)
         if source is target:
             raise TopologyError(
                 f"cannot connect neuron {source.name!r} to itself: a feed-forward network "
@@ -217,6 +237,8 @@ class Network:
                 + " -> ".join(cycle)
                 + "; a feed-forward network must stay acyclic"
             )
+        if not isinstance(trainable, bool):
+            raise ParameterError(f"trainable must be True or False, got {trainable!r}")
         if weight is None:
             fan_in = np.array([self._graph.in_degree(target.name) + 1])
             fan_out = np.array([self._graph.out_degree(source.name) + 1])
@@ -224,9 +246,92 @@ class Network:
                 get_initializer(self.init), self.rng, fan_in, fan_out
             )[0]
         connection = Connection(source, target, weight)
+        self._store.adopt(connection.parameter, connection)
+        if not trainable:
+            connection.parameter.trainable = False
         self._graph.add_edge(source.name, target.name, connection=connection)
         self._topology_changed()
         return connection
+
+    def connect_many(
+        self, edges: Iterable[tuple[NeuronRef, NeuronRef, float | Parameter]]
+    ) -> list[Connection]:
+        """Add many connections at once, with one acyclicity check: O(neurons + connections).
+
+        The bulk builder behind :meth:`layered` and :func:`neurosim.load`.
+        Nothing is added if any connection is invalid.
+
+        Parameters
+        ----------
+        edges : iterable of (source, target, weight)
+            Neurons by name or object; a weight is a float or a shared
+            :class:`~neurosim.parameters.Parameter`.
+
+        Raises
+        ------
+        UnknownNameError, TopologyError, DuplicateNameError, CycleError
+            As :meth:`connect`; the message names the connection at fault.
+
+        Examples
+        --------
+        >>> net = Network()
+        >>> _ = net.add_input("x"); _ = net.add_neuron("h"); _ = net.add_output("y")
+        >>> net.connect_many([("x", "h", 0.5), ("h", "y", -1.0)])
+        [Connection('x' -> 'h', weight=0.5), Connection('h' -> 'y', weight=-1)]
+        """
+        connections, seen = [], set()
+        for source, target, weight in edges:
+            source, target = self._neuron(source), self._neuron(target)
+            if source is target or target.is_input:
+                raise TopologyError(
+                    f"cannot connect {source.name!r} -> {target.name!r}: "
+                    + (
+                        "a neuron to itself"
+                        if source is target
+                        else "the target is an input"
+                    )
+                )
+            key = (source.name, target.name)
+            if key in seen or self._graph.has_edge(*key):
+                raise DuplicateNameError(f"{key[0]!r} -> {key[1]!r} appears twice")
+            seen.add(key)
+            connections.append(Connection(source, target, weight))
+        trial = nx.DiGraph(self._graph.edges)
+        trial.add_nodes_from(self._graph)
+        trial.add_edges_from(seen)
+        if not nx.is_directed_acyclic_graph(trial):
+            cycle = [u for u, _ in nx.find_cycle(trial)]
+            raise CycleError(
+                "the connections form the cycle "
+                + " -> ".join([*cycle, cycle[0]])
+                + "; a feed-forward network must be acyclic"
+            )
+        for connection in connections:
+            self._store.adopt(connection.parameter, connection)
+        self._graph.add_edges_from(
+            (c.source.name, c.target.name, {"connection": c}) for c in connections
+        )
+        self._topology_changed()
+        return connections
+
+    def _shared_weight(self, weight, share):
+        """The weight argument of :meth:`connect`, resolving ``share``."""
+        if share is None:
+            return weight
+        if weight is not None:
+            raise ParameterError(
+                "pass either weight= or share=, not both: a shared weight takes the "
+                "value of the parameter it shares"
+            )
+        if isinstance(share, Connection):
+            if self._graph.edges.get(share.key, {}).get("connection") is not share:
+                raise TopologyError(f"{share!r} is not a connection of this network")
+            return share.parameter
+        if isinstance(share, Parameter):
+            return share
+        raise ParameterError(
+            f"share must be a Connection or a Parameter of this network, got {share!r}"
+        )
 
     def disconnect(self, source: NeuronRef, target: NeuronRef) -> Connection:
         """Remove the connection ``source -> target`` and return it.
@@ -242,6 +347,7 @@ class Network:
         """
         connection = self.connection(source, target)
         self._graph.remove_edge(*connection.key)
+        self._store.release(connection.parameter, connection)
         self._topology_changed()
         return connection
 
@@ -257,6 +363,14 @@ class Network:
         3
         """
         neuron = self._neuron(neuron)
+        for _, _, connection in [
+            *self._graph.in_edges(neuron.name, data="connection"),
+            *self._graph.out_edges(neuron.name, data="connection"),
+        ]:
+            self._store.release(connection.parameter, connection)
+        if neuron.bias_parameter is not None:
+            self._store.release(neuron.bias_parameter, neuron)
+        neuron.store = None
         self._graph.remove_node(neuron.name)
         self._topology_changed()
         return neuron
@@ -356,6 +470,7 @@ class Network:
             [net.add_output(f"y{j + 1}", output_activation) for j in range(sizes[-1])]
         )
         draw = get_initializer(net.init)
+        edges = []
         for sources, targets in itertools.pairwise(layers):
             shape = (len(sources), len(targets))
             weights = _draw_weights(
@@ -364,12 +479,12 @@ class Network:
                 np.full(shape, len(sources)),
                 np.full(shape, len(targets)),
             )
-            net._graph.add_edges_from(
-                (s.name, t.name, {"connection": Connection(s, t, w)})
+            edges.extend(
+                (s, t, w)
                 for s, row in zip(sources, weights.tolist())
                 for t, w in zip(targets, row)
             )
-        net._topology_changed()
+        net.connect_many(edges)
         return net
 
     def stored_pass(self) -> tuple:
@@ -469,8 +584,91 @@ class Network:
 
     @property
     def n_parameters(self) -> int:
-        """The number of trainable numbers: one weight per connection, one bias per neuron."""
-        return self._graph.number_of_edges() + len(self.neurons) - len(self.inputs)
+        """The number of parameters: weights and biases, a shared one counted once."""
+        return len(self._store.parameters)
+
+    @property
+    def parameters(self) -> list[Parameter]:
+        """Every parameter (weights and biases; a shared one once), in creation order."""
+        return list(self._store.parameters)
+
+    @property
+    def parameter_store(self) -> ParameterStore:
+        """The owner of the parameters' values, shared with compiled networks."""
+        return self._store
+
+    @property
+    def evaluation_order(self) -> list[tuple[Neuron, tuple[Connection, ...]]]:
+        """Every non-input neuron with its incoming connections, in forward-pass order.
+
+        A topological order of the graph, derived from it and rebuilt after
+        every edit: it cannot be stale.
+
+        Examples
+        --------
+        >>> [n.name for n, _ in Network.layered([1, 2, 1], seed=0).evaluation_order]
+        ['h1_1', 'h1_2', 'y1']
+        """
+        return list(self._get_plan().forward_steps)
+
+    def freeze(
+        self, *items: NeuronRef | Connection | Parameter, biases: bool = False
+    ) -> None:
+        """Keep parameters fixed in training: gradients are computed, no optimizer changes them.
+
+        Parameters
+        ----------
+        *items : neuron name, Neuron, Connection or Parameter
+            A neuron freezes its bias and every weight into it (pass a
+            layer's names to freeze the layer); a connection its weight.
+        biases : bool, default False
+            Also freeze every bias of the network.
+
+        Examples
+        --------
+        >>> net = Network.layered([2, 2, 1], seed=0)
+        >>> net.freeze(biases=True)
+        >>> net.freeze("y1")
+        >>> sum(p.trainable for p in net.parameters)   # the 4 weights into h1_*
+        4
+        >>> net.unfreeze("y1", biases=True)
+        >>> sum(p.trainable for p in net.parameters)
+        9
+        """
+        for parameter in self._chosen_parameters(items, biases):
+            parameter.trainable = False
+
+    def unfreeze(
+        self, *items: NeuronRef | Connection | Parameter, biases: bool = False
+    ) -> None:
+        """Undo :meth:`freeze` for the same kinds of items."""
+        for parameter in self._chosen_parameters(items, biases):
+            parameter.trainable = True
+
+    def _chosen_parameters(self, items, biases: bool) -> list[Parameter]:
+        chosen = []
+        for item in items:
+            if isinstance(item, Parameter):
+                if item.store is not self._store:
+                    raise ParameterError(f"{item!r} is not a parameter of this network")
+                chosen.append(item)
+            elif isinstance(item, Connection):
+                chosen.append(self.connection(item.source, item.target).parameter)
+            else:
+                neuron = self._neuron(item)
+                if neuron.is_input:
+                    raise ParameterError(
+                        f"{neuron.name!r} is an input neuron: it has no bias and no "
+                        "incoming weights to freeze"
+                    )
+                chosen.append(neuron.bias_parameter)
+                chosen.extend(
+                    c.parameter
+                    for _, _, c in self._graph.in_edges(neuron.name, data="connection")
+                )
+        if biases:
+            chosen.extend(n.bias_parameter for n in self.neurons if not n.is_input)
+        return chosen
 
     def _repr_png_(self) -> bytes | None:
         """A drawing of the network for Jupyter; the text repr serves terminals.
@@ -816,6 +1014,9 @@ class Network:
         return name
 
     def _add(self, neuron: Neuron) -> Neuron:
+        if neuron.bias_parameter is not None:
+            self._store.adopt(neuron.bias_parameter, neuron)
+        neuron.store = self._store
         self._graph.add_node(neuron.name, neuron=neuron)
         self._topology_changed()
         return neuron
@@ -851,6 +1052,15 @@ class Network:
     def _build_plan(self) -> _Plan:
         inputs, outputs = self._checked_inputs_and_outputs()
         graph = self._graph
+        single_weights, single_biases, shared = [], [], []
+        for parameter in self._store.parameters:
+            users = tuple(parameter.users)
+            if len(users) > 1:
+                shared.append((parameter, users))
+            elif isinstance(users[0], Connection):
+                single_weights.append((parameter, users[0]))
+            else:
+                single_biases.append((parameter, users[0]))
         forward_steps, backward_steps = [], []
         for name in nx.topological_sort(graph):
             neuron = graph.nodes[name]["neuron"]
@@ -861,7 +1071,13 @@ class Network:
             forward_steps.append((neuron, incoming))
             backward_steps.append((neuron, incoming, outgoing))
         return _Plan(
-            inputs, outputs, tuple(forward_steps), tuple(reversed(backward_steps))
+            inputs,
+            outputs,
+            tuple(forward_steps),
+            tuple(reversed(backward_steps)),
+            tuple(single_weights),
+            tuple(single_biases),
+            tuple(shared),
         )
 
     def _checked_inputs_and_outputs(
@@ -903,6 +1119,8 @@ class Network:
     def _propagate(self, batch: np.ndarray, single: bool) -> np.ndarray:
         """Forward pass on validated input; return outputs of shape (batch, n_outputs)."""
         plan = self._get_plan()
+        if self._store.holder is not None:
+            self._store.pull()  # a compiled network trained last: fetch its values
         values = batch[0].tolist() if single else np.ascontiguousarray(batch.T)
         for neuron, value in zip(plan.inputs, values):
             neuron.output = value
@@ -930,17 +1148,21 @@ class Network:
         for neuron, incoming, outgoing in plan.backward_steps:
             neuron.backpropagate(outgoing, grad_of.get(neuron, 0.0))
             neuron.set_gradients(incoming)
+        # Each parameter's gradient: its connection's, its neuron's, or the sum
+        # over the connections (and biases) that share it.
+        for parameter, connection in plan.single_weights:
+            parameter.grad = connection.grad
+        for parameter, neuron in plan.single_biases:
+            parameter.grad = neuron.bias_grad
+        for parameter, users in plan.shared:
+            parameter.grad = sum(
+                user.grad if isinstance(user, Connection) else user.bias_grad
+                for user in users
+            )
         self._has_gradients = True
 
     def _apply(self, optimizer: Optimizer) -> None:
-        optimizer.start_step()
-        update = optimizer.update
-        for neuron, incoming in self._get_plan().forward_steps:
-            for connection in incoming:
-                connection.weight = update(
-                    connection, connection.weight, connection.grad
-                )
-            neuron.bias = update(neuron, neuron.bias, neuron.bias_grad)
+        self._store.update(optimizer)
 
     def _train_batch(
         self, X: np.ndarray, Y: np.ndarray, loss: Loss, optimizer: Optimizer
@@ -953,18 +1175,10 @@ class Network:
         return value
 
     def _parameters(self) -> list[float]:
-        values = []
-        for neuron, incoming in self._get_plan().forward_steps:
-            values.extend(connection.weight for connection in incoming)
-            values.append(neuron.bias)
-        return values
+        return self._store.values()
 
     def _set_parameters(self, values: list[float]) -> None:
-        values = iter(values)
-        for neuron, incoming in self._get_plan().forward_steps:
-            for connection in incoming:
-                connection.weight = next(values)
-            neuron.bias = next(values)
+        self._store.set_values(values)
 
 
 def _draw_weights(draw, rng, fan_in: np.ndarray, fan_out: np.ndarray) -> np.ndarray:

@@ -11,7 +11,9 @@ that feed it::
     ∂L/∂w_i = delta · x_i,   ∂L/∂bias = delta         (set_gradients)
 
 Each value is a plain float for one sample, or a numpy array with one value
-per sample for a batch; the same lines serve both.
+per sample for a batch; the same lines serve both. A weight and a bias are
+each read through a :class:`~neurosim.parameters.Parameter`, which may be
+shared with other connections or frozen; the arithmetic does not change.
 
 Examples
 --------
@@ -33,9 +35,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import check_number
 from .activations import Activation, get_activation
 from .errors import ParameterError
+from .parameters import Parameter, ParameterStore, check_parameter_value
 
 __all__ = ["ROLES", "Connection", "Neuron"]
 
@@ -51,8 +53,9 @@ class Neuron:
         The neuron's name, unique within its network.
     activation : str or Activation, default "sigmoid"
         The activation function (ignored for input neurons).
-    bias : float, default 0.0
-        The bias added to the weighted sum (input neurons have none).
+    bias : float or Parameter, default 0.0
+        The bias added to the weighted sum (input neurons have none); a
+        :class:`~neurosim.parameters.Parameter` to share one bias.
     role : {"input", "hidden", "output"}, default "hidden"
         Input neurons hold the value they are given as their ``output``.
 
@@ -66,6 +69,8 @@ class Neuron:
         ``∂L/∂net`` from the last backward pass.
     bias_grad : float or None
         ``∂L/∂bias`` from the last backward pass (summed over a batch).
+    bias_parameter : Parameter or None
+        The parameter the bias reads and writes (None for an input neuron).
 
     Examples
     --------
@@ -74,33 +79,42 @@ class Neuron:
     """
 
     __slots__ = (
-        "activation",
-        "bias",
+        "_activation",
         "bias_grad",
+        "bias_parameter",
         "delta",
         "name",
         "net",
         "output",
         "role",
+        "store",
     )
 
     def __init__(
         self,
         name: str,
         activation: str | Activation = "sigmoid",
-        bias: float = 0.0,
+        bias: float | Parameter = 0.0,
         role: str = "hidden",
     ) -> None:
         if role not in ROLES:
             raise ParameterError(f"role must be one of {ROLES}, got {role!r}")
         self.name = name
         self.role = role
+        #: The ParameterStore of the network the neuron belongs to (None: none yet).
+        self.store: ParameterStore | None = None
         if role == "input":
-            self.activation = None
-            self.bias = None
+            self._activation = None
+            self.bias_parameter = None
         else:
-            self.activation = get_activation(activation)
-            self.bias = check_number(bias, f"bias of neuron {name!r}")
+            self._activation = get_activation(activation)
+            self.bias_parameter = (
+                bias
+                if isinstance(bias, Parameter)
+                else Parameter(check_parameter_value(bias, f"bias of neuron {name!r}"))
+            )
+            if not self.bias_parameter.name:
+                self.bias_parameter.name = f"b({name})"
         self.net = None
         self.output = None
         self.delta = None
@@ -111,13 +125,44 @@ class Neuron:
         """True for an input neuron."""
         return self.role == "input"
 
+    @property
+    def bias(self) -> float | None:
+        """The bias (None for an input neuron); assigning checks the value."""
+        parameter = self.bias_parameter
+        return None if parameter is None else parameter.value
+
+    @bias.setter
+    def bias(self, value: float) -> None:
+        if self.bias_parameter is None:
+            raise ParameterError(
+                f"{self.name!r} is an input neuron, which has no bias; only hidden and "
+                "output neurons have one"
+            )
+        self.bias_parameter.assign(value, f"bias of neuron {self.name!r}")
+
+    @property
+    def activation(self) -> Activation | None:
+        """The activation function (None for an input neuron)."""
+        return self._activation
+
+    @activation.setter
+    def activation(self, activation: str | Activation) -> None:
+        if self.is_input:
+            raise ParameterError(
+                f"{self.name!r} is an input neuron; it has no activation"
+            )
+        self._activation = get_activation(activation)
+        if self.store is not None:
+            # A compiled network built with the old activation is now stale.
+            self.store.structure_version += 1
+
     def activate(self, incoming: Sequence[Connection]) -> float | np.ndarray:
         """Forward step: ``net = bias + Σ w·x``, ``output = f(net)``; return the output."""
         net = self.bias
         for connection in incoming:
             net = net + connection.weight * connection.source.output
         self.net = net
-        self.output = self.activation.fn(net)
+        self.output = self._activation.fn(net)
         return self.output
 
     def backpropagate(self, outgoing: Sequence[Connection], output_grad=0.0) -> None:
@@ -129,7 +174,7 @@ class Neuron:
         error = output_grad
         for connection in outgoing:
             error = error + connection.weight * connection.target.delta
-        self.delta = error * self.activation.derivative(self.net)
+        self.delta = error * self._activation.derivative(self.net)
 
     def set_gradients(self, incoming: Sequence[Connection]) -> None:
         """Set ``∂L/∂w = δ·x`` for every incoming weight and ``∂L/∂bias = δ``.
@@ -150,9 +195,10 @@ class Neuron:
     def __repr__(self) -> str:
         if self.is_input:
             return f"Neuron({self.name!r}, role='input')"
+        frozen = "" if self.bias_parameter.trainable else ", bias frozen"
         return (
             f"Neuron({self.name!r}, role={self.role!r}, "
-            f"activation={self.activation.name!r}, bias={self.bias:.6g})"
+            f"activation={self.activation.name!r}, bias={self.bias:.6g}{frozen})"
         )
 
 
@@ -163,13 +209,17 @@ class Connection:
     ----------
     source, target : Neuron
         The neuron whose output is sent, and the neuron that receives it.
-    weight : float
-        The connection's weight.
+    weight : float or Parameter
+        The connection's weight; a :class:`~neurosim.parameters.Parameter`
+        to share one weight between several connections.
 
     Attributes
     ----------
     grad : float or None
-        ``∂L/∂weight`` from the last backward pass.
+        ``∂L/∂weight`` of this connection from the last backward pass (for a
+        shared weight, this connection's share of the parameter's gradient).
+    parameter : Parameter
+        The parameter the weight reads and writes.
 
     Examples
     --------
@@ -177,15 +227,41 @@ class Connection:
     Connection('x' -> 'y', weight=0.5)
     """
 
-    __slots__ = ("grad", "source", "target", "weight")
+    __slots__ = ("grad", "parameter", "source", "target")
 
-    def __init__(self, source: Neuron, target: Neuron, weight: float) -> None:
+    def __init__(
+        self, source: Neuron, target: Neuron, weight: float | Parameter
+    ) -> None:
         self.source = source
         self.target = target
-        self.weight = check_number(
-            weight, f"weight of {source.name!r} -> {target.name!r}"
-        )
+        if isinstance(weight, Parameter):
+            self.parameter = weight
+        else:
+            what = f"weight of {source.name!r} -> {target.name!r}"
+            self.parameter = Parameter(check_parameter_value(weight, what))
+        if not self.parameter.name:
+            self.parameter.name = f"w({source.name}->{target.name})"
         self.grad = None
+
+    @property
+    def weight(self) -> float:
+        """The weight; assigning checks the value (a finite real number)."""
+        return self.parameter.value
+
+    @weight.setter
+    def weight(self, value: float) -> None:
+        self.parameter.assign(
+            value, f"weight of {self.source.name!r} -> {self.target.name!r}"
+        )
+
+    @property
+    def trainable(self) -> bool:
+        """Whether training may change the weight (False: frozen)."""
+        return self.parameter.trainable
+
+    @trainable.setter
+    def trainable(self, trainable: bool) -> None:
+        self.parameter.trainable = trainable
 
     @property
     def key(self) -> tuple[str, str]:
@@ -193,4 +269,9 @@ class Connection:
         return (self.source.name, self.target.name)
 
     def __repr__(self) -> str:
-        return f"Connection({self.source.name!r} -> {self.target.name!r}, weight={self.weight:.6g})"
+        notes = ", shared" if self.parameter.shared else ""
+        notes += "" if self.parameter.trainable else ", frozen"
+        return (
+            f"Connection({self.source.name!r} -> {self.target.name!r}, "
+            f"weight={self.weight:.6g}{notes})"
+        )

@@ -821,22 +821,14 @@ def animate_training(
     snapshots = []
     for frame in range(frames):
         history = net.fit(X, Y, epochs=chunk, **{"seed": frame, **fit_options})
-        snapshots.append(
-            (
-                [(c, c.weight) for c in net.connections],
-                [(n, n.bias) for n in net.neurons],
-                history.loss[-1],
-            )
-        )
+        snapshots.append(([p.value for p in net.parameters], history.loss[-1]))
     fig = plt.figure(figsize=(10, 4.5)) if fig is None else fig
     regions, drawing = fig.subplots(1, 2)
 
     def draw(k: int):
-        connections, biases, loss = snapshots[k]
-        for connection, weight in connections:
-            connection.weight = weight
-        for neuron, bias in biases:
-            neuron.bias = bias
+        values, loss = snapshots[k]
+        for parameter, value in zip(net.parameters, values):
+            parameter.value = value
         regions.clear()
         drawing.clear()
         plot_decision_boundary(net, X, Y, ax=regions, resolution=60, colorbar=False)

@@ -1,0 +1,272 @@
+"""Parameters: every trainable number, with one owner.
+
+A connection's weight and a neuron's bias are each a :class:`Parameter`: a
+value, the gradient of the last backward pass, and whether training may
+change it. ``Connection.weight`` and ``Neuron.bias`` read and write the
+parameter, so a learner still writes ``net.connection("x1", "h1").weight =
+0.5``; every assignment is checked (a finite real number) at that moment, and
+reading stays as cheap as an attribute.
+
+Vocabulary used below and in the backends:
+
+- *shared*: several connections (or biases) use one Parameter, as the nine
+  weights of a 3×3 convolution kernel are used by every position of a feature
+  map. Its gradient is the sum of the gradients of the connections that use
+  it, and an update changes all of them at once.
+- *frozen*: ``trainable`` is False. Its gradient is still computed and shown,
+  but no optimizer changes it.
+- *store*: the :class:`ParameterStore` of the network that owns the
+  parameters. It knows which side holds the newest values: the graph (the
+  Parameter objects) or a compiled network (its arrays). A compiled network
+  trains its own arrays at numpy speed and hands its values back the moment
+  anybody reads or writes a parameter through the graph, so no edit is ever
+  lost and no stale value is ever computed with.
+
+Examples
+--------
+>>> import neurosim as ns
+>>> net = ns.Network(seed=0)
+>>> _ = net.add_input("x1"); _ = net.add_input("x2"); _ = net.add_output("y")
+>>> first = net.connect("x1", "y", weight=0.5)
+>>> second = net.connect("x2", "y", share=first)   # one parameter, two connections
+>>> second.weight
+0.5
+>>> first.weight = -1.0
+>>> second.weight
+-1.0
+>>> second.parameter is first.parameter, net.n_parameters   # one weight + one bias
+(True, 2)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import TYPE_CHECKING
+
+from .errors import ParameterError
+
+if TYPE_CHECKING:
+    from .neuron import Connection, Neuron
+
+__all__ = ["Parameter", "ParameterStore", "check_parameter_value"]
+
+
+def check_parameter_value(value: object, what: str) -> float:
+    """Return ``value`` as a finite float, or raise ParameterError naming ``what``.
+
+    Accepted: any real number (Python or numpy) that is not a bool.
+
+    Examples
+    --------
+    >>> check_parameter_value(0.5, "weight of 'x' -> 'y'")
+    0.5
+    >>> check_parameter_value("0.5", "weight of 'x' -> 'y'")
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.ParameterError: weight of 'x' -> 'y' must be a real number, got '0.5' (str)...
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(
+            f"{what} must be a real number, got {value!r} ({type(value).__name__}); "
+            "assign a float such as 0.5"
+        )
+    number = float(value)
+    if not math.isfinite(number):
+        raise ParameterError(
+            f"{what} must be finite, got {number}; NaN and infinity would spread "
+            "through every pass silently"
+        )
+    return number
+
+
+class Parameter:
+    """One trainable number: a weight or a bias, possibly shared, possibly frozen.
+
+    Parameters
+    ----------
+    value : float
+        The starting value (a finite real number).
+    trainable : bool, default True
+        False freezes it: gradients are computed, no optimizer changes it.
+    name : str, optional
+        A label for messages and pictures (the network names the parameters it
+        creates after their connection or neuron).
+
+    Attributes
+    ----------
+    grad : float or None
+        ``∂L/∂parameter`` from the last backward pass: the sum over every
+        connection (or bias) that uses the parameter.
+
+    Examples
+    --------
+    >>> kernel = Parameter(0.25, name="k")
+    >>> kernel
+    Parameter('k', value=0.25)
+    >>> kernel.value = 0.5
+    >>> kernel.trainable = False
+    >>> kernel
+    Parameter('k', value=0.5, frozen)
+    """
+
+    __slots__ = ("_value", "_trainable", "grad", "name", "store", "users")
+
+    def __init__(self, value: float, trainable: bool = True, name: str = "") -> None:
+        self.name = name
+        self._value = check_parameter_value(value, f"the value of parameter {name!r}")
+        self._trainable = _check_flag(trainable, "trainable")
+        self.grad: float | None = None
+        self.store: ParameterStore | None = None
+        #: The connections and neurons that use it (filled in by the network).
+        self.users: list[Connection | Neuron] = []
+
+    @property
+    def value(self) -> float:
+        """The current value; reading it first fetches newer values from a compiled network."""
+        store = self.store
+        if store is not None and store.holder is not None:
+            store.pull()
+        return self._value
+
+    @value.setter
+    def value(self, value: float) -> None:
+        self.assign(value, f"the value of parameter {self.name!r}")
+
+    def assign(self, value: object, what: str) -> None:
+        """Check ``value`` and make it the parameter's value (``what`` names it in errors)."""
+        value = check_parameter_value(value, what)
+        store = self.store
+        if store is not None:
+            store.graph_write()
+        self._value = value
+
+    @property
+    def trainable(self) -> bool:
+        """Whether an optimizer may change the parameter (False: frozen)."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, trainable: bool) -> None:
+        self._trainable = _check_flag(trainable, "trainable")
+        if self.store is not None:
+            self.store.frozen_version += 1
+
+    @property
+    def shared(self) -> bool:
+        """True when more than one connection or bias uses the parameter."""
+        return len(self.users) > 1
+
+    def __repr__(self) -> str:
+        frozen = "" if self._trainable else ", frozen"
+        return f"Parameter({self.name!r}, value={self._value:.6g}{frozen})"
+
+
+def _check_flag(flag: object, what: str) -> bool:
+    if not isinstance(flag, bool):
+        raise ParameterError(f"{what} must be True or False, got {flag!r}")
+    return flag
+
+
+class ParameterStore:
+    """The owner of a network's parameters, and of the truth about where they are newest.
+
+    Every :class:`Parameter` of a network points to its store. The store
+    counts the writes made through the graph (``version``), so a compiled
+    network knows when to reload the values; and while a compiled network
+    holds newer values than the graph (``holder``), any read or write through
+    the graph first fetches them (:meth:`pull`). Both sides can never be
+    edited at once: a graph-side edit always starts from the newest values.
+
+    Attributes
+    ----------
+    parameters : list of Parameter
+        Every parameter, in the order they were created.
+    holder : object or None
+        The compiled network whose arrays hold newer values than the graph,
+        or None when the graph is up to date.
+    version : int
+        Incremented by every write through the graph.
+    frozen_version : int
+        Incremented whenever a parameter is frozen or unfrozen.
+    """
+
+    def __init__(self) -> None:
+        self.parameters: list[Parameter] = []
+        self.holder = None
+        self.version = 0
+        self.frozen_version = 0
+        #: Incremented when a neuron's activation is replaced.
+        self.structure_version = 0
+
+    def adopt(self, parameter: Parameter, user: Connection | Neuron) -> Parameter:
+        """Register ``user`` as a user of ``parameter``, owning the parameter if new.
+
+        Raises
+        ------
+        ParameterError
+            If the parameter already belongs to another network.
+        """
+        if parameter.store is None:
+            parameter.store = self
+            self.parameters.append(parameter)
+        elif parameter.store is not self:
+            raise ParameterError(
+                f"{parameter!r} belongs to another network; a parameter can be shared "
+                "within one network only (copy its value instead)"
+            )
+        parameter.users.append(user)
+        return parameter
+
+    def release(self, parameter: Parameter, user: Connection | Neuron) -> None:
+        """``user`` no longer uses ``parameter``; forget the parameter when nobody does."""
+        parameter.users.remove(user)
+        if not parameter.users:
+            self.parameters.remove(parameter)
+            parameter.store = None
+
+    def graph_write(self) -> None:
+        """Called before a value is written through the graph."""
+        if self.holder is not None:
+            self.pull()
+        self.version += 1
+
+    def pull(self) -> None:
+        """Fetch the newest values from the compiled network that holds them."""
+        holder, self.holder = self.holder, None
+        parameters, values = holder.newest_values()
+        for parameter, value in zip(parameters, values):
+            parameter._value = value
+
+    def trainable(self) -> list[Parameter]:
+        """The parameters an optimizer may change, in creation order."""
+        return [p for p in self.parameters if p.trainable]
+
+    def update(self, optimizer) -> None:
+        """One optimizer step on every trainable parameter, from its ``grad``.
+
+        The object backend's update: each parameter once, however many
+        connections share it; frozen ones are skipped.
+        """
+        if self.holder is not None:
+            self.pull()
+        optimizer.start_step()
+        update = optimizer.update
+        for parameter in self.parameters:
+            if parameter._trainable:
+                parameter._value = update(parameter, parameter._value, parameter.grad)
+        self.version += 1
+
+    def values(self) -> list[float]:
+        """Every parameter's value, in creation order (for :meth:`set_values`)."""
+        if self.holder is not None:
+            self.pull()
+        return [parameter._value for parameter in self.parameters]
+
+    def set_values(self, values: list[float]) -> None:
+        """Put back values taken by :meth:`values` (trusted: they were checked once)."""
+        if self.holder is not None:
+            self.pull()
+        for parameter, value in zip(self.parameters, values, strict=True):
+            parameter._value = value
+        self.version += 1
