@@ -19,11 +19,18 @@ previous layer, so this is exactly the textbook's one product per layer, with
 no copies. For any other DAG, sources spread over several earlier blocks are
 gathered into ``S`` first.
 
-The compiled network keeps its own copies of the weights: train it, then
-:meth:`CompiledNetwork.write_back` copies them into the graph's
-:class:`~neurosim.neuron.Connection` and :class:`~neurosim.neuron.Neuron`
-objects. It remembers the graph's structure at compile time and refuses to
-run once the graph has been edited (:class:`~neurosim.errors.StaleNetworkError`).
+A compiled network is a *view* of its network's parameters, not a copy that
+can drift. It computes with arrays of its own for speed, and the network's
+:class:`~neurosim.parameters.ParameterStore` always knows which side holds
+the newest values: after the compiled network trains, the first read or
+write of a weight through the graph fetches its values (one O(parameters)
+copy, once); after an edit through the graph, the compiled network's next
+call reloads them (again once). No ``write_back()`` is needed, and no edit on
+either side can be lost. Shared parameters keep one value (their gradient is
+the sum over their connections, their update is made once); frozen ones are
+put back after every update. Anything else the arrays depend on — the
+topology, an activation — is versioned: once it changes, every call raises
+:class:`~neurosim.errors.StaleNetworkError` (compile again).
 
 Examples
 --------
@@ -144,6 +151,9 @@ class Block:
             self.mask = np.zeros(self.weight.shape, dtype=bool)
             self.mask[rows, cols] = True
         self.bias = np.array([n.bias for n in neurons], dtype=dtype)
+        #: The Parameter of each weight entry (aligned with rows, cols) and bias.
+        self.weight_parameters = [c.parameter for c in connections]
+        self.bias_parameters = [n.bias_parameter for n in neurons]
         self.weight_grad: np.ndarray | None = None
         self.bias_grad: np.ndarray | None = None
         # Optimizer state is keyed per parameter array.
@@ -205,9 +215,14 @@ class CompiledNetwork:
         self._inputs, self._outputs = network._checked_inputs_and_outputs()
         self.network = network
         self.dtype = dtype
+        self._store = network.parameter_store
         self._version = network.topology_version
+        self._structure = self._store.structure_version
         self.blocks: list[Block] = []
         self._build(network.graph)
+        self._index_parameters()
+        self._synced = self._store.version  # the graph's values we hold
+        self._index_frozen()
         self._values: list[np.ndarray] | None = None  # outputs per block, last pass
         self._nets: list[np.ndarray] = []
         self._sources: list[np.ndarray | None] = []
@@ -403,35 +418,31 @@ class CompiledNetwork:
         return training.fit(self, X, Y, **options)
 
     def write_back(self, gradients: bool = False) -> None:
-        """Copy the weights and biases into the graph's connections and neurons.
+        """Never needed for the weights: kept for old code, and for the gradients.
 
-        Parameters
-        ----------
-        gradients : bool, default False
-            Also copy the gradients of the last :meth:`backward` into each
-            ``Connection.grad`` and ``Neuron.bias_grad``.
+        The graph always shows the compiled network's newest weights (it
+        fetches them when read), so this only makes that fetch happen now.
+        With ``gradients=True`` it also copies the gradients of the last
+        :meth:`backward` into each ``Connection.grad`` and ``Neuron.bias_grad``.
 
         Examples
         --------
         >>> import neurosim as ns
-        >>> net = ns.Network.layered([1, 1], activation="identity", seed=0)
+        >>> X, Y = ns.datasets.xor()
+        >>> net = ns.Network.layered([2, 2, 1], seed=0)
         >>> cnet = net.compile()
-        >>> cnet.blocks[0].weight[0, 0] = 0.25
-        >>> cnet.write_back()
-        >>> net.connection("x1", "y1").weight
-        0.25
+        >>> _ = cnet.fit(X, Y, epochs=5, lr=0.5, seed=0)
+        >>> net.connection("x1", "h1_1").weight == float(cnet.blocks[0].weight[0, 0])
+        True
         """
         self._check_fresh()
         if gradients and not self._has_gradients:
             raise StateError(
                 "there are no gradients to write back: call cnet.backward first"
             )
+        if self._store.holder is self:
+            self._store.pull()
         for block in self.blocks:
-            weights = block.weight[block.rows, block.cols].tolist()
-            for connection, weight in zip(block.connections, weights):
-                connection.weight = weight
-            for neuron, bias in zip(block.neurons, block.bias.tolist()):
-                neuron.bias = bias
             if gradients:
                 grads = block.weight_grad[block.rows, block.cols].tolist()
                 for connection, grad in zip(block.connections, grads):
@@ -443,12 +454,97 @@ class CompiledNetwork:
     # ------------------------------------------------------------------ the model protocol of training.fit
 
     def _check_fresh(self) -> None:
+        """Refuse stale structure; make sure the arrays hold the newest values."""
         if self.network.topology_version != self._version:
             raise StaleNetworkError(
                 "the network's graph was edited (a neuron or connection added or removed) "
                 "after it was compiled, so this CompiledNetwork no longer matches it; "
                 "compile again with net.compile()"
             )
+        store = self._store
+        if store.structure_version != self._structure:
+            raise StaleNetworkError(
+                "a neuron's activation was replaced after the network was compiled, so "
+                "this CompiledNetwork would compute with the old one; compile again "
+                "with net.compile()"
+            )
+        if store.holder is not self:
+            if store.holder is not None:
+                store.pull()  # another compiled network trained last
+            if self._synced != store.version:
+                self._load_values()
+        if self._frozen_version != store.frozen_version:
+            self._index_frozen()
+
+    # ------------------------------------------------------------------ parameters
+
+    def _index_parameters(self) -> None:
+        """Where every shared parameter sits in the blocks: O(connections), once."""
+        shared = {}
+        for block in self.blocks:
+            for parameter in (*block.weight_parameters, *block.bias_parameters):
+                if parameter.shared and parameter not in shared:
+                    shared[parameter] = len(shared)
+        self._shared = list(shared)
+        self._shared_values = np.array(
+            [p.value for p in self._shared], dtype=self.dtype
+        )
+        self._shared_grad = np.zeros_like(self._shared_values)
+        self._shared_key = (self, "shared")
+        for block in self.blocks:
+            block.shared_weights = _positions(block.weight_parameters, shared)
+            block.shared_biases = _positions(block.bias_parameters, shared)
+
+    def _index_frozen(self) -> None:
+        """Where the frozen parameters sit, with the values to put back after updates."""
+        for block in self.blocks:
+            block.frozen_weights = np.array(
+                [k for k, p in enumerate(block.weight_parameters) if not p.trainable],
+                dtype=np.intp,
+            )
+            block.frozen_biases = np.array(
+                [k for k, p in enumerate(block.bias_parameters) if not p.trainable],
+                dtype=np.intp,
+            )
+            rows = block.rows[block.frozen_weights]
+            cols = block.cols[block.frozen_weights]
+            block.frozen_weight_values = block.weight[rows, cols]
+            block.frozen_bias_values = block.bias[block.frozen_biases]
+        self._frozen_shared = np.array(
+            [k for k, p in enumerate(self._shared) if not p.trainable], dtype=np.intp
+        )
+        self._frozen_shared_values = self._shared_values[self._frozen_shared]
+        self._frozen_version = self._store.frozen_version
+
+    def _load_values(self) -> None:
+        """Copy the graph's values into the arrays (after an edit through the graph)."""
+        for block in self.blocks:
+            block.weight[block.rows, block.cols] = [
+                p.value for p in block.weight_parameters
+            ]
+            block.bias[:] = [p.value for p in block.bias_parameters]
+        self._shared_values[:] = [p.value for p in self._shared]
+        self._synced = self._store.version
+        self._index_frozen()
+
+    def newest_values(self) -> tuple[list, list[float]]:
+        """Every parameter with its value in the arrays: the store's :meth:`pull`.
+
+        Part of the protocol between a network's
+        :class:`~neurosim.parameters.ParameterStore` and a compiled network
+        holding newer values; users never need to call it.
+        """
+        parameters, values = [], []
+        for block in self.blocks:
+            parameters.extend(block.weight_parameters)
+            values.extend(block.weight[block.rows, block.cols].tolist())
+            parameters.extend(block.bias_parameters)
+            values.extend(block.bias.tolist())
+        return parameters, values
+
+    def mark_synced(self, version: int) -> None:
+        """The graph now holds exactly this network's values, as of ``version``."""
+        self._synced = version
 
     def _check_loss(self, loss: str | Loss) -> Loss:
         return self.network._check_loss(loss)
@@ -516,6 +612,18 @@ class CompiledNetwork:
                 if piece.owner:  # inputs need no error
                     contribution = delta @ block.weight[piece.span].T
                     self._accumulate(errors, piece, contribution, batch)
+        if self._shared:
+            # A shared parameter's gradient: the sum over every entry using it.
+            grad = self._shared_grad
+            grad[:] = 0.0
+            for block in self.blocks:
+                if block.shared_weights is not None:
+                    where, index = block.shared_weights
+                    rows, cols = block.rows[where], block.cols[where]
+                    np.add.at(grad, index, block.weight_grad[rows, cols])
+                if block.shared_biases is not None:
+                    where, index = block.shared_biases
+                    np.add.at(grad, index, block.bias_grad[where])
         self._has_gradients = True
 
     def _accumulate(self, errors, piece: _Piece, contribution, batch: int) -> None:
@@ -539,6 +647,27 @@ class CompiledNetwork:
             if block.pieces:
                 block.weight = update(block.weight_key, block.weight, block.weight_grad)
             block.bias = update(block.bias_key, block.bias, block.bias_grad)
+        if self._shared:
+            # Shared parameters: one update each, from their summed gradient,
+            # then the same value into every entry that uses it.
+            values = update(self._shared_key, self._shared_values, self._shared_grad)
+            values[self._frozen_shared] = self._frozen_shared_values
+            for block in self.blocks:
+                if block.shared_weights is not None:
+                    where, index = block.shared_weights
+                    block.weight[block.rows[where], block.cols[where]] = values[index]
+                if block.shared_biases is not None:
+                    where, index = block.shared_biases
+                    block.bias[where] = values[index]
+        for block in self.blocks:
+            # Frozen parameters: whatever the rule did, they keep their value.
+            if block.frozen_weights.size:
+                rows = block.rows[block.frozen_weights]
+                cols = block.cols[block.frozen_weights]
+                block.weight[rows, cols] = block.frozen_weight_values
+            if block.frozen_biases.size:
+                block.bias[block.frozen_biases] = block.frozen_bias_values
+        self._store.holder = self
 
     def _train_batch(
         self, X: np.ndarray, Y: np.ndarray, loss: Loss, optimizer: Optimizer
@@ -553,12 +682,15 @@ class CompiledNetwork:
         return value
 
     def _parameters(self) -> list[np.ndarray]:
-        return [a.copy() for b in self.blocks for a in (b.weight, b.bias)]
+        arrays = [a.copy() for b in self.blocks for a in (b.weight, b.bias)]
+        return [*arrays, self._shared_values.copy()]
 
     def _set_parameters(self, values: list[np.ndarray]) -> None:
         values = iter(values)
         for block in self.blocks:
-            block.weight, block.bias = next(values).copy(), next(values).copy()
+            block.weight[...], block.bias[...] = next(values), next(values)
+        self._shared_values[...] = next(values)
+        self._store.holder = self
 
 
 class _Layout:
@@ -647,3 +779,12 @@ def _gather(pieces: Sequence[_Piece], values: list[np.ndarray]) -> np.ndarray:
         for p in pieces
     ]
     return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+
+
+def _positions(parameters: list, shared: dict) -> tuple[np.ndarray, np.ndarray] | None:
+    """(positions in ``parameters``, index in the shared list) of the shared ones."""
+    where = [k for k, p in enumerate(parameters) if p in shared]
+    if not where:
+        return None
+    index = [shared[parameters[k]] for k in where]
+    return np.array(where, dtype=np.intp), np.array(index, dtype=np.intp)

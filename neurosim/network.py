@@ -784,6 +784,8 @@ class Network:
         6.0
         """
         plan = self._get_plan()
+        if self._store.holder is not None:
+            self._forget_pass()  # a compiled network trained since the forward pass
         if self._last_pass is None:
             raise StateError(
                 "backward needs the neuron outputs of a forward pass; call "
@@ -832,6 +834,8 @@ class Network:
         >>> net.connection("x1", "y1").weight   # 2 - 0.5 · 2
         1.0
         """
+        if self._store.holder is not None:
+            self._forget_pass()  # a compiled network trained since these gradients
         if not self._has_gradients:
             raise StateError(
                 "step needs gradients: call net.forward(x) and net.backward(target) first"
@@ -888,25 +892,23 @@ class Network:
                 f"backend must be 'object' (neuron by neuron) or 'vectorized' (compiled "
                 f"matrices), got {backend!r}"
             )
+        # A compiled network is a view of this one's parameters: what it
+        # trains is what the graph shows, with no copying back.
         model = self if backend == "object" else self.compile()
-        try:
-            return training.fit(
-                model, X, Y, epochs=epochs, lr=lr, loss=loss, optimizer=optimizer,
-                batch_size=batch_size, shuffle=shuffle, seed=seed,
-                validation_data=validation_data, metrics=metrics,
-                callbacks=callbacks, progress=progress,
-            )  # fmt: skip
-        finally:  # keep whatever was trained, as the object backend does
-            if model is not self:
-                model.write_back()
+        return training.fit(
+            model, X, Y, epochs=epochs, lr=lr, loss=loss, optimizer=optimizer,
+            batch_size=batch_size, shuffle=shuffle, seed=seed,
+            validation_data=validation_data, metrics=metrics,
+            callbacks=callbacks, progress=progress,
+        )  # fmt: skip
 
     def compile(self, dtype=np.float64):
         """Compile the network into weight matrices: the vectorised backend.
 
-        The result holds a copy of the weights and offers the same
-        ``forward``, ``backward``, ``step``, ``fit`` and ``predict``; its
-        ``write_back()`` copies trained weights into the graph. See
-        :mod:`neurosim.compiled`.
+        The result offers the same ``forward``, ``backward``, ``step``,
+        ``fit`` and ``predict``, with the same numbers. It is a view of this
+        network's parameters: what it trains, the graph shows; what is edited
+        through the graph, it uses. See :mod:`neurosim.compiled`.
 
         Parameters
         ----------

@@ -110,7 +110,7 @@ class Parameter:
     Parameter('k', value=0.5, frozen)
     """
 
-    __slots__ = ("_value", "_trainable", "grad", "name", "store", "users")
+    __slots__ = ("_trainable", "_value", "grad", "name", "store", "users")
 
     def __init__(self, value: float, trainable: bool = True, name: str = "") -> None:
         self.name = name
@@ -237,6 +237,10 @@ class ParameterStore:
         parameters, values = holder.newest_values()
         for parameter, value in zip(parameters, values):
             parameter._value = value
+        # The graph's values changed: other compiled views must reload them,
+        # the one they came from need not.
+        self.version += 1
+        holder.mark_synced(self.version)
 
     def trainable(self) -> list[Parameter]:
         """The parameters an optimizer may change, in creation order."""

@@ -133,17 +133,21 @@ def test_fit_gives_the_same_weights_in_both_backends(
     assert_agree(histories[0].loss, histories[1].loss, rtol=1e-10)
 
 
-def test_trained_and_written_back_network_predicts_like_the_compiled_one():
+def test_compiled_training_is_visible_in_the_graph_without_write_back():
     X, Y = ns.datasets.xor()
     net = ns.Network.layered(
         [2, 4, 1], activation="tanh", output_activation="sigmoid", seed=3
     )
+    before = net.predict(X)
     cnet = net.compile()
     cnet.fit(X, Y, epochs=300, optimizer=ns.Adam(lr=0.05), batch_size=2, seed=1)
-    before = net.predict(X)
-    cnet.write_back()
+    # No write_back: the graph reads the compiled network's values.
     assert_agree(cnet.predict(X), net.predict(X), rtol=1e-12)
     assert not np.allclose(before, net.predict(X))  # the weights did change
+    weights = cnet.blocks[0].weight
+    assert net.connection("x2", "h1_3").weight == weights[1, 2]
+    cnet.write_back()  # harmless: nothing changes
+    assert net.connection("x2", "h1_3").weight == weights[1, 2]
 
 
 def test_step_after_backward_matches_the_object_step():
@@ -254,12 +258,16 @@ def test_repr_counts_blocks_levels_and_parameters():
 
 
 def test_float32_runs_in_float32_and_stays_close_to_float64():
-    net = ns.Network.layered(
-        [4, 8, 3], activation="relu", output_activation="identity", seed=0
+    # Two identical networks: two views of one network would share their values.
+    net, twin = (
+        ns.Network.layered(
+            [4, 8, 3], activation="relu", output_activation="identity", seed=0
+        )
+        for _ in range(2)
     )
     X = np.random.default_rng(0).uniform(size=(16, 4))
     Y = np.eye(3)[np.arange(16) % 3]
-    c64, c32 = net.compile(), net.compile(dtype=np.float32)
+    c64, c32 = net.compile(), twin.compile(dtype=np.float32)
     assert c32.forward(X).dtype == np.float32
     assert_agree(c64.forward(X), c32.forward(X), rtol=1e-5)
     for cnet in (c64, c32):
@@ -312,13 +320,65 @@ def test_editing_the_graph_makes_the_compiled_network_refuse_to_run(edit):
     net.fit(X, Y, epochs=2, seed=0, backend="vectorized")
 
 
-def test_changing_a_weight_in_the_graph_is_not_seen_until_recompiled():
-    net = ns.Network.layered([1, 1], activation="identity", seed=0)
-    net.connection("x1", "y1").weight = 1.0
+def test_an_edit_through_the_graph_after_compiling_is_used():
+    net = ns.Network.layered([2, 2, 1], activation="sigmoid", seed=0)
     cnet = net.compile()
-    net.connection("x1", "y1").weight = 5.0
-    assert cnet.forward([2.0])[0] == 2.0  # a snapshot, as documented
-    assert net.compile().forward([2.0])[0] == 10.0
+    net.connection("x1", "h1_1").weight = 5.0
+    net["y1"].bias = -0.5
+    assert_agree(cnet.forward([1.0, 0.5]), net.forward([1.0, 0.5]), rtol=1e-15)
+    assert_agree(
+        cnet.forward([1.0, 0.5]), net.compile().forward([1.0, 0.5]), rtol=1e-15
+    )
+
+
+def test_no_edit_is_lost_between_compiled_training_and_the_graph():
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 3, 1], seed=0)
+    cnet = net.compile()
+    cnet.fit(X, Y, epochs=20, lr=0.5, seed=0)
+    trained = cnet.blocks[1].weight.copy()
+    # An edit through the graph starts from the trained values ...
+    net.connection("h1_1", "y1").weight = 7.0
+    assert net.connection("h1_2", "y1").weight == trained[1, 0]
+    # ... and the compiled network uses it, keeping the rest of its training.
+    assert (
+        cnet.blocks[1].weight[0, 0] != 7.0
+    )  # not yet reloaded: lazily, on the next call
+    cnet.forward([0.0, 1.0])
+    assert cnet.blocks[1].weight[:, 0].tolist() == [7.0, *trained[1:, 0].tolist()]
+    cnet.write_back()  # harmless, and it must not revert the edit
+    assert net.connection("h1_1", "y1").weight == 7.0
+
+
+def test_two_compiled_networks_hand_over_the_newest_values():
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 3, 1], seed=0)
+    first, second = net.compile(), net.compile()
+    first.fit(X, Y, epochs=10, lr=0.5, seed=0)
+    assert_agree(second.forward(X), first.forward(X), rtol=1e-15)
+    second.fit(X, Y, epochs=10, lr=0.5, seed=1)
+    assert_agree(first.forward(X), second.forward(X), rtol=1e-15)
+    assert_agree(net.forward(X), second.forward(X), rtol=1e-12)
+
+
+def test_an_activation_swap_after_compiling_cannot_be_computed_stale():
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    cnet = net.compile()
+    net["h1_1"].activation = "relu"
+    with pytest.raises(
+        ns.StaleNetworkError, match="activation was replaced.*compile again"
+    ):
+        cnet.forward([1.0, 0.0])
+    assert_agree(net.compile().forward([1.0, 0.0]), net.forward([1.0, 0.0]), rtol=1e-15)
+
+
+def test_graph_backward_after_compiled_training_asks_for_a_new_forward():
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    net.forward([1.0, 0.0])
+    net.compile().fit(X, Y, epochs=2, lr=0.5, seed=0)
+    with pytest.raises(ns.StateError, match="forward"):
+        net.backward([1.0])
 
 
 # ---------------------------------------------------------------- errors and state
