@@ -542,6 +542,32 @@ class CompiledNetwork:
             values.extend(block.bias.tolist())
         return parameters, values
 
+    def parameter_gradients(self) -> dict:
+        """Each parameter's gradient from the last :meth:`backward` (a shared one summed).
+
+        The same numbers the object backend stores in ``Parameter.grad``.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([1, 1], activation="identity", seed=0)
+        >>> net.connection("x1", "y1").weight = 2.0
+        >>> cnet = net.compile()
+        >>> _ = cnet.forward([1.5]); _ = cnet.backward([1.0])
+        >>> [round(g, 12) for g in cnet.parameter_gradients().values()]
+        [6.0, 4.0]
+        """
+        if not self._has_gradients:
+            raise StateError("there are no gradients: call cnet.backward first")
+        grads: dict = {}
+        for block in self.blocks:
+            entries = block.weight_grad[block.rows, block.cols].tolist()
+            for parameter, grad in zip(block.weight_parameters, entries):
+                grads[parameter] = grads.get(parameter, 0.0) + grad
+            for parameter, grad in zip(block.bias_parameters, block.bias_grad.tolist()):
+                grads[parameter] = grads.get(parameter, 0.0) + grad
+        return grads
+
     def mark_synced(self, version: int) -> None:
         """The graph now holds exactly this network's values, as of ``version``."""
         self._synced = version

@@ -48,6 +48,8 @@ def random_dag(
     activation: str | None = None,
     loss: str = "mse",
     max_hidden: int = 5,
+    share: bool = False,
+    freeze: bool = False,
 ) -> ns.Network:
     """A random feed-forward DAG with skip connections, reproducible from ``seed``.
 
@@ -55,6 +57,9 @@ def random_dag(
     takes at least one connection from an earlier neuron, so every output is
     reachable, and further connections skip freely over the order. Outputs may
     feed other outputs. Hidden activations are ``activation`` or random.
+    With ``share``, about a third of the connections (and a fifth of the
+    biases) reuse an earlier parameter; with ``freeze``, about a third of the
+    parameters are frozen.
     """
     rng = np.random.default_rng(seed)
     n_in, n_hidden, n_out = (
@@ -67,8 +72,12 @@ def random_dag(
     body = ["hidden"] * n_hidden + ["output"] * n_out
     rng.shuffle(body)
     out_act = output_activation_for(loss, rng)
+    made = []  # connections so far, for sharing
     for k, role in enumerate(body):
         bias = float(rng.uniform(-1, 1))
+        earlier = [n for n in order if not n.is_input]
+        if share and earlier and rng.random() < 0.2:
+            bias = earlier[int(rng.integers(len(earlier)))].bias_parameter
         if role == "hidden":
             act = activation or str(rng.choice(DIFFERENTIABLE))
             neuron = net.add_neuron(f"h{k + 1}", activation=act, bias=bias)
@@ -77,8 +86,21 @@ def random_dag(
         sources = [order[int(rng.integers(len(order)))]]
         sources += [s for s in order if s is not sources[0] and rng.random() < 0.4]
         for source in sources:
-            net.connect(source, neuron, weight=float(rng.uniform(-1.5, 1.5)))
+            if share and made and rng.random() < 0.35:
+                made.append(
+                    net.connect(
+                        source, neuron, share=made[int(rng.integers(len(made)))]
+                    )
+                )
+            else:
+                made.append(
+                    net.connect(source, neuron, weight=float(rng.uniform(-1.5, 1.5)))
+                )
         order.append(neuron)
+    if freeze:
+        for parameter in net.parameters:
+            if rng.random() < 0.3:
+                parameter.trainable = False
     return net
 
 
