@@ -50,21 +50,17 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import networkx as nx
 import numpy as np
-from numpy.typing import ArrayLike, DTypeLike
+from numpy.typing import DTypeLike
 
-from . import training
-from ._checks import as_samples
 from .activations import Activation, get_activation
 from .errors import (
-    NumericalError,
     ParameterError,
-    ShapeError,
     StaleNetworkError,
     StateError,
 )
-from .losses import Loss
+from .model import Model
 from .neuron import Connection, Neuron
-from .optimizers import Optimizer, step_optimizer
+from .optimizers import Optimizer
 
 if TYPE_CHECKING:
     from .network import Network
@@ -167,7 +163,7 @@ class Block:
         )
 
 
-class CompiledNetwork:
+class CompiledNetwork(Model):
     """A :class:`~neurosim.network.Network` compiled into weight matrices.
 
     Built by :meth:`Network.compile`. It offers the network's ``forward``,
@@ -212,7 +208,7 @@ class CompiledNetwork:
             raise ParameterError(
                 f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}"
             )
-        self._inputs, self._outputs = network._checked_inputs_and_outputs()
+        self._inputs, self._outputs = network.inputs_and_outputs()
         self.network = network
         self.dtype = dtype
         self._store = network.parameter_store
@@ -270,6 +266,23 @@ class CompiledNetwork:
         return len(self._outputs)
 
     @property
+    def output_neurons(self) -> tuple[Neuron, ...]:
+        """The output neurons, in order."""
+        return self._outputs
+
+    @property
+    def last_pass(self) -> tuple[int, bool] | None:
+        """``(batch size, single sample?)`` of the last forward pass, or None."""
+        if self._values is None:
+            return None
+        return self._values[0].shape[0], self._single
+
+    @property
+    def has_gradients(self) -> bool:
+        """Whether a backward pass has set gradients since the last forward pass."""
+        return self._has_gradients
+
+    @property
     def n_parameters(self) -> int:
         """Trainable numbers: one weight per connection, one bias per neuron."""
         return sum(len(b.connections) + b.bias.size for b in self.blocks)
@@ -281,141 +294,6 @@ class CompiledNetwork:
             f"on {levels} level{'s' * (levels != 1)}, {self.n_parameters} parameters, "
             f"{self.dtype})"
         )
-
-    def forward(self, x: ArrayLike) -> np.ndarray:
-        """Propagate one sample or a batch, one matrix product per block.
-
-        Parameters
-        ----------
-        x : array_like
-            One sample, shape ``(n_inputs,)``, or a batch, ``(batch, n_inputs)``.
-
-        Returns
-        -------
-        ndarray
-            Shape ``(n_outputs,)`` for one sample, ``(batch, n_outputs)`` for a batch.
-
-        Raises
-        ------
-        StaleNetworkError
-            If the graph was edited after compiling.
-        ShapeError, DataError
-            For a wrong shape or values that are not finite numbers.
-
-        Examples
-        --------
-        >>> import neurosim as ns
-        >>> net = ns.Network.layered([2, 1], activation="identity", seed=0)
-        >>> net.connection("x1", "y1").weight, net.connection("x2", "y1").weight = 1.0, 2.0
-        >>> net.compile().forward([[3.0, 4.0], [1.0, 0.0]])
-        array([[11.],
-               [ 1.]])
-        """
-        self._check_fresh()
-        batch, single = as_samples(x, self.n_inputs, "input x")
-        outputs = self._propagate(batch, single).copy()  # not a view of our state
-        return outputs[0] if single else outputs
-
-    def predict(self, x: ArrayLike) -> np.ndarray:
-        """The outputs for ``x``: the same as :meth:`forward`.
-
-        Examples
-        --------
-        >>> import neurosim as ns
-        >>> ns.Network.layered([1, 1], activation="identity", seed=0).compile().predict([[0.0]])
-        array([[0.]])
-        """
-        return self.forward(x)
-
-    def backward(self, target: ArrayLike, loss: str | Loss = "mse") -> float:
-        """Backpropagate the loss of the last forward pass through the blocks.
-
-        Sets every block's ``weight_grad`` and ``bias_grad`` (replacing
-        those of an earlier call); no weight changes. See
-        :meth:`Network.backward`.
-
-        Returns
-        -------
-        float
-            The loss (the mean over the batch).
-
-        Examples
-        --------
-        >>> import neurosim as ns
-        >>> net = ns.Network.layered([1, 1], activation="identity", seed=0)
-        >>> net.connection("x1", "y1").weight = 2.0
-        >>> cnet = net.compile()
-        >>> cnet.forward([1.5])
-        array([3.])
-        >>> cnet.backward([1.0], loss="mse")     # (3 - 1)²
-        4.0
-        >>> cnet.blocks[0].weight_grad          # 2 (3 - 1) · 1.5
-        array([[6.]])
-        """
-        self._check_fresh()
-        if self._values is None:
-            raise StateError(
-                "backward needs the outputs of a forward pass; call cnet.forward(x) first"
-            )
-        loss = self._check_loss(loss)
-        targets, single = as_samples(target, self.n_outputs, "target")
-        batch = self._values[0].shape[0]
-        if single != self._single or targets.shape[0] != batch:
-            raise ShapeError(
-                f"target has shape {np.shape(target)} but the last forward pass had "
-                f"{'one sample' if self._single else f'a batch of {batch}'}; pass one "
-                "target row per input row"
-            )
-        outputs = self._output_matrix()
-        targets = targets.astype(self.dtype, copy=False)
-        value = loss.value(outputs, targets)
-        if not np.isfinite(value):
-            raise NumericalError(
-                f"the {loss.name} loss is {value}; check the targets' range for this "
-                "loss, or lower the learning rate if training diverged"
-            )
-        self._backpropagate(loss.gradient(outputs, targets))
-        return value
-
-    def step(self, lr: float = 0.1, optimizer: Optimizer | None = None) -> None:
-        """Update every weight matrix and bias from the last :meth:`backward`.
-
-        Examples
-        --------
-        >>> import neurosim as ns
-        >>> net = ns.Network.layered([1, 1], activation="identity", seed=0)
-        >>> net.connection("x1", "y1").weight = 2.0
-        >>> cnet = net.compile()
-        >>> _ = cnet.forward([1.0]); _ = cnet.backward([0.0], loss="sse")
-        >>> cnet.step(lr=0.5)
-        >>> cnet.blocks[0].weight                # 2 - 0.5 · 2
-        array([[1.]])
-        """
-        self._check_fresh()
-        if not self._has_gradients:
-            raise StateError(
-                "step needs gradients: call cnet.forward(x) and cnet.backward(target) first"
-            )
-        self._apply(step_optimizer(lr, optimizer))
-
-    def fit(self, X: ArrayLike, Y: ArrayLike, **options) -> training.History:
-        """Train the compiled network; the options are those of :func:`neurosim.training.fit`.
-
-        The same seed, optimizer and options give the same training schedule
-        (shuffling, batches, update order) as :meth:`Network.fit`, hence the
-        same weights to round-off. Call :meth:`write_back` to copy them into
-        the graph.
-
-        Examples
-        --------
-        >>> import neurosim as ns
-        >>> X, Y = ns.datasets.xor()
-        >>> cnet = ns.Network.layered([2, 4, 1], seed=0).compile()
-        >>> cnet.fit(X, Y, epochs=2000, lr=0.5, seed=0).loss[-1] < 0.01
-        True
-        """
-        self._check_fresh()
-        return training.fit(self, X, Y, **options)
 
     def write_back(self, gradients: bool = False) -> None:
         """Never needed for the weights: kept for old code, and for the gradients.
@@ -435,7 +313,7 @@ class CompiledNetwork:
         >>> net.connection("x1", "h1_1").weight == float(cnet.blocks[0].weight[0, 0])
         True
         """
-        self._check_fresh()
+        self.prepare()
         if gradients and not self._has_gradients:
             raise StateError(
                 "there are no gradients to write back: call cnet.backward first"
@@ -449,12 +327,11 @@ class CompiledNetwork:
                     connection.grad = grad
                 for neuron, grad in zip(block.neurons, block.bias_grad.tolist()):
                     neuron.bias_grad = grad
-        self.network._forget_pass()
 
-    # ------------------------------------------------------------------ the model protocol of training.fit
+    # ------------------------------------------------------------------ Model kernels
 
-    def _check_fresh(self) -> None:
-        """Refuse stale structure; make sure the arrays hold the newest values."""
+    def prepare(self) -> None:
+        """Refuse a stale structure; make sure the arrays hold the newest values."""
         if self.network.topology_version != self._version:
             raise StaleNetworkError(
                 "the network's graph was edited (a neuron or connection added or removed) "
@@ -572,10 +449,7 @@ class CompiledNetwork:
         """The graph now holds exactly this network's values, as of ``version``."""
         self._synced = version
 
-    def _check_loss(self, loss: str | Loss) -> Loss:
-        return self.network._check_loss(loss)
-
-    def _propagate(self, batch: np.ndarray, single: bool) -> np.ndarray:
+    def propagate(self, batch: np.ndarray, single: bool) -> np.ndarray:
         """Forward pass on validated input; return outputs of shape (batch, n_outputs)."""
         values = [batch if batch.dtype == self.dtype else batch.astype(self.dtype)]
         nets, sources = [], []
@@ -600,12 +474,13 @@ class CompiledNetwork:
             single,
         )
         self._has_gradients = False
-        return self._output_matrix()
+        return self.output_matrix()
 
-    def _output_matrix(self) -> np.ndarray:
+    def output_matrix(self) -> np.ndarray:
+        """The outputs of the last forward pass, (batch, n_outputs)."""
         return _gather(self._output_pieces, self._values)
 
-    def _backpropagate(self, output_grads: np.ndarray) -> None:
+    def backpropagate(self, output_grads: np.ndarray) -> None:
         """Backward pass given dL/d(outputs) of shape (batch, n_outputs)."""
         errors: list[np.ndarray | None] = [None] * len(self._values)
         batch = output_grads.shape[0]
@@ -666,7 +541,8 @@ class CompiledNetwork:
             )
         current[:, piece.columns] += contribution
 
-    def _apply(self, optimizer: Optimizer) -> None:
+    def apply_update(self, optimizer: Optimizer) -> None:
+        """One optimizer step per weight array; shared ones once, frozen ones put back."""
         optimizer.start_step()
         update = optimizer.update
         for block in self.blocks:
@@ -695,23 +571,13 @@ class CompiledNetwork:
                 block.bias[block.frozen_biases] = block.frozen_bias_values
         self._store.holder = self
 
-    def _train_batch(
-        self, X: np.ndarray, Y: np.ndarray, loss: Loss, optimizer: Optimizer
-    ) -> float:
-        """One training step on validated data: forward, backward, update; return the loss."""
-        outputs = self._propagate(X, single=X.shape[0] == 1)
-        if Y.dtype != self.dtype:
-            Y = Y.astype(self.dtype)
-        value, output_grads = loss.value_and_gradient(outputs, Y)
-        self._backpropagate(output_grads)
-        self._apply(optimizer)
-        return value
-
-    def _parameters(self) -> list[np.ndarray]:
+    def parameter_values(self) -> list[np.ndarray]:
+        """A copy of every parameter array, for :meth:`restore_parameter_values`."""
         arrays = [a.copy() for b in self.blocks for a in (b.weight, b.bias)]
         return [*arrays, self._shared_values.copy()]
 
-    def _set_parameters(self, values: list[np.ndarray]) -> None:
+    def restore_parameter_values(self, values: list[np.ndarray]) -> None:
+        """Put back arrays taken by :meth:`parameter_values`."""
         values = iter(values)
         for block in self.blocks:
             block.weight[...], block.bias[...] = next(values), next(values)

@@ -300,6 +300,42 @@ class HopfieldNetwork:
         self.rule = rule
         self._graph = None
 
+    def restore(
+        self, weights: np.ndarray, patterns: ArrayLike | None, rule: str | None
+    ) -> None:
+        """Put back a saved state: the weight matrix, the stored patterns and the rule.
+
+        For :func:`neurosim.load`: the weights are taken as they are (checked
+        to be a symmetric n × n matrix with a zero diagonal), not recomputed
+        from the patterns.
+
+        Examples
+        --------
+        >>> hop = HopfieldNetwork(2)
+        >>> hop.restore(np.array([[0.0, 0.5], [0.5, 0.0]]), [[1, 1]], "hebbian")
+        >>> hop.weights[0, 1], hop.patterns.tolist()
+        (np.float64(0.5), [[1, 1]])
+        """
+        weights = np.asarray(weights, dtype=float)
+        if (
+            weights.shape != (self.n, self.n)
+            or not np.array_equal(weights, weights.T)
+            or np.any(np.diag(weights) != 0.0)
+        ):
+            raise ShapeError(
+                f"weights must be a symmetric {self.n} × {self.n} matrix with a zero "
+                f"diagonal, got shape {weights.shape}"
+            )
+        if rule is not None and rule not in RULES:
+            raise unknown_name("rule", rule, RULES)
+        stored = (
+            np.zeros((0, self.n))
+            if patterns is None
+            else self._as_bipolar(patterns, "patterns", allow_many=True)
+        )
+        self._weights, self._patterns, self.rule = weights, stored, rule
+        self._graph = None
+
     def clear(self) -> None:
         """Forget every pattern: zero weights, no rule.
 

@@ -493,13 +493,10 @@ def _hopfield_from(document: dict) -> HopfieldNetwork:
     except NeurosimError as error:
         raise FormatError(f"neurons/states: {error}") from None
     hop.thresholds = thresholds
-    if patterns is not None:
-        try:
-            hop._patterns = hop._as_bipolar(patterns, "patterns", allow_many=True)
-        except NeurosimError as error:
-            raise FormatError(f"patterns: {error}") from None
-    hop._weights = weights
-    hop.rule = rule
+    try:
+        hop.restore(weights, patterns, rule)
+    except NeurosimError as error:
+        raise FormatError(f"patterns: {error}") from None
     return hop
 
 

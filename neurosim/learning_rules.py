@@ -106,7 +106,7 @@ def train_single_layer(
     X, Y = _as_training_data(X, Y, net, "training")
     result = RuleResult(converged=False, epochs=0)
     for _ in range(epochs):
-        start, wrong = np.array(net._parameters()), 0
+        start, wrong = np.array(net.parameter_values()), 0
         for x, t in zip(X.tolist(), Y.tolist()):
             net.forward(x)
             for (neuron, incoming), target in zip(layer, t):
@@ -121,7 +121,7 @@ def train_single_layer(
                 neuron.bias += lr * error
         result.epochs += 1
         result.errors.append(int(wrong))
-        moved = np.abs(np.array(net._parameters()) - start).max()
+        moved = np.abs(np.array(net.parameter_values()) - start).max()
         if (wrong == 0) if rule == "perceptron" else (moved < tol):
             result.converged = True
             break
@@ -129,7 +129,7 @@ def train_single_layer(
 
 
 def _single_layer(net):
-    steps = net._get_plan().forward_steps
+    steps = net.evaluation_order
     for neuron, incoming in steps:
         if neuron.role != "output" or any(not c.source.is_input for c in incoming):
             raise TopologyError(

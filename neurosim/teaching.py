@@ -151,14 +151,14 @@ def trace(
     steps = list(_forward_steps(net))
     if target is not None:
         value = net.backward(target, loss=loss)
-        loss = net._check_loss(loss)
+        loss = net.check_loss(loss)
         steps.append(_loss_step(loss, net, np.asarray(target, dtype=float), value))
         steps.extend(_backward_steps(net))
     return steps
 
 
 def _forward_steps(net) -> Iterator[Step]:
-    for neuron, incoming in net._get_plan().forward_steps:
+    for neuron, incoming in net.evaluation_order:
         terms = [f"{_factor(c.weight)}·{number(c.source.output)}" for c in incoming]
         text = (
             " + ".join([*terms, _factor(neuron.bias)]) if terms else number(neuron.bias)
@@ -225,7 +225,7 @@ def _loss_step(loss: Loss, net, target: np.ndarray, value: float) -> Step:
 
 
 def _backward_steps(net) -> Iterator[Step]:
-    for neuron, incoming, outgoing in net._get_plan().backward_steps:
+    for neuron, incoming, outgoing in net.backward_order:
         yield _delta_step(net, neuron, outgoing)
         for c in incoming:
             yield Step(
@@ -242,6 +242,38 @@ def _backward_steps(net) -> Iterator[Step]:
             _tex(rf"\frac{{\partial L}}{{\partial b_{{{neuron.name}}}}} = \delta_{{{neuron.name}}} "
                  rf"= {number(neuron.bias_grad)}"),
         )  # fmt: skip
+    for parameter in net.parameters:
+        if parameter.shared:
+            yield _shared_step(parameter)
+
+
+def _user_label(user) -> str:
+    """``w(a→b)`` for a connection, ``b(h)`` for a neuron's bias."""
+    if hasattr(user, "source"):
+        return f"w({user.source.name}→{user.target.name})"
+    return f"b({user.name})"
+
+
+def _user_grad(user) -> float:
+    return user.grad if hasattr(user, "source") else user.bias_grad
+
+
+def _shared_step(parameter) -> Step:
+    """A shared parameter's gradient: the sum of its users' gradients, term by term."""
+    labels = [_user_label(u) for u in parameter.users]
+    terms = " + ".join(f"∂L/∂{label}" for label in labels)
+    values = " + ".join(_factor(_user_grad(u)) for u in parameter.users)
+    text = (
+        f"∂L/∂{parameter.name} (shared) = {terms} = {values} = {number(parameter.grad)}"
+    )
+    tex = (
+        text.replace("∂L/∂", r"\partial L / \partial ")
+        .replace("→", r" \to ")
+        .replace("(shared)", r"\ (\text{shared})")
+    )
+    return Step(
+        "backward", "shared_grad", parameter.name, parameter.grad, text, _tex(tex)
+    )
 
 
 def _delta_step(net, neuron, outgoing) -> Step:
@@ -333,7 +365,7 @@ def explain(
     ts = ", ".join(number(v) for v in np.ravel(target))
     document.title(f"One training step of {net!r}")
     document.paragraph(
-        f"Input x = [{xs}], target = [{ts}], loss {net._check_loss(loss).name}, "
+        f"Input x = [{xs}], target = [{ts}], loss {net.check_loss(loss).name}, "
         f"learning rate {number(lr)}."
     )
     document.heading("1. Forward pass")
@@ -366,12 +398,23 @@ _BACKWARD_STORY = (
 
 
 def _update_lines(net, lr: float) -> Iterator[Step]:
-    for neuron, incoming in net._get_plan().forward_steps:
-        params = [
-            (f"w({c.source.name}→{neuron.name})", c.weight, c.grad) for c in incoming
-        ]
-        params.append((f"b({neuron.name})", neuron.bias, neuron.bias_grad))
-        for label, value, grad in params:
+    shown = set()
+    for neuron, incoming in net.evaluation_order:
+        users = [*incoming, neuron]
+        for user in users:
+            parameter = (
+                user.parameter if hasattr(user, "source") else user.bias_parameter
+            )
+            if parameter in shown:
+                continue
+            shown.add(parameter)
+            label = ", ".join(_user_label(u) for u in parameter.users)
+            label += " (shared)" if parameter.shared else ""
+            value, grad = parameter.value, parameter.grad
+            if not parameter.trainable:
+                text = f"{label}: frozen, stays {number(value)}"
+                yield Step("update", "update", label, value, text, _tex(text))
+                continue
             new = value - lr * grad
             text = f"{label}: {number(value)} - {number(lr)}·{_factor(grad)} = {number(new)}"
             tex = (
@@ -517,41 +560,36 @@ def gradcheck(
 def _gradcheck(net, x, target, loss, eps, tolerance) -> GradcheckReport:
     net.forward(x)
     loss_value = net.backward(target, loss=loss)
-    loss = net._check_loss(loss)
+    loss = net.check_loss(loss)
     floor = 1e-8 / eps * max(1.0, abs(loss_value))
-    analytic = {c: c.grad for c in net.connections}
-    analytic.update({n: n.bias_grad for n in net.neurons if not n.is_input})
     batch, _ = as_samples(x, len(net.inputs), "input x")
     targets, _ = as_samples(target, len(net.outputs), "target")
-    before = net._parameters()
+    before = net.parameter_values()
     rows = []
     try:
-        for owner, grad in analytic.items():
-            attribute = "bias" if owner in net.neurons else "weight"
-            numerical = _central_difference(
-                net, owner, attribute, batch, targets, loss, eps
-            )
-            label = (
-                f"b({owner.name})"
-                if attribute == "bias"
-                else f"w({owner.source.name}→{owner.target.name})"
-            )
+        # One row per parameter: a shared one is moved once (every connection
+        # using it moves), and its gradient is the sum over those connections.
+        for parameter in net.parameters:
+            grad = parameter.grad
+            numerical = _central_difference(net, parameter, batch, targets, loss, eps)
+            label = ", ".join(_user_label(u) for u in parameter.users)
+            label += " (shared)" if parameter.shared else ""
             error = abs(grad - numerical) / max(abs(grad), abs(numerical), floor)
             rows.append(GradcheckRow(label, grad, numerical, error))
     finally:
-        net._set_parameters(before)
+        net.restore_parameter_values(before)
     rows.sort(key=lambda r: r.rel_error, reverse=True)
     worst = rows[0].rel_error if rows else 0.0
     return GradcheckReport(worst < tolerance, worst, rows, tolerance)
 
 
-def _central_difference(net, owner, attribute, batch, targets, loss, eps) -> float:
-    original = getattr(owner, attribute)
+def _central_difference(net, parameter, batch, targets, loss, eps) -> float:
+    original = parameter.value
     values = []
     for step in (-2, -1, 1, 2):
-        setattr(owner, attribute, original + step * eps)
-        values.append(loss.value(net._propagate(batch, single=False), targets))
-    setattr(owner, attribute, original)
+        parameter.value = original + step * eps
+        values.append(loss.value(net.propagate(batch, single=False), targets))
+    parameter.value = original
     return (values[0] - 8 * values[1] + 8 * values[2] - values[3]) / (12 * eps)
 
 

@@ -218,7 +218,8 @@ def _as_training_data(
         )
     if X.shape[0] == 0:
         raise ShapeError(f"{what} data is empty; fit needs at least one sample")
-    return X, Y
+    # The targets in the model's own float type, once (float32 for such a compiled network).
+    return X, Y.astype(model.dtype, copy=False)
 
 
 def fit(
@@ -302,7 +303,7 @@ def fit(
         batch_size = check_count(batch_size, "batch_size")
     rng = check_seed(seed)
     optimizer = get_optimizer(optimizer, lr)
-    loss = model._check_loss(loss)
+    loss = model.check_loss(loss)
     X, Y = _as_training_data(X, Y, model, "training")
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
@@ -315,7 +316,7 @@ def fit(
 
     batch_size = X.shape[0] if batch_size is None else min(batch_size, X.shape[0])
     history = History()
-    before = model._parameters()
+    before = model.parameter_values()
     optimizer_before = optimizer.snapshot()
     # No bar object at all unless asked: a disabled tqdm still costs ~0.1 ms.
     bar = progress_bar(total=epochs, desc="fit", unit="epoch") if progress else None
@@ -331,8 +332,10 @@ def fit(
                 }
             # The epoch's loss is computed before each update, so the last
             # update of the epoch is checked on the parameters themselves.
-            if not math.isfinite(logs["loss"]) or not _all_finite(model._parameters()):
-                model._set_parameters(before)
+            if not math.isfinite(logs["loss"]) or not _all_finite(
+                model.parameter_values()
+            ):
+                model.restore_parameter_values(before)
                 optimizer.restore(optimizer_before)
                 what = (
                     f"the training loss became {logs['loss']}"
@@ -406,16 +409,14 @@ def _run_epoch(model, X, Y, loss, optimizer, batch_size, shuffle, rng) -> float:
         else:
             rows = order[start : start + batch_size]
         X_batch, Y_batch = X[rows], Y[rows]
-        total += (
-            model._train_batch(X_batch, Y_batch, loss, optimizer) * X_batch.shape[0]
-        )
+        total += model.train_batch(X_batch, Y_batch, loss, optimizer) * X_batch.shape[0]
     return total / X.shape[0]
 
 
 def _evaluate(model, X, Y, metrics, loss, prefix, with_loss=True) -> dict[str, float]:
     if not metrics and not with_loss:
         return {}
-    outputs = model._propagate(X, single=False)
+    outputs = model.propagate(X, single=False)
     logs = {f"{prefix}loss": loss.value(outputs, Y)} if with_loss else {}
     for name, metric in metrics:
         logs[f"{prefix}{name}"] = float(metric(outputs, Y))

@@ -1,0 +1,508 @@
+"""`NodeByNode`: computing with a network's graph, one neuron at a time.
+
+The object backend's side of the :class:`~neurosim.model.Model` protocol. A
+*plan* — derived from the graph, cached, and dropped by every edit, so it can
+never be stale — lists the neurons in a topological order with their incoming
+and outgoing connections, and says how each parameter's gradient is read off
+the connections and neurons that use it. The passes then walk it:
+
+- forward: each neuron, in order, :meth:`~neurosim.neuron.Neuron.activate`;
+- backward: in reverse order, :meth:`~neurosim.neuron.Neuron.backpropagate`
+  and :meth:`~neurosim.neuron.Neuron.set_gradients`; then each parameter's
+  gradient (summed over the users of a shared one);
+- update: the :class:`~neurosim.parameters.ParameterStore` applies the
+  optimizer to every trainable parameter, once each.
+
+:class:`~neurosim.network.Network` builds the graph; this class computes
+with it. It is not meant to be used on its own.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import networkx as nx
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import training
+from .errors import ParameterError, TopologyError
+from .losses import Loss
+from .model import Model
+from .neuron import Connection, Neuron
+from .optimizers import Optimizer
+from .parameters import Parameter
+
+NeuronRef = str | Neuron
+
+__all__ = ["NodeByNode"]
+
+
+class _Plan(NamedTuple):
+    """The evaluation order derived from the graph (never edited, only rebuilt)."""
+
+    inputs: tuple[Neuron, ...]
+    outputs: tuple[Neuron, ...]
+    forward_steps: tuple[tuple[Neuron, tuple[Connection, ...]], ...]
+    backward_steps: tuple[
+        tuple[Neuron, tuple[Connection, ...], tuple[Connection, ...]], ...
+    ]
+    # How each parameter's gradient is read off its users after a backward
+    # pass: one connection, one bias, or the sum over a shared parameter's users.
+    single_weights: tuple[tuple[Parameter, Connection], ...]
+    single_biases: tuple[tuple[Parameter, Neuron], ...]
+    shared: tuple[tuple[Parameter, tuple[Connection | Neuron, ...]], ...]
+
+
+class NodeByNode(Model):
+    """The node-by-node passes over ``self._graph``, for :class:`~neurosim.network.Network`.
+
+    Expects the network to set ``_graph`` (the DiGraph), ``_store`` (its
+    ParameterStore) and ``_plan = None``, and to call
+    :meth:`_topology_changed` after every structural edit.
+    """
+
+    def _init_passes(self) -> None:
+        self._plan: _Plan | None = None
+        self._last_pass: int | None = (
+            None  # batch size of the last forward (None: none)
+        )
+        self._single_sample = True
+        self._has_gradients = False
+        self.output_grads: dict[Neuron, float | np.ndarray] = {}
+        self.topology_version = 0
+
+    # ------------------------------------------------------------------ the plan
+
+    def _topology_changed(self) -> None:
+        self._plan = None
+        self._forget_pass()
+        self.topology_version += 1
+
+    def _forget_pass(self) -> None:
+        """The stored pass no longer matches the network's parameters or structure."""
+        self._last_pass = None
+        self._has_gradients = False
+
+    def _get_plan(self) -> _Plan:
+        if self._plan is None:
+            self._plan = self._build_plan()
+        return self._plan
+
+    def _build_plan(self) -> _Plan:
+        inputs, outputs = self.inputs_and_outputs()
+        graph = self._graph
+        single_weights, single_biases, shared = [], [], []
+        for parameter in self._store.parameters:
+            users = tuple(parameter.users)
+            if len(users) > 1:
+                shared.append((parameter, users))
+            elif isinstance(users[0], Connection):
+                single_weights.append((parameter, users[0]))
+            else:
+                single_biases.append((parameter, users[0]))
+        forward_steps, backward_steps = [], []
+        for name in nx.topological_sort(graph):
+            neuron = graph.nodes[name]["neuron"]
+            if neuron.is_input:
+                continue
+            incoming = tuple(c for _, _, c in graph.in_edges(name, data="connection"))
+            outgoing = tuple(c for _, _, c in graph.out_edges(name, data="connection"))
+            forward_steps.append((neuron, incoming))
+            backward_steps.append((neuron, incoming, outgoing))
+        return _Plan(
+            inputs,
+            outputs,
+            tuple(forward_steps),
+            tuple(reversed(backward_steps)),
+            tuple(single_weights),
+            tuple(single_biases),
+            tuple(shared),
+        )
+
+    def inputs_and_outputs(self) -> tuple[tuple[Neuron, ...], tuple[Neuron, ...]]:
+        """The input and output neurons, checked that every output is reachable.
+
+        Raises
+        ------
+        TopologyError
+            For a network without inputs or outputs, or an output no input reaches.
+        """
+        inputs, outputs = tuple(self.inputs), tuple(self.outputs)
+        if not inputs or not outputs:
+            raise TopologyError(
+                f"the network has {len(inputs)} input and {len(outputs)} output neurons; "
+                "it needs at least one of each (add_input, add_output)"
+            )
+        # One breadth-first search from all inputs at once: O(neurons + connections).
+        reached = set().union(*nx.bfs_layers(self._graph, [n.name for n in inputs]))
+        cut_off = [n.name for n in outputs if n.name not in reached]
+        if cut_off:
+            raise TopologyError(
+                f"output neuron(s) {', '.join(map(repr, cut_off))} cannot be reached from any "
+                "input; connect them (directly or through hidden neurons) to the inputs"
+            )
+        return inputs, outputs
+
+    @property
+    def evaluation_order(self) -> list[tuple[Neuron, tuple[Connection, ...]]]:
+        """Every non-input neuron with its incoming connections, in forward-pass order.
+
+        A topological order of the graph, derived from it and rebuilt after
+        every edit: it cannot be stale.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> [n.name for n, _ in ns.Network.layered([1, 2, 1], seed=0).evaluation_order]
+        ['h1_1', 'h1_2', 'y1']
+        """
+        return list(self._get_plan().forward_steps)
+
+    @property
+    def backward_order(
+        self,
+    ) -> list[tuple[Neuron, tuple[Connection, ...], tuple[Connection, ...]]]:
+        """Every non-input neuron with its incoming and outgoing connections, outputs first.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> [n.name for n, _, _ in ns.Network.layered([1, 2, 1], seed=0).backward_order]
+        ['y1', 'h1_2', 'h1_1']
+        """
+        return list(self._get_plan().backward_steps)
+
+    # ------------------------------------------------------------------ training
+
+    def freeze(
+        self, *items: NeuronRef | Connection | Parameter, biases: bool = False
+    ) -> None:
+        """Keep parameters fixed in training: gradients are computed, no optimizer changes them.
+
+        Parameters
+        ----------
+        *items : neuron name, Neuron, Connection or Parameter
+            A neuron freezes its bias and every weight into it (pass a
+            layer's names to freeze the layer); a connection its weight.
+        biases : bool, default False
+            Also freeze every bias of the network.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([2, 2, 1], seed=0)
+        >>> net.freeze(biases=True)
+        >>> net.freeze("y1")
+        >>> sum(p.trainable for p in net.parameters)   # the 4 weights into h1_*
+        4
+        >>> net.unfreeze("y1", biases=True)
+        >>> sum(p.trainable for p in net.parameters)
+        9
+        """
+        for parameter in self._chosen_parameters(items, biases):
+            parameter.trainable = False
+
+    def unfreeze(
+        self, *items: NeuronRef | Connection | Parameter, biases: bool = False
+    ) -> None:
+        """Undo :meth:`freeze` for the same kinds of items."""
+        for parameter in self._chosen_parameters(items, biases):
+            parameter.trainable = True
+
+    def _chosen_parameters(self, items, biases: bool) -> list[Parameter]:
+        chosen = []
+        for item in items:
+            if isinstance(item, Parameter):
+                if item.store is not self._store:
+                    raise ParameterError(f"{item!r} is not a parameter of this network")
+                chosen.append(item)
+            elif isinstance(item, Connection):
+                chosen.append(self.connection(item.source, item.target).parameter)
+            else:
+                neuron = self._neuron(item)
+                if neuron.is_input:
+                    raise ParameterError(
+                        f"{neuron.name!r} is an input neuron: it has no bias and no "
+                        "incoming weights to freeze"
+                    )
+                chosen.append(neuron.bias_parameter)
+                chosen.extend(
+                    c.parameter
+                    for _, _, c in self._graph.in_edges(neuron.name, data="connection")
+                )
+        if biases:
+            chosen.extend(n.bias_parameter for n in self.neurons if not n.is_input)
+        return chosen
+
+    def fit(
+        self, X: ArrayLike, Y: ArrayLike, backend: str = "object", **options
+    ) -> training.History:
+        """Train the network by backpropagation; the options are those of :meth:`Model.fit`.
+
+        Parameters
+        ----------
+        X, Y : array_like
+            Inputs (n_samples, n_inputs) and targets (n_samples, n_outputs).
+        backend : {"object", "vectorized"}, default "object"
+            ``"object"`` propagates neuron by neuron through the graph;
+            ``"vectorized"`` (or ``"vectorised"``) trains a compiled view of
+            the network (:meth:`compile`) — the same schedule and numbers,
+            much faster on large networks, and the graph shows the trained
+            weights. Callbacks then receive the CompiledNetwork.
+        **options
+            ``epochs``, ``lr``, ``loss``, ``optimizer``, ``batch_size``,
+            ``shuffle``, ``seed``, ``validation_data``, ``metrics``,
+            ``callbacks``, ``progress``: see :func:`neurosim.training.fit`.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> X, Y = ns.datasets.xor()
+        >>> net = ns.Network.layered([2, 4, 1], seed=0)
+        >>> history = net.fit(X, Y, epochs=2000, lr=0.5, seed=0)
+        >>> history.loss[-1] < 0.01
+        True
+        >>> net.predict(X).round().ravel()
+        array([0., 1., 1., 0.])
+        >>> fast = ns.Network.layered([2, 4, 1], seed=0)
+        >>> _ = fast.fit(X, Y, epochs=2000, lr=0.5, seed=0, backend="vectorized")
+        >>> bool(np.allclose(fast.predict(X), net.predict(X), rtol=1e-9))
+        True
+        """
+        if backend not in ("object", "vectorized", "vectorised"):
+            raise ParameterError(
+                f"backend must be 'object' (neuron by neuron) or 'vectorized' (compiled "
+                f"matrices), got {backend!r}"
+            )
+        # A compiled network is a view of this one's parameters: what it
+        # trains is what the graph shows, with no copying back.
+        model = self if backend == "object" else self.compile()
+        return Model.fit(model, X, Y, **options)
+
+    def compile(self, dtype=np.float64):
+        """Compile the network into weight matrices: the vectorised backend.
+
+        The result offers the same ``forward``, ``backward``, ``step``,
+        ``fit`` and ``predict``, with the same numbers. It is a view of this
+        network's parameters: what it trains, the graph shows; what is edited
+        through the graph, it uses. See :mod:`neurosim.compiled`.
+
+        Parameters
+        ----------
+        dtype : {numpy.float64, numpy.float32}, default float64
+
+        Returns
+        -------
+        CompiledNetwork
+
+        Raises
+        ------
+        TopologyError
+            For a network without inputs or outputs, or an unreachable output.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([64, 32, 10], activation="relu", seed=0)
+        >>> net.compile()
+        CompiledNetwork(2 blocks on 2 levels, 2410 parameters, float64)
+        """
+        from .compiled import CompiledNetwork
+
+        return CompiledNetwork(self, dtype=dtype)
+
+    # ------------------------------------------------------------------ teaching
+
+    def trace(
+        self, x: ArrayLike, target: ArrayLike | None = None, loss: str | Loss = "mse"
+    ):
+        """Every step of one forward (and backward) pass; see :func:`neurosim.teaching.trace`.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([1, 1], activation="identity", seed=0)
+        >>> print(net.trace([2.0])[0])  # doctest: +ELLIPSIS
+        net(y1) = ...·2.0 + 0.0 = ...
+        """
+        from .teaching import trace
+
+        return trace(self, x, target=target, loss=loss)
+
+    def explain(
+        self,
+        x: ArrayLike,
+        target: ArrayLike,
+        loss: str | Loss = "mse",
+        format: str = "text",
+        lr: float = 0.1,
+    ) -> str:
+        """One training step as a document; see :func:`neurosim.teaching.explain`.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([1, 1], seed=0)
+        >>> net.explain([1.0], [0.0]).splitlines()[0]
+        'One training step of Network(1 input, 0 hidden, 1 output; 1 connection, 2 parameters)'
+        """
+        from .teaching import explain
+
+        return explain(self, x, target, loss=loss, format=format, lr=lr)
+
+    def summary(self) -> str:
+        """The neurons as a table and the parameter count; see :func:`neurosim.teaching.summary`.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> print(ns.Network.layered([1, 1], seed=0).summary().splitlines()[-1])
+        1 input, 0 hidden, 1 output; 1 connection; 2 trainable parameters
+        """
+        from .teaching import summary
+
+        return summary(self)
+
+    def state_table(self) -> str:
+        """Each neuron's net, output, delta; see :func:`neurosim.teaching.state_table`.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> print(ns.Network.layered([1, 1], seed=0).state_table().splitlines()[0])
+        neuron  net  output  delta
+        """
+        from .teaching import state_table
+
+        return state_table(self)
+
+    # ------------------------------------------------------------------ internals
+
+    # ------------------------------------------------------------------ Model kernels
+
+    @property
+    def n_inputs(self) -> int:
+        """The number of input neurons."""
+        return len(self._get_plan().inputs)
+
+    @property
+    def n_outputs(self) -> int:
+        """The number of output neurons."""
+        return len(self._get_plan().outputs)
+
+    @property
+    def output_neurons(self) -> tuple[Neuron, ...]:
+        """The output neurons, in the order they were added."""
+        return self._get_plan().outputs
+
+    @property
+    def last_pass(self) -> tuple[int, bool] | None:
+        """``(batch size, single sample?)`` of the last forward pass, or None."""
+        return (
+            None if self._last_pass is None else (self._last_pass, self._single_sample)
+        )
+
+    @property
+    def has_gradients(self) -> bool:
+        """Whether a backward pass has set gradients since the last forward pass."""
+        return self._has_gradients
+
+    def prepare(self) -> None:
+        """Fetch the newest values if a compiled network trained since the last pass."""
+        if self._store.holder is not None:
+            self._store.pull()
+            # The stored pass was made with the values from before.
+            self._forget_pass()
+
+    def propagate(self, batch: np.ndarray, single: bool) -> np.ndarray:
+        """Forward pass on validated input; return outputs of shape (batch, n_outputs)."""
+        plan = self._get_plan()
+        values = batch[0].tolist() if single else np.ascontiguousarray(batch.T)
+        for neuron, value in zip(plan.inputs, values):
+            neuron.output = value
+        for neuron, incoming in plan.forward_steps:
+            neuron.activate(incoming)
+        self._last_pass, self._single_sample = batch.shape[0], single
+        self._has_gradients = False
+        return self.output_matrix()
+
+    def output_matrix(self) -> np.ndarray:
+        """The outputs of the last forward pass, (batch, n_outputs)."""
+        outputs = self._plan.outputs
+        if self._single_sample:
+            return np.array([[neuron.output for neuron in outputs]])
+        matrix = np.empty((self._last_pass, len(outputs)))
+        for j, neuron in enumerate(outputs):
+            matrix[:, j] = neuron.output
+        return matrix
+
+    def backpropagate(self, output_grads: np.ndarray) -> None:
+        """Backward pass given ∂L/∂outputs of shape (batch, n_outputs)."""
+        plan = self._plan
+        columns = output_grads[0].tolist() if self._single_sample else output_grads.T
+        grad_of = dict(zip(plan.outputs, columns))
+        self.output_grads = grad_of  # ∂L/∂output of each output neuron, for the trace
+        for neuron, incoming, outgoing in plan.backward_steps:
+            neuron.backpropagate(outgoing, grad_of.get(neuron, 0.0))
+            neuron.set_gradients(incoming)
+        # Each parameter's gradient: its connection's, its neuron's, or the sum
+        # over the connections (and biases) that share it.
+        for parameter, connection in plan.single_weights:
+            parameter.grad = connection.grad
+        for parameter, neuron in plan.single_biases:
+            parameter.grad = neuron.bias_grad
+        for parameter, users in plan.shared:
+            parameter.grad = sum(
+                user.grad if isinstance(user, Connection) else user.bias_grad
+                for user in users
+            )
+        self._has_gradients = True
+
+    def apply_update(self, optimizer: Optimizer) -> None:
+        """One optimizer step on every trainable parameter, once each."""
+        self._store.update(optimizer)
+
+    def parameter_values(self) -> list[float]:
+        """Every parameter's value, in creation order."""
+        return self._store.values()
+
+    def restore_parameter_values(self, values: list[float]) -> None:
+        """Put back values taken by :meth:`parameter_values`."""
+        self._store.set_values(values)
+
+    # ------------------------------------------------------------------ the stored pass
+
+    def stored_pass(self) -> tuple:
+        """A copy of what the last passes left in the network, for :meth:`restore_pass`.
+
+        That is every neuron's ``net``, ``output``, ``delta`` and ``bias_grad``,
+        every connection's and parameter's ``grad``, and which pass they came
+        from. Tools that run passes of their own (:func:`~neurosim.gradcheck`)
+        put it back so that ``state_table()`` and ``trace`` still show the
+        user's pass.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([1, 1], activation="identity", seed=0)
+        >>> _ = net.forward([1.0]); saved = net.stored_pass()
+        >>> _ = net.forward([5.0]); net.restore_pass(saved); net["x1"].output
+        1.0
+        """
+        neurons = [(n, n.net, n.output, n.delta, n.bias_grad) for n in self.neurons]
+        grads = [(c, c.grad) for c in self.connections]
+        grads += [(p, p.grad) for p in self._store.parameters]
+        flags = (self._last_pass, self._single_sample, self._has_gradients)
+        return neurons, grads, flags, self.output_grads
+
+    def restore_pass(self, saved: tuple) -> None:
+        """Put back what :meth:`stored_pass` copied (the parameters' values are not touched)."""
+        neurons, grads, flags, output_grads = saved
+        for neuron, net, output, delta, bias_grad in neurons:
+            neuron.net, neuron.output, neuron.delta = net, output, delta
+            neuron.bias_grad = bias_grad
+        for owner, grad in grads:
+            owner.grad = grad
+        self._last_pass, self._single_sample, self._has_gradients = flags
+        self.output_grads = output_grads
