@@ -121,8 +121,13 @@ def save(obj: Network | HopfieldNetwork, path: str | os.PathLike) -> None:
     _write_text(path, text + "\n")
 
 
+def _shared_keys(net: Network) -> dict:
+    """A key per shared parameter (``"p7"``), by its place in ``net.parameters``."""
+    return {p: f"p{k}" for k, p in enumerate(net.parameters) if p.shared}
+
+
 def _network_document(net: Network) -> dict:
-    keys = {p: f"p{k}" for k, p in enumerate(net.parameters) if p.shared}
+    keys = _shared_keys(net)
     neurons = []
     for neuron in net.neurons:
         entry = {"name": neuron.name, "role": neuron.role}
@@ -149,6 +154,11 @@ def _network_document(net: Network) -> dict:
         "neurons": neurons,
         "connections": connections,
     }
+
+
+_SHARING_KEYS = {
+    prefix: (f"{prefix}shared", f"{prefix}trainable") for prefix in ("", "bias_")
+}
 
 
 def _sharing(parameter, keys: dict, prefix: str) -> dict:
@@ -598,7 +608,9 @@ def to_networkx(obj: Network | HopfieldNetwork) -> nx.Graph:
 
     A ``Network`` gives a ``DiGraph``: node attributes ``role`` and, except
     for inputs, ``activation`` (its name) and ``bias``; edge attribute
-    ``weight``. A ``HopfieldNetwork`` gives an undirected ``Graph``: node
+    ``weight``. A shared parameter gives every edge (``shared``) or node
+    (``bias_shared``) that uses it the same key, such as ``"p7"``; a frozen
+    one has ``trainable`` (``bias_trainable``) False. A ``HopfieldNetwork`` gives an undirected ``Graph``: node
     attribute ``threshold``, edge attribute ``weight``.
 
     Examples
@@ -611,16 +623,22 @@ def to_networkx(obj: Network | HopfieldNetwork) -> nx.Graph:
     if isinstance(obj, HopfieldNetwork):
         return nx.Graph(obj.graph)
     graph = nx.DiGraph()
+    keys = _shared_keys(obj)
     for neuron in obj.neurons:
         attributes = {"role": neuron.role}
         if not neuron.is_input:
             attributes.update(
                 activation=neuron.activation.name, bias=float(neuron.bias)
             )
+            attributes.update(_sharing(neuron.bias_parameter, keys, "bias_"))
         graph.add_node(neuron.name, **attributes)
-    graph.add_weighted_edges_from(
-        (c.source.name, c.target.name, float(c.weight)) for c in obj.connections
-    )
+    for c in obj.connections:
+        graph.add_edge(
+            c.source.name,
+            c.target.name,
+            weight=float(c.weight),
+            **_sharing(c.parameter, keys, ""),
+        )
     return graph
 
 
@@ -630,7 +648,8 @@ def from_networkx(graph: nx.DiGraph, activations: Iterable[Activation] = ()) -> 
     Node attributes ``role`` (``"input"``, ``"hidden"``, ``"output"``;
     default: nodes without predecessors are inputs, without successors
     outputs, the rest hidden), ``activation`` (default ``"sigmoid"``) and
-    ``bias`` (default 0); edge attribute ``weight`` (required).
+    ``bias`` (default 0); edge attribute ``weight`` (required). The sharing
+    and freezing attributes of :func:`to_networkx` are read back.
 
     Raises
     ------
@@ -662,9 +681,15 @@ def from_networkx(graph: nx.DiGraph, activations: Iterable[Activation] = ()) -> 
             entry.update(
                 activation=data.get("activation", "sigmoid"), bias=data.get("bias", 0.0)
             )
+            entry.update({k: data[k] for k in _SHARING_KEYS["bias_"] if k in data})
         neurons.append(entry)
     connections = [
-        {"source": str(s), "target": str(t), "weight": data.get("weight")}
+        {
+            "source": str(s),
+            "target": str(t),
+            "weight": data.get("weight"),
+            **{k: data[k] for k in _SHARING_KEYS[""] if k in data},
+        }
         for s, t, data in graph.edges(data=True)
     ]
     document = {

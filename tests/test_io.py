@@ -508,3 +508,85 @@ def test_temporaries_of_a_save_in_progress_elsewhere_are_left_alone(tmp_path):
     finally:
         other.kill()
         other.wait()
+
+
+# ---------------------------------------------------------------- shared and frozen parameters
+
+
+def shared_frozen_net() -> ns.Network:
+    net = ns.Network(seed=0)
+    for name in ("x1", "x2"):
+        net.add_input(name)
+    h1 = net.add_neuron("h1", activation="tanh", bias=0.25)
+    net.add_neuron("h2", activation="tanh", bias=h1.bias_parameter)  # a shared bias
+    net.add_output("y", activation="identity")
+    kernel = net.connect("x1", "h1", weight=0.5)
+    net.connect("x2", "h2", share=kernel)
+    net.connect("h1", "y", weight=-1.5, trainable=False)
+    net.connect("h2", "y", weight=2.0)
+    net.freeze(net["y"].bias_parameter)
+    return net
+
+
+def sharing_of(net: ns.Network):
+    """Which connections and biases share, and what is frozen, by names."""
+    groups = sorted(
+        sorted(
+            f"w({u.source.name}->{u.target.name})"
+            if hasattr(u, "source")
+            else f"b({u.name})"
+            for u in p.users
+        )
+        for p in net.parameters
+    )
+    frozen = sorted(
+        u.name if not hasattr(u, "source") else f"{u.source.name}->{u.target.name}"
+        for p in net.parameters
+        if not p.trainable
+        for u in p.users
+    )
+    return groups, frozen
+
+
+def test_save_and_load_keep_sharing_and_freezing(tmp_path):
+    net = shared_frozen_net()
+    ns.save(net, tmp_path / "net.json")
+    again = ns.load(tmp_path / "net.json")
+    assert sharing_of(again) == sharing_of(net)
+    assert network_state(again) == network_state(net)
+    assert again.n_parameters == net.n_parameters == 5
+    again.connection("x1", "h1").weight = 3.0  # still one parameter after loading
+    assert again.connection("x2", "h2").weight == 3.0
+
+
+def test_files_of_format_version_1_still_load(tmp_path):
+    version_1 = {
+        "format": "neurosim", "version": 1, "kind": "Network", "settings": {"init": "xavier"},
+        "neurons": [{"name": "x", "role": "input"},
+                    {"name": "y", "role": "output", "activation": "sigmoid", "bias": 0.1}],
+        "connections": [{"source": "x", "target": "y", "weight": 0.5}],
+    }  # fmt: skip
+    (tmp_path / "v1.json").write_text(json.dumps(version_1))
+    net = ns.load(tmp_path / "v1.json")
+    assert net.connection("x", "y").weight == 0.5 and net["y"].bias == 0.1
+    assert all(p.trainable and not p.shared for p in net.parameters)
+
+
+def test_a_file_whose_shared_values_differ_is_refused(tmp_path):
+    document = io._network_document(shared_frozen_net())
+    entry = next(c for c in document["connections"] if "shared" in c)
+    entry["weight"] += 1.0
+    (tmp_path / "bad.json").write_text(json.dumps(document))
+    with pytest.raises(ns.FormatError, match="shared values must be identical"):
+        ns.load(tmp_path / "bad.json")
+
+
+def test_networkx_and_graphml_keep_sharing_and_freezing(tmp_path):
+    net = shared_frozen_net()
+    graph = io.to_networkx(net)
+    assert graph.edges["x1", "h1"]["shared"] == graph.edges["x2", "h2"]["shared"]
+    assert graph.edges["h1", "y"]["trainable"] is False
+    assert sharing_of(io.from_networkx(graph)) == sharing_of(net)
+    io.write_graphml(net, tmp_path / "net.graphml")
+    read = nx.read_graphml(tmp_path / "net.graphml")
+    assert sharing_of(io.from_networkx(read)) == sharing_of(net)

@@ -261,3 +261,40 @@ def test_docs_page_backprop_step_by_step_is_current():
     assert module.PAGE.read_text(encoding="utf-8") == module.page(), (
         "run python docs/backprop_step_by_step.py to regenerate the page"
     )
+
+
+def tied_net() -> ns.Network:
+    """x1, x2 -> y with one shared weight; y's bias frozen."""
+    net = ns.Network(seed=0)
+    net.add_input("x1")
+    net.add_input("x2")
+    net.add_output("y", activation="identity", bias=0.5)
+    first = net.connect("x1", "y", weight=0.25)
+    net.connect("x2", "y", share=first)
+    net.freeze(biases=True)
+    return net
+
+
+def test_the_trace_shows_a_shared_gradient_as_the_sum_of_its_terms():
+    net = tied_net()
+    steps = net.trace([1.0, 3.0], target=[0.0], loss="sse")
+    shared = [s for s in steps if s.kind == "shared_grad"]
+    # y = 0.5 + 0.25·1 + 0.25·3 = 1.5; delta = 1.5; grads 1.5 and 4.5, sum 6
+    assert len(shared) == 1 and shared[0].value == 6.0
+    assert str(shared[0]) == (
+        "∂L/∂w(x1->y) (shared) = ∂L/∂w(x1→y) + ∂L/∂w(x2→y) = 1.5 + 4.5 = 6.0"
+    )
+
+
+def test_explain_updates_a_shared_parameter_once_and_keeps_a_frozen_one():
+    text = tied_net().explain([1.0, 3.0], [0.0], loss="sse", lr=0.1)
+    update = text.split("4. Update")[1]
+    assert "w(x1→y), w(x2→y) (shared): 0.25 - 0.1·6.0 = -0.35" in update
+    assert "b(y): frozen, stays 0.5" in update
+
+
+def test_gradcheck_checks_a_shared_parameter_as_one():
+    report = ns.gradcheck(tied_net(), [1.0, 3.0], [0.0], loss="sse")
+    labels = [row.parameter for row in report.rows]
+    assert sorted(labels) == ["b(y)", "w(x1→y), w(x2→y) (shared)"]
+    assert report.ok
