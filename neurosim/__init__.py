@@ -21,7 +21,9 @@ from . import (
     initializers,
     io,
     losses,
+    model,
     optimizers,
+    parameters,
     teaching,
     training,
 )
@@ -50,6 +52,7 @@ from .losses import Loss, softmax
 from .network import Network
 from .neuron import Connection, Neuron
 from .optimizers import SGD, Adam, Correction, Momentum, Optimizer
+from .parameters import Parameter
 from .teaching import gradcheck
 from .training import EarlyStopping, History
 
@@ -78,6 +81,7 @@ __all__ = [
     "NeurosimError",
     "NumericalError",
     "Optimizer",
+    "Parameter",
     "ParameterError",
     "RecallResult",
     "ShapeError",
@@ -94,7 +98,9 @@ __all__ = [
     "io",
     "load",
     "losses",
+    "model",
     "optimizers",
+    "parameters",
     "save",
     "softmax",
     "teaching",

@@ -35,7 +35,7 @@ from collections.abc import Callable
 
 from .errors import DataNotFoundError
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "open_existing"]
 
 _SUFFIX = ".neurosim-tmp"
 
@@ -90,6 +90,21 @@ def atomic_write(
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def open_existing(path: str | os.PathLike, what: str, hint: str):
+    """Open a file to read in binary, or raise DataNotFoundError naming it.
+
+    A missing file, a folder and a path through a non-folder all get the
+    same message: there is no ``what`` at ``path``, and ``hint`` says what
+    is expected instead.
+    """
+    try:
+        return open(path, "rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
+        raise DataNotFoundError(
+            f"no {what} at {os.fspath(path)!r} ({error.strerror.lower()}); {hint}"
+        ) from None
 
 
 def _remove_stale_temporaries(target: str) -> None:

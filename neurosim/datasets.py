@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._checks import check_count, check_seed
+from ._files import open_existing
 from .errors import (
     DataError,
     DataNotFoundError,
@@ -188,14 +189,8 @@ def load_idx(path: str | os.PathLike) -> np.ndarray:
     array([7, 2, 1], dtype=uint8)
     """
     name = os.fspath(path)
-    try:
-        file = open(path, "rb")  # noqa: SIM115 (closed by the with below)
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
-        raise DataNotFoundError(
-            f"no IDX file at {name!r} ({error.strerror.lower()}); pass the path of a "
-            "file such as 'train-images-idx3-ubyte' or its '.gz'"
-        ) from None
-    with file:
+    hint = "pass the path of a file such as 'train-images-idx3-ubyte' or its '.gz'"
+    with open_existing(path, "IDX file", hint) as file:
         if file.read(2) != b"\x1f\x8b":
             file.seek(0)
             return _read_idx(file, name, os.fstat(file.fileno()).st_size)

@@ -46,11 +46,10 @@ import networkx as nx
 import numpy as np
 
 from ._checks import check_name
-from ._files import atomic_write
+from ._files import atomic_write, open_existing
 from .activations import Activation, activation_names, get_activation
 from .errors import (
     CycleError,
-    DataNotFoundError,
     FormatError,
     NeurosimError,
     NumericalError,
@@ -257,14 +256,8 @@ def load(
     """
     path = os.fspath(path)
     custom = _custom_activations(activations)
-    try:
-        file = open(path, "rb")  # noqa: SIM115 (closed by the with below)
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
-        raise DataNotFoundError(
-            f"no network file at {path!r} ({error.strerror.lower()}); pass the path "
-            "of a file written by ns.save"
-        ) from None
-    with file:
+    hint = "pass the path of a file written by ns.save"
+    with open_existing(path, "network file", hint) as file:
         if os.fstat(file.fileno()).st_size > MAX_FILE_BYTES:
             raise FormatError(f"{path}: the file is larger than {MAX_FILE_BYTES} bytes")
         raw = file.read()

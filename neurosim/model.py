@@ -36,7 +36,7 @@ Examples
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -265,27 +265,14 @@ class Model(ABC):
             )
         self.apply_update(step_optimizer(lr, optimizer))
 
-    def fit(
-        self,
-        X: ArrayLike,
-        Y: ArrayLike,
-        epochs: int = 100,
-        lr: float | None = None,
-        loss: str | Loss = "mse",
-        optimizer: str | Optimizer | None = None,
-        batch_size: int | None = 1,
-        shuffle: bool = True,
-        seed: int | None = None,
-        validation_data: tuple[ArrayLike, ArrayLike] | None = None,
-        metrics: Sequence[str | Callable] = (),
-        callbacks: Sequence[Callable] = (),
-        progress: bool = False,
-    ) -> training.History:
-        """Train by mini-batch gradient descent; see :func:`neurosim.training.fit`.
+    def fit(self, X: ArrayLike, Y: ArrayLike, **options) -> training.History:
+        """Train by mini-batch gradient descent; the options are those of :func:`neurosim.training.fit`.
 
-        The same seed, optimizer and options give the same schedule
-        (shuffling, batches, update order) in both backends, hence the same
-        weights to round-off.
+        ``epochs``, ``lr``, ``loss``, ``optimizer``, ``batch_size``,
+        ``shuffle``, ``seed``, ``validation_data``, ``metrics``,
+        ``callbacks``, ``progress``: stated once, there. The same seed,
+        optimizer and options give the same schedule (shuffling, batches,
+        update order) in both backends, hence the same weights to round-off.
 
         Examples
         --------
@@ -297,12 +284,7 @@ class Model(ABC):
         array([0., 1., 1., 0.])
         """
         self.prepare()
-        return training.fit(
-            self, X, Y, epochs=epochs, lr=lr, loss=loss, optimizer=optimizer,
-            batch_size=batch_size, shuffle=shuffle, seed=seed,
-            validation_data=validation_data, metrics=metrics,
-            callbacks=callbacks, progress=progress,
-        )  # fmt: skip
+        return training.fit(self, X, Y, **options)
 
     def check_loss(self, loss: str | Loss) -> Loss:
         """The loss for a name (or object), checked against the output activations.

@@ -68,6 +68,23 @@ class Optimizer:
         """Return the new value of parameter ``key`` given its gradient."""
         raise NotImplementedError
 
+    def update_all(
+        self, keys: list, values: list[float], grads: list[float]
+    ) -> list[float]:
+        """The new values of many float parameters: :meth:`update` on each, in order.
+
+        The object backend updates all its parameters with one call; a rule
+        may override this with a faster loop, as long as every value comes
+        out bit-identical to :meth:`update`'s.
+
+        Examples
+        --------
+        >>> SGD(lr=0.5).update_all(["a", "b"], [1.0, 2.0], [2.0, -2.0])
+        [0.0, 3.0]
+        """
+        update = self.update
+        return [update(k, v, g) for k, v, g in zip(keys, values, grads)]
+
     def reset(self) -> None:
         """Forget the step count and every parameter's running state."""
         self.iterations = 0
@@ -111,6 +128,13 @@ class SGD(Optimizer):
 
     def update(self, key, value, grad):
         return _subtract(value, self.lr * grad)
+
+    def update_all(
+        self, keys: list, values: list[float], grads: list[float]
+    ) -> list[float]:
+        """Plain floats need no per-parameter state: one loop, the same arithmetic."""
+        lr = self.lr
+        return [value - lr * grad for value, grad in zip(values, grads)]
 
 
 class Momentum(Optimizer):

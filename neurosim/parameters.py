@@ -255,10 +255,12 @@ class ParameterStore:
         if self.holder is not None:
             self.pull()
         optimizer.start_step()
-        update = optimizer.update
-        for parameter in self.parameters:
-            if parameter._trainable:
-                parameter._value = update(parameter, parameter._value, parameter.grad)
+        trainable = [p for p in self.parameters if p._trainable]
+        values = optimizer.update_all(
+            trainable, [p._value for p in trainable], [p.grad for p in trainable]
+        )
+        for parameter, value in zip(trainable, values):
+            parameter._value = value
         self.version += 1
 
     def values(self) -> list[float]:
