@@ -158,9 +158,11 @@ class Neuron:
 
     def activate(self, incoming: Sequence[Connection]) -> float | np.ndarray:
         """Forward step: ``net = bias + Σ w·x``, ``output = f(net)``; return the output."""
-        net = self.bias
+        # parameter.data is the weight (or bias) itself: the pass has synced
+        # the values, so it reads the stored number without a property call.
+        net = self.bias_parameter.data
         for connection in incoming:
-            net = net + connection.weight * connection.source.output
+            net = net + connection.parameter.data * connection.source.output
         self.net = net
         self.output = self._activation.fn(net)
         return self.output
@@ -173,7 +175,7 @@ class Neuron:
         """
         error = output_grad
         for connection in outgoing:
-            error = error + connection.weight * connection.target.delta
+            error = error + connection.parameter.data * connection.target.delta
         self.delta = error * self._activation.derivative(self.net)
 
     def set_gradients(self, incoming: Sequence[Connection]) -> None:

@@ -98,6 +98,11 @@ class Parameter:
     grad : float or None
         ``∂L/∂parameter`` from the last backward pass: the sum over every
         connection (or bias) that uses the parameter.
+    data : float
+        The stored number itself, unchecked and not synced — what the
+        node-by-node passes read once they have fetched the newest values
+        (reading it costs an attribute, not a property). Like PyTorch's
+        ``.data``: read and write :attr:`value` instead.
 
     Examples
     --------
@@ -110,11 +115,11 @@ class Parameter:
     Parameter('k', value=0.5, frozen)
     """
 
-    __slots__ = ("_trainable", "_value", "grad", "name", "store", "users")
+    __slots__ = ("_trainable", "data", "grad", "name", "store", "users")
 
     def __init__(self, value: float, trainable: bool = True, name: str = "") -> None:
         self.name = name
-        self._value = check_parameter_value(value, f"the value of parameter {name!r}")
+        self.data = check_parameter_value(value, f"the value of parameter {name!r}")
         self._trainable = _check_flag(trainable, "trainable")
         self.grad: float | None = None
         self.store: ParameterStore | None = None
@@ -127,7 +132,7 @@ class Parameter:
         store = self.store
         if store is not None and store.holder is not None:
             store.pull()
-        return self._value
+        return self.data
 
     @value.setter
     def value(self, value: float) -> None:
@@ -139,7 +144,7 @@ class Parameter:
         store = self.store
         if store is not None:
             store.graph_write()
-        self._value = value
+        self.data = value
 
     @property
     def trainable(self) -> bool:
@@ -159,7 +164,7 @@ class Parameter:
 
     def __repr__(self) -> str:
         frozen = "" if self._trainable else ", frozen"
-        return f"Parameter({self.name!r}, value={self._value:.6g}{frozen})"
+        return f"Parameter({self.name!r}, value={self.data:.6g}{frozen})"
 
 
 def _check_flag(flag: object, what: str) -> bool:
@@ -198,6 +203,10 @@ class ParameterStore:
         self.frozen_version = 0
         #: Incremented when a neuron's activation is replaced.
         self.structure_version = 0
+        # The trainable parameters, rebuilt when a parameter comes, goes or
+        # is frozen: the update of every training step uses this list.
+        self._trainable: list[Parameter] | None = None
+        self._trainable_version = None
 
     def adopt(self, parameter: Parameter, user: Connection | Neuron) -> Parameter:
         """Register ``user`` as a user of ``parameter``, owning the parameter if new.
@@ -210,6 +219,7 @@ class ParameterStore:
         if parameter.store is None:
             parameter.store = self
             self.parameters.append(parameter)
+            self._trainable = None
         elif parameter.store is not self:
             raise ParameterError(
                 f"{parameter!r} belongs to another network; a parameter can be shared "
@@ -224,6 +234,7 @@ class ParameterStore:
         if not parameter.users:
             self.parameters.remove(parameter)
             parameter.store = None
+            self._trainable = None
 
     def graph_write(self) -> None:
         """Called before a value is written through the graph."""
@@ -236,7 +247,7 @@ class ParameterStore:
         holder, self.holder = self.holder, None
         parameters, values = holder.newest_values()
         for parameter, value in zip(parameters, values):
-            parameter._value = value
+            parameter.data = value
         # The graph's values changed: other compiled views must reload them,
         # the one they came from need not.
         self.version += 1
@@ -244,7 +255,10 @@ class ParameterStore:
 
     def trainable(self) -> list[Parameter]:
         """The parameters an optimizer may change, in creation order."""
-        return [p for p in self.parameters if p.trainable]
+        if self._trainable is None or self._trainable_version != self.frozen_version:
+            self._trainable = [p for p in self.parameters if p._trainable]
+            self._trainable_version = self.frozen_version
+        return self._trainable
 
     def update(self, optimizer) -> None:
         """One optimizer step on every trainable parameter, from its ``grad``.
@@ -255,24 +269,24 @@ class ParameterStore:
         if self.holder is not None:
             self.pull()
         optimizer.start_step()
-        trainable = [p for p in self.parameters if p._trainable]
+        trainable = self.trainable()
         values = optimizer.update_all(
-            trainable, [p._value for p in trainable], [p.grad for p in trainable]
+            trainable, [p.data for p in trainable], [p.grad for p in trainable]
         )
         for parameter, value in zip(trainable, values):
-            parameter._value = value
+            parameter.data = value
         self.version += 1
 
     def values(self) -> list[float]:
         """Every parameter's value, in creation order (for :meth:`set_values`)."""
         if self.holder is not None:
             self.pull()
-        return [parameter._value for parameter in self.parameters]
+        return [parameter.data for parameter in self.parameters]
 
     def set_values(self, values: list[float]) -> None:
         """Put back values taken by :meth:`values` (trusted: they were checked once)."""
         if self.holder is not None:
             self.pull()
         for parameter, value in zip(self.parameters, values, strict=True):
-            parameter._value = value
+            parameter.data = value
         self.version += 1
