@@ -216,6 +216,21 @@ class CompiledNetwork(Model):
         self._structure = self._store.structure_version
         self.blocks: list[Block] = []
         self._build(network.graph)
+        # A layered MLP in float64 takes the lean path: each block is fed by
+        # the whole block before it (or all the inputs), densely, and its
+        # outputs are the network's outputs.
+        self._chain = (
+            dtype == np.float64
+            and bool(self.blocks)
+            and self._whole_output_owner == len(self.blocks)
+            and all(
+                block.mask is None
+                and len(block.pieces) == 1
+                and block.pieces[0].owner == k
+                and block.pieces[0].columns is None
+                for k, block in enumerate(self.blocks)
+            )
+        )
         self._index_parameters()
         self._synced = self._store.version  # the graph's values we hold
         self._index_frozen()
@@ -391,6 +406,9 @@ class CompiledNetwork(Model):
             [k for k, p in enumerate(self._shared) if not p.trainable], dtype=np.intp
         )
         self._frozen_shared_values = self._shared_values[self._frozen_shared]
+        self._any_frozen = any(
+            b.frozen_weights.size or b.frozen_biases.size for b in self.blocks
+        )
         self._frozen_version = self._store.frozen_version
 
     def _load_values(self) -> None:
@@ -451,6 +469,8 @@ class CompiledNetwork(Model):
 
     def propagate(self, batch: np.ndarray, single: bool) -> np.ndarray:
         """Forward pass on validated input; return outputs of shape (batch, n_outputs)."""
+        if self._chain:
+            return self._propagate_chain(batch, single)
         values = [batch if batch.dtype == self.dtype else batch.astype(self.dtype)]
         nets, sources = [], []
         for block in self.blocks:
@@ -480,8 +500,45 @@ class CompiledNetwork(Model):
         """The outputs of the last forward pass, (batch, n_outputs)."""
         return _gather(self._output_pieces, self._values)
 
+    def _propagate_chain(self, batch: np.ndarray, single: bool) -> np.ndarray:
+        """The forward pass of a layered MLP: each block fed by the whole block before."""
+        values, nets = [batch], []
+        for block in self.blocks:
+            net = batch @ block.weight
+            net += block.bias
+            batch = block.activation.fn(net)
+            nets.append(net)
+            values.append(batch)
+        self._values, self._nets, self._sources, self._single = (
+            values,
+            nets,
+            values,
+            single,
+        )
+        self._has_gradients = False
+        return batch
+
+    def _backpropagate_chain(self, error: np.ndarray) -> None:
+        """The backward pass of a layered MLP: one product per block for each of W, δ."""
+        values, nets = self._values, self._nets
+        for k in range(len(self.blocks) - 1, -1, -1):
+            block = self.blocks[k]
+            if block.activation is _IDENTITY:  # f' = 1: skip an exact no-op
+                delta = error
+            else:
+                delta = error * block.activation.derivative(nets[k])
+            block.bias_grad = np.add.reduce(delta, axis=0)
+            block.weight_grad = values[k].T @ delta
+            if k:
+                error = delta @ block.weight.T
+
     def backpropagate(self, output_grads: np.ndarray) -> None:
         """Backward pass given dL/d(outputs) of shape (batch, n_outputs)."""
+        if self._chain:
+            self._backpropagate_chain(output_grads)
+            self._sum_shared_gradients()
+            self._has_gradients = True
+            return
         errors: list[np.ndarray | None] = [None] * len(self._values)
         batch = output_grads.shape[0]
         if self._whole_output_owner:  # the outputs are one whole block, as in an MLP
@@ -513,6 +570,10 @@ class CompiledNetwork(Model):
                 if piece.owner:  # inputs need no error
                     contribution = delta @ block.weight[piece.span].T
                     self._accumulate(errors, piece, contribution, batch)
+        self._sum_shared_gradients()
+        self._has_gradients = True
+
+    def _sum_shared_gradients(self) -> None:
         if self._shared:
             # A shared parameter's gradient: the sum over every entry using it.
             grad = self._shared_grad
@@ -525,7 +586,6 @@ class CompiledNetwork(Model):
                 if block.shared_biases is not None:
                     where, index = block.shared_biases
                     np.add.at(grad, index, block.bias_grad[where])
-        self._has_gradients = True
 
     def _accumulate(self, errors, piece: _Piece, contribution, batch: int) -> None:
         """Add ∂L/∂output contributions to the neurons of ``piece``."""
@@ -561,7 +621,7 @@ class CompiledNetwork(Model):
                 if block.shared_biases is not None:
                     where, index = block.shared_biases
                     block.bias[where] = values[index]
-        for block in self.blocks:
+        for block in self.blocks if self._any_frozen else ():
             # Frozen parameters: whatever the rule did, they keep their value.
             if block.frozen_weights.size:
                 rows = block.rows[block.frozen_weights]
