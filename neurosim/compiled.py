@@ -57,6 +57,7 @@ from .errors import (
     ParameterError,
     StaleNetworkError,
     StateError,
+    TopologyError,
 )
 from .model import Model
 from .neuron import Connection, Neuron
@@ -154,6 +155,23 @@ class Block:
         self.bias_grad: np.ndarray | None = None
         # Optimizer state is keyed per parameter array.
         self.weight_key, self.bias_key = (self, "weight"), (self, "bias")
+        #: "max" for a block of max-pooling neurons, else "sum".
+        self.aggregation = self.neurons[0].aggregation
+        self.pool_rows = None
+        if self.aggregation == "max":
+            # Each pooling neuron's k inputs, in the order of its connections
+            # (in_edges lists a neuron's incoming connections together).
+            fan_in = np.bincount(cols, minlength=len(neurons))
+            if np.any(fan_in != fan_in[0]):
+                raise TopologyError(
+                    "the vectorised backend takes max-pooling neurons of one level with "
+                    f"the same number of inputs; {self.neurons[0].name!r} and its level "
+                    f"have {sorted(set(fan_in.tolist()))}. Give them equal fan-in, or use "
+                    "the object backend."
+                )
+            self.pool_rows = rows.reshape(len(neurons), -1)
+            self.pool_cols = cols.reshape(len(neurons), -1)
+            self.winner: np.ndarray | None = None
 
     def __repr__(self) -> str:
         kind = "dense" if self.mask is None else f"{len(self.connections)} connections"
@@ -222,6 +240,7 @@ class CompiledNetwork(Model):
         self._chain = (
             dtype == np.float64
             and bool(self.blocks)
+            and all(block.pool_rows is None for block in self.blocks)
             and self._whole_output_owner == len(self.blocks)
             and all(
                 block.mask is None
@@ -247,12 +266,13 @@ class CompiledNetwork(Model):
         order = {name: i for i, name in enumerate(graph)}
         layout = _Layout(self._inputs)
         for level, names in enumerate(nx.topological_generations(graph)):
-            groups: dict[Activation, list[Neuron]] = {}
+            groups: dict[tuple[Activation, str], list[Neuron]] = {}
             for name in sorted(names, key=order.__getitem__):
                 neuron = graph.nodes[name]["neuron"]
                 if not neuron.is_input:
-                    groups.setdefault(neuron.activation, []).append(neuron)
-            for activation, neurons in groups.items():
+                    key = (neuron.activation, neuron.aggregation)
+                    groups.setdefault(key, []).append(neuron)
+            for (activation, _), neurons in groups.items():
                 self.blocks.append(
                     _make_block(graph, level, activation, neurons, layout, self.dtype)
                 )
@@ -474,7 +494,10 @@ class CompiledNetwork(Model):
         values = [batch if batch.dtype == self.dtype else batch.astype(self.dtype)]
         nets, sources = [], []
         for block in self.blocks:
-            if block.pieces:
+            if block.pool_rows is not None:
+                inputs = _gather(block.pieces, values)
+                net = _pool_forward(block, inputs)
+            elif block.pieces:
                 inputs = _gather(block.pieces, values)
                 net = inputs @ block.weight
                 net += block.bias
@@ -560,6 +583,14 @@ class CompiledNetwork(Model):
                 ):  # a float64 derivative in a float32 network
                     delta = delta.astype(self.dtype)
             block.bias_grad = np.add.reduce(delta, axis=0)  # = delta.sum(axis=0)
+            if block.pool_rows is not None:
+                contribution = _pool_backward(block, self._sources[k], delta)
+                for piece in block.pieces:
+                    if piece.owner:
+                        self._accumulate(
+                            errors, piece, contribution[:, piece.span], batch
+                        )
+                continue
             if not block.pieces:
                 block.weight_grad = np.zeros_like(block.weight)
                 continue
@@ -740,3 +771,41 @@ def _positions(parameters: list, shared: dict) -> tuple[np.ndarray, np.ndarray] 
         return None
     index = [shared[parameters[k]] for k in where]
     return np.array(where, dtype=np.intp), np.array(index, dtype=np.intp)
+
+
+def _pool_forward(block: Block, inputs: np.ndarray) -> np.ndarray:
+    """Net inputs of max-pooling neurons: ``bias + max_i w_i·x_i``, winners remembered."""
+    weights = block.weight[block.pool_rows, block.pool_cols]
+    weighted = inputs[:, block.pool_rows] * weights
+    # argmax takes the first of equal maxima, as the object backend does.
+    block.winner = np.argmax(weighted, axis=2)
+    best = np.take_along_axis(weighted, block.winner[..., np.newaxis], axis=2)[..., 0]
+    return best + block.bias
+
+
+def _pool_backward(block: Block, inputs: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """Gradients of a pooling block; return ∂L/∂(its sources' outputs).
+
+    Only the connection that won gets a gradient (δ·x), and only its source
+    gets the error (w·δ), sample by sample.
+    """
+    winner = block.winner[..., np.newaxis]
+    won = np.take_along_axis(inputs[:, block.pool_rows], winner, axis=2)[..., 0]
+    chosen = np.arange(block.pool_rows.shape[1]) == winner
+    entries = np.einsum("bn,bnk->nk", delta * won, chosen)
+    block.weight_grad = np.zeros_like(block.weight)
+    block.weight_grad[block.pool_rows, block.pool_cols] = entries
+    weights = block.weight[block.pool_rows, block.pool_cols]
+    routed = (
+        delta
+        * np.take_along_axis(np.broadcast_to(weights, chosen.shape), winner, axis=2)[
+            ..., 0
+        ]
+    )
+    sources = np.take_along_axis(
+        np.broadcast_to(block.pool_rows, chosen.shape), winner, axis=2
+    )[..., 0]
+    contribution = np.zeros((delta.shape[0], len(block.sources)), dtype=delta.dtype)
+    samples = np.arange(delta.shape[0])[:, np.newaxis]
+    np.add.at(contribution, (np.broadcast_to(samples, sources.shape), sources), routed)
+    return contribution

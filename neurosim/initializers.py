@@ -32,9 +32,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .errors import ParameterError, unknown_name
+from .errors import NumericalError, ParameterError, unknown_name
 
-__all__ = ["default_initializer", "get_initializer", "initializer_names"]
+__all__ = ["default_initializer", "draw_weights", "get_initializer", "initializer_names"]
 
 Initializer = Callable[[np.random.Generator, np.ndarray, np.ndarray], np.ndarray]
 
@@ -134,3 +134,27 @@ def default_initializer(activation_name: str) -> str:
     ('he', 'xavier')
     """
     return "he" if activation_name in ("relu", "leaky_relu", "softplus") else "xavier"
+
+
+def draw_weights(draw, rng, fan_in: np.ndarray, fan_out: np.ndarray) -> np.ndarray:
+    """Call an initialiser ``draw(rng, fan_in, fan_out)`` and check its answer.
+
+    The network calls this before anything is assigned.
+
+    A user's initialiser that returns too few values, text or NaN must fail
+    here, with the network still as it was, not later inside ``forward``.
+    """
+    weights = np.asarray(draw(rng, fan_in, fan_out))
+    if weights.shape != fan_in.shape or weights.dtype.kind not in "iuf":
+        raise ParameterError(
+            f"the initialiser {getattr(draw, '__name__', draw)!r} returned values of shape "
+            f"{weights.shape} and dtype {weights.dtype} for fan-in/fan-out arrays of shape "
+            f"{fan_in.shape}; it must return one real number per connection: "
+            "f(rng, fan_in, fan_out) -> an array shaped like fan_in"
+        )
+    if not np.isfinite(weights).all():
+        raise NumericalError(
+            f"the initialiser {getattr(draw, '__name__', draw)!r} returned a non-finite "
+            f"weight ({weights[~np.isfinite(weights)][0]}); every weight must be finite"
+        )
+    return weights.astype(float)

@@ -57,7 +57,7 @@ from .errors import (
 )
 from .hopfield import RULES, HopfieldNetwork
 from .network import Network
-from .neuron import ROLES, Connection, Neuron
+from .neuron import AGGREGATIONS, ROLES, Connection, Neuron
 from .parameters import Parameter
 
 __all__ = [
@@ -134,6 +134,10 @@ def _network_document(net: Network) -> dict:
             entry["activation"] = neuron.activation.name
             entry["bias"] = float(neuron.bias)
             entry.update(_sharing(neuron.bias_parameter, keys, "bias_"))
+            if neuron.aggregation != "sum":
+                entry["aggregation"] = neuron.aggregation
+        if neuron.position is not None:
+            entry["position"] = list(neuron.position)
         neurons.append(entry)
     connections = []
     for c in _insertion_order(net):
@@ -400,8 +404,16 @@ def _add_neuron(net: Network, entry, where: str, custom: dict, shared: dict) -> 
     role = entry.get("role")
     if role not in ROLES:
         raise FormatError(f"{where}.role: expected one of {list(ROLES)}, got {role!r}")
+    position = entry.get("position")
+    if position is not None and (
+        not isinstance(position, list)
+        or len(position) > 4
+        or not all(isinstance(p, int) and not isinstance(p, bool) for p in position)
+    ):
+        raise FormatError(f"{where}.position: expected a short list of whole numbers")
+    position = None if position is None else tuple(position)
     if role == "input":
-        net.add_input(name)
+        net.add_input(name).position = position
         return
     activation_name = _string(entry, "activation", where)
     if activation_name in custom:
@@ -415,10 +427,13 @@ def _add_neuron(net: Network, entry, where: str, custom: dict, shared: dict) -> 
             "ns.load(path, activations=[ns.Activation(...)])"
         )
     bias = _parameter(entry, "bias", where, shared, "bias_")
-    if role == "output":
-        net.add_output(name, activation, bias)
-    else:
-        net.add_neuron(name, activation, bias)
+    aggregation = entry.get("aggregation", "sum")
+    if aggregation not in AGGREGATIONS:
+        raise FormatError(
+            f"{where}.aggregation: expected one of {list(AGGREGATIONS)}, got {_kind(aggregation)}"
+        )
+    add = net.add_output if role == "output" else net.add_neuron
+    add(name, activation, bias, aggregation, position)
 
 
 def _parameter(
@@ -624,6 +639,8 @@ def to_networkx(obj: Network | HopfieldNetwork) -> nx.Graph:
                 activation=neuron.activation.name, bias=float(neuron.bias)
             )
             attributes.update(_sharing(neuron.bias_parameter, keys, "bias_"))
+            if neuron.aggregation != "sum":
+                attributes["aggregation"] = neuron.aggregation
         graph.add_node(neuron.name, **attributes)
     for c in obj.connections:
         graph.add_edge(
@@ -675,6 +692,8 @@ def from_networkx(graph: nx.DiGraph, activations: Iterable[Activation] = ()) -> 
                 activation=data.get("activation", "sigmoid"), bias=data.get("bias", 0.0)
             )
             entry.update({k: data[k] for k in _SHARING_KEYS["bias_"] if k in data})
+            if "aggregation" in data:
+                entry["aggregation"] = data["aggregation"]
         neurons.append(entry)
     connections = [
         {

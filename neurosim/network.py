@@ -26,7 +26,6 @@ array([1.])
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
 
 import networkx as nx
@@ -38,12 +37,11 @@ from .errors import (
     CycleError,
     DuplicateNameError,
     MissingDependencyError,
-    NumericalError,
     ParameterError,
     TopologyError,
     unknown_name,
 )
-from .initializers import default_initializer, get_initializer
+from .initializers import default_initializer, draw_weights, get_initializer
 from .neuron import Connection, Neuron
 from .parameters import Parameter, ParameterStore
 from .passes import NodeByNode
@@ -100,7 +98,12 @@ class Network(NodeByNode):
         return self._add(Neuron(self._new_name(name), role="input"))
 
     def add_neuron(
-        self, name: str, activation: str | Activation = "sigmoid", bias: float = 0.0
+        self,
+        name: str,
+        activation: str | Activation = "sigmoid",
+        bias: float | Parameter = 0.0,
+        aggregation: str = "sum",
+        position: tuple | None = None,
     ) -> Neuron:
         """Add a hidden neuron.
 
@@ -110,26 +113,46 @@ class Network(NodeByNode):
             A name not yet used in this network.
         activation : str or Activation, default "sigmoid"
             See :mod:`neurosim.activations`.
-        bias : float, default 0.0
+        bias : float or Parameter, default 0.0
+            A :class:`~neurosim.parameters.Parameter` shares one bias.
+        aggregation : {"sum", "max"}, default "sum"
+            ``"max"``: a max-pooling neuron (see :class:`~neurosim.neuron.Neuron`).
+        position : tuple, optional
+            Its place in a grid, for pictures (builders of layers set it).
 
         Examples
         --------
         >>> Network().add_neuron("h1", activation="tanh", bias=0.5)
         Neuron('h1', role='hidden', activation='tanh', bias=0.5)
         """
-        return self._add(Neuron(self._new_name(name), activation, bias, role="hidden"))
+        return self._add(
+            Neuron(
+                self._new_name(name), activation, bias, "hidden", aggregation, position
+            )
+        )
 
     def add_output(
-        self, name: str, activation: str | Activation = "sigmoid", bias: float = 0.0
+        self,
+        name: str,
+        activation: str | Activation = "sigmoid",
+        bias: float | Parameter = 0.0,
+        aggregation: str = "sum",
+        position: tuple | None = None,
     ) -> Neuron:
         """Add an output neuron; outputs are returned in the order they were added.
+
+        The parameters are those of :meth:`add_neuron`.
 
         Examples
         --------
         >>> Network().add_output("y", activation="identity")
         Neuron('y', role='output', activation='identity', bias=0)
         """
-        return self._add(Neuron(self._new_name(name), activation, bias, role="output"))
+        return self._add(
+            Neuron(
+                self._new_name(name), activation, bias, "output", aggregation, position
+            )
+        )
 
     def connect(
         self,
@@ -213,7 +236,7 @@ class Network(NodeByNode):
         if weight is None:
             fan_in = np.array([self._graph.in_degree(target.name) + 1])
             fan_out = np.array([self._graph.out_degree(source.name) + 1])
-            weight = _draw_weights(
+            weight = draw_weights(
                 get_initializer(self.init), self.rng, fan_in, fan_out
             )[0]
         connection = Connection(source, target, weight)
@@ -373,7 +396,7 @@ class Network(NodeByNode):
         edges = list(self._graph.edges(data="connection"))
         fan_in = np.array([self._graph.in_degree(t) for _, t, _ in edges], dtype=int)
         fan_out = np.array([self._graph.out_degree(s) for s, _, _ in edges], dtype=int)
-        weights = _draw_weights(draw, rng, fan_in, fan_out)
+        weights = draw_weights(draw, rng, fan_in, fan_out)
         self.rng = rng
         for (_, _, connection), weight in zip(edges, weights.tolist()):
             connection.weight = weight
@@ -429,34 +452,48 @@ class Network(NodeByNode):
             hidden_activation if output_activation is None else output_activation
         )
         net = cls(init=init or default_initializer(hidden_activation.name), seed=seed)
-        layers = [[net.add_input(f"x{j + 1}") for j in range(sizes[0])]]
-        for depth, size in enumerate(sizes[1:-1], start=1):
-            layers.append(
-                [
-                    net.add_neuron(f"h{depth}_{j + 1}", hidden_activation)
-                    for j in range(size)
-                ]
-            )
-        layers.append(
-            [net.add_output(f"y{j + 1}", output_activation) for j in range(sizes[-1])]
+        from .layers import build_layered
+
+        return build_layered(net, sizes, hidden_activation, output_activation)
+
+    @classmethod
+    def convolutional(
+        cls,
+        input_shape: tuple[int, ...],
+        layers: Sequence,
+        output_activation: str | Activation = "identity",
+        seed: int | None = None,
+    ) -> Network:
+        """A convolutional network of ordinary neurons, from layer specs.
+
+        Parameters
+        ----------
+        input_shape : (rows, columns) or (channels, rows, columns)
+            The image; the inputs are its pixels in ``image.ravel()`` order.
+        layers : sequence of layer specs
+            :class:`~neurosim.layers.Conv`, :class:`~neurosim.layers.MaxPool`,
+            :class:`~neurosim.layers.AvgPool` and, last, one or more
+            :class:`~neurosim.layers.Dense` (the last gives the outputs).
+        output_activation : str or Activation, default "identity"
+            For the output layer ("identity" suits ``loss="cross_entropy"``).
+        seed : int, optional
+            Seed of the weights' generator.
+
+        Examples
+        --------
+        >>> from neurosim.layers import Conv, Dense, MaxPool
+        >>> net = Network.convolutional((8, 8), [Conv(4, 3), MaxPool(2), Dense(10)], seed=0)
+        >>> net
+        Network(64 inputs, 180 hidden, 10 outputs; 1800 connections, 412 parameters)
+        >>> net.connection("x[0,0]", "conv1[2,0,0]").parameter is net.connection(
+        ...     "x[5,5]", "conv1[2,5,5]").parameter          # one shared kernel weight
+        True
+        """
+        from .layers import build_convolutional
+
+        return build_convolutional(
+            cls(seed=seed), input_shape, layers, output_activation
         )
-        draw = get_initializer(net.init)
-        edges = []
-        for sources, targets in itertools.pairwise(layers):
-            shape = (len(sources), len(targets))
-            weights = _draw_weights(
-                draw,
-                net.rng,
-                np.full(shape, len(sources)),
-                np.full(shape, len(targets)),
-            )
-            edges.extend(
-                (s, t, w)
-                for s, row in zip(sources, weights.tolist())
-                for t, w in zip(targets, row)
-            )
-        net.connect_many(edges)
-        return net
 
     # ------------------------------------------------------------------ looking up
 
@@ -591,25 +628,3 @@ class Network(NodeByNode):
         if isinstance(ref, Neuron) and data["neuron"] is not ref:
             raise TopologyError(f"{ref!r} is not this network's neuron called {name!r}")
         return data["neuron"]
-
-
-def _draw_weights(draw, rng, fan_in: np.ndarray, fan_out: np.ndarray) -> np.ndarray:
-    """Call an initialiser and check its answer before anything is assigned.
-
-    A user's initialiser that returns too few values, text or NaN must fail
-    here, with the network still as it was, not later inside ``forward``.
-    """
-    weights = np.asarray(draw(rng, fan_in, fan_out))
-    if weights.shape != fan_in.shape or weights.dtype.kind not in "iuf":
-        raise ParameterError(
-            f"the initialiser {getattr(draw, '__name__', draw)!r} returned values of shape "
-            f"{weights.shape} and dtype {weights.dtype} for fan-in/fan-out arrays of shape "
-            f"{fan_in.shape}; it must return one real number per connection: "
-            "f(rng, fan_in, fan_out) -> an array shaped like fan_in"
-        )
-    if not np.isfinite(weights).all():
-        raise NumericalError(
-            f"the initialiser {getattr(draw, '__name__', draw)!r} returned a non-finite "
-            f"weight ({weights[~np.isfinite(weights)][0]}); every weight must be finite"
-        )
-    return weights.astype(float)

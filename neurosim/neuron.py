@@ -39,9 +39,11 @@ from .activations import Activation, get_activation
 from .errors import ParameterError
 from .parameters import Parameter, ParameterStore, check_parameter_value
 
-__all__ = ["ROLES", "Connection", "Neuron"]
+__all__ = ["AGGREGATIONS", "ROLES", "Connection", "Neuron"]
 
 ROLES = ("input", "hidden", "output")
+#: How a neuron combines its weighted inputs: their sum, or (a pooling neuron) their maximum.
+AGGREGATIONS = ("sum", "max")
 
 
 class Neuron:
@@ -58,6 +60,14 @@ class Neuron:
         :class:`~neurosim.parameters.Parameter` to share one bias.
     role : {"input", "hidden", "output"}, default "hidden"
         Input neurons hold the value they are given as their ``output``.
+    aggregation : {"sum", "max"}, default "sum"
+        ``"max"`` makes a max-pooling neuron: ``net = bias + max_i w_i·x_i``.
+        Its delta goes back through the connection that won only; on a tie
+        the first incoming connection (in the order they were made) wins.
+    position : tuple, optional
+        Where the neuron sits in a grid (a convolutional layer's
+        ``(channel, row, column)``), for pictures and names; not used by the
+        arithmetic.
 
     Attributes
     ----------
@@ -80,12 +90,14 @@ class Neuron:
 
     __slots__ = (
         "_activation",
+        "aggregation",
         "bias_grad",
         "bias_parameter",
         "delta",
         "name",
         "net",
         "output",
+        "position",
         "role",
         "store",
     )
@@ -96,11 +108,23 @@ class Neuron:
         activation: str | Activation = "sigmoid",
         bias: float | Parameter = 0.0,
         role: str = "hidden",
+        aggregation: str = "sum",
+        position: tuple | None = None,
     ) -> None:
         if role not in ROLES:
             raise ParameterError(f"role must be one of {ROLES}, got {role!r}")
+        if aggregation not in AGGREGATIONS:
+            raise ParameterError(
+                f"aggregation must be one of {AGGREGATIONS}, got {aggregation!r}"
+            )
+        if aggregation != "sum" and role == "input":
+            raise ParameterError(
+                "an input neuron aggregates nothing; leave aggregation='sum'"
+            )
         self.name = name
         self.role = role
+        self.aggregation = aggregation
+        self.position = position
         #: The ParameterStore of the network the neuron belongs to (None: none yet).
         self.store: ParameterStore | None = None
         if role == "input":
@@ -158,6 +182,8 @@ class Neuron:
 
     def activate(self, incoming: Sequence[Connection]) -> float | np.ndarray:
         """Forward step: ``net = bias + Σ w·x``, ``output = f(net)``; return the output."""
+        if self.aggregation == "max":
+            return self._pool(incoming)
         # parameter.data is the weight (or bias) itself: the pass has synced
         # the values, so it reads the stored number without a property call.
         net = self.bias_parameter.data
@@ -167,16 +193,48 @@ class Neuron:
         self.output = self._activation.fn(net)
         return self.output
 
-    def backpropagate(self, outgoing: Sequence[Connection], output_grad=0.0) -> None:
+    def backpropagate(
+        self,
+        outgoing: Sequence[Connection],
+        output_grad=0.0,
+        pooled: Sequence[Connection] = (),
+    ) -> None:
         """Backward step: ``delta = f'(net) · (∂L/∂output + Σ w·δ of the neurons fed)``.
 
         ``output_grad`` is the loss's own derivative with respect to this
-        neuron's output: non-zero only for output neurons.
+        neuron's output: non-zero only for output neurons. ``pooled`` are the
+        connections into max-pooling neurons, which pass their delta back
+        only where this neuron won (``gate`` is 1 there, 0 elsewhere).
         """
         error = output_grad
         for connection in outgoing:
             error = error + connection.parameter.data * connection.target.delta
+        for connection in pooled:
+            gated = connection.target.delta * connection.gate
+            error = error + connection.parameter.data * gated
         self.delta = error * self._activation.derivative(self.net)
+
+    def _pool(self, incoming: Sequence[Connection]) -> float | np.ndarray:
+        """Forward step of a max-pooling neuron: ``net = bias + max_i w_i·x_i``.
+
+        Each incoming connection's ``gate`` records whether it won (1) or not
+        (0), per sample; the first of equal maxima wins.
+        """
+        weighted = [c.parameter.data * c.source.output for c in incoming]
+        if isinstance(weighted[0], np.ndarray):
+            stacked = np.stack(weighted)
+            winner = np.argmax(stacked, axis=0)
+            best = np.take_along_axis(stacked, winner[np.newaxis], axis=0)[0]
+            for k, connection in enumerate(incoming):
+                connection.gate = (winner == k).astype(float)
+        else:
+            winner = max(range(len(weighted)), key=weighted.__getitem__)
+            best = weighted[winner]
+            for k, connection in enumerate(incoming):
+                connection.gate = 1.0 if k == winner else 0.0
+        self.net = self.bias_parameter.data + best
+        self.output = self._activation.fn(self.net)
+        return self.output
 
     def set_gradients(self, incoming: Sequence[Connection]) -> None:
         """Set ``∂L/∂w = δ·x`` for every incoming weight and ``∂L/∂bias = δ``.
@@ -185,22 +243,29 @@ class Neuron:
         a batch mean, so each delta carries its ``1/batch`` share.
         """
         delta = self.delta
+        pooling = self.aggregation == "max"
         if isinstance(delta, np.ndarray):
             for connection in incoming:
-                connection.grad = float((delta * connection.source.output).sum())
+                x = connection.source.output
+                # Only the winner's weight took part: the others get 0.
+                x = x * connection.gate if pooling else x
+                connection.grad = float((delta * x).sum())
             self.bias_grad = float(delta.sum())
         else:
             for connection in incoming:
-                connection.grad = delta * connection.source.output
+                x = connection.source.output
+                x = x * connection.gate if pooling else x
+                connection.grad = delta * x
             self.bias_grad = delta
 
     def __repr__(self) -> str:
         if self.is_input:
             return f"Neuron({self.name!r}, role='input')"
         frozen = "" if self.bias_parameter.trainable else ", bias frozen"
+        pooling = ", aggregation='max'" if self.aggregation == "max" else ""
         return (
             f"Neuron({self.name!r}, role={self.role!r}, "
-            f"activation={self.activation.name!r}, bias={self.bias:.6g}{frozen})"
+            f"activation={self.activation.name!r}, bias={self.bias:.6g}{pooling}{frozen})"
         )
 
 
@@ -229,7 +294,7 @@ class Connection:
     Connection('x' -> 'y', weight=0.5)
     """
 
-    __slots__ = ("grad", "parameter", "source", "target")
+    __slots__ = ("gate", "grad", "parameter", "source", "target")
 
     def __init__(
         self, source: Neuron, target: Neuron, weight: float | Parameter
@@ -244,6 +309,8 @@ class Connection:
         if not self.parameter.name:
             self.parameter.name = f"w({source.name}->{target.name})"
         self.grad = None
+        #: Into a max-pooling neuron: 1 where this connection won the last pass, else 0.
+        self.gate = None
 
     @property
     def weight(self) -> float:

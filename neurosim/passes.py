@@ -44,8 +44,15 @@ class _Plan(NamedTuple):
     inputs: tuple[Neuron, ...]
     outputs: tuple[Neuron, ...]
     forward_steps: tuple[tuple[Neuron, tuple[Connection, ...]], ...]
+    # (neuron, incoming, outgoing into summing neurons, outgoing into pooling neurons)
     backward_steps: tuple[
-        tuple[Neuron, tuple[Connection, ...], tuple[Connection, ...]], ...
+        tuple[
+            Neuron,
+            tuple[Connection, ...],
+            tuple[Connection, ...],
+            tuple[Connection, ...],
+        ],
+        ...,
     ]
     # How each parameter's gradient is read off its users after a backward
     # pass: one connection, one bias, or the sum over a shared parameter's users.
@@ -108,8 +115,15 @@ class NodeByNode(Model):
                 continue
             incoming = tuple(c for _, _, c in graph.in_edges(name, data="connection"))
             outgoing = tuple(c for _, _, c in graph.out_edges(name, data="connection"))
+            if neuron.aggregation == "max" and not incoming:
+                raise TopologyError(
+                    f"the max-pooling neuron {name!r} has no incoming connections: "
+                    "it needs at least one input to take the maximum of"
+                )
             forward_steps.append((neuron, incoming))
-            backward_steps.append((neuron, incoming, outgoing))
+            pooled = tuple(c for c in outgoing if c.target.aggregation == "max")
+            summed = tuple(c for c in outgoing if c.target.aggregation != "max")
+            backward_steps.append((neuron, incoming, summed, pooled))
         return _Plan(
             inputs,
             outputs,
@@ -171,7 +185,10 @@ class NodeByNode(Model):
         >>> [n.name for n, _, _ in ns.Network.layered([1, 2, 1], seed=0).backward_order]
         ['y1', 'h1_2', 'h1_1']
         """
-        return list(self._get_plan().backward_steps)
+        return [
+            (neuron, incoming, summed + pooled)
+            for neuron, incoming, summed, pooled in self._get_plan().backward_steps
+        ]
 
     # ------------------------------------------------------------------ training
 
@@ -443,8 +460,8 @@ class NodeByNode(Model):
         columns = output_grads[0].tolist() if self._single_sample else output_grads.T
         grad_of = dict(zip(plan.outputs, columns))
         self.output_grads = grad_of  # ∂L/∂output of each output neuron, for the trace
-        for neuron, incoming, outgoing in plan.backward_steps:
-            neuron.backpropagate(outgoing, grad_of.get(neuron, 0.0))
+        for neuron, incoming, outgoing, pooled in plan.backward_steps:
+            neuron.backpropagate(outgoing, grad_of.get(neuron, 0.0), pooled)
             neuron.set_gradients(incoming)
         # Each parameter's gradient: its connection's, its neuron's, or the sum
         # over the connections (and biases) that share it.

@@ -160,10 +160,20 @@ def trace(
 def _forward_steps(net) -> Iterator[Step]:
     for neuron, incoming in net.evaluation_order:
         terms = [f"{_factor(c.weight)}·{number(c.source.output)}" for c in incoming]
-        text = (
-            " + ".join([*terms, _factor(neuron.bias)]) if terms else number(neuron.bias)
-        )
-        text_tex = text.replace("·", r" \cdot ")
+        if neuron.aggregation == "max":
+            # A pooling neuron: the largest weighted input, and which one won.
+            winner = next(c for c in incoming if c.gate == 1.0)
+            text = f"max({', '.join(terms)}) + {_factor(neuron.bias)}"
+            text_tex = text.replace("·", r" \cdot ")
+            text += f" [{winner.source.name} won]"
+            text_tex += rf"\ [\text{{{winner.source.name} won}}]"
+        else:
+            text = (
+                " + ".join([*terms, _factor(neuron.bias)])
+                if terms
+                else number(neuron.bias)
+            )
+            text_tex = text.replace("·", r" \cdot ")
         yield Step(
             "forward", "net", neuron.name, neuron.net,
             f"net({neuron.name}) = {text} = {number(neuron.net)}",
@@ -228,6 +238,15 @@ def _backward_steps(net) -> Iterator[Step]:
     for neuron, incoming, outgoing in net.backward_order:
         yield _delta_step(net, neuron, outgoing)
         for c in incoming:
+            if neuron.aggregation == "max" and c.gate == 0.0:
+                text = (
+                    f"∂L/∂w({c.source.name}→{neuron.name}) = 0 "
+                    f"({c.source.name} did not win the max)"
+                )
+                yield Step("backward", "weight_grad", c.key, c.grad, text, _tex(
+                    rf"\frac{{\partial L}}{{\partial w_{{{c.source.name} \to {neuron.name}}}}} "
+                    rf"= 0\ (\text{{did not win}})"))  # fmt: skip
+                continue
             yield Step(
                 "backward", "weight_grad", c.key, c.grad,
                 f"∂L/∂w({c.source.name}→{neuron.name}) = δ({neuron.name})·out({c.source.name}) "
@@ -289,11 +308,16 @@ def _delta_step(net, neuron, outgoing) -> Step:
         parts_tex.append(rf"\frac{{\partial L}}{{\partial \mathrm{{out}}_{{{name}}}}}")
         values.append(_factor(net.output_grads[neuron]))
     for c in outgoing:
+        if c.target.aggregation == "max" and c.gate == 0.0:
+            # A pooling neuron this one did not win sends nothing back.
+            continue
         parts.append(f"w({name}→{c.target.name})·δ({c.target.name})")
         parts_tex.append(
             rf"w_{{{name} \to {c.target.name}}} \delta_{{{c.target.name}}}"
         )
         values.append(f"{_factor(c.weight)}·{_factor(c.target.delta)}")
+    if not parts:
+        parts, parts_tex, values = ["0"], ["0"], ["0"]
 
     def grouped(items):
         return items[0] if len(items) == 1 else "[" + " + ".join(items) + "]"

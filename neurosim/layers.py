@@ -1,0 +1,367 @@
+"""Builders of whole layers: convolution, pooling and dense layers, as ordinary neurons.
+
+A convolutional network in neurosim is a graph like any other. A *feature
+map* is a grid of neurons, each connected to the patch of the layer below
+that it looks at; all the connections of one (input channel, filter) pair
+share the same ``kernel × kernel`` weight parameters, and all the neurons of
+one map share one bias. So an 8-filter 3×3 convolution over a 28×28 image is
+48,672 connections but 80 parameters — and every neuron and connection is
+there to inspect, trace, draw and edit.
+
+Vocabulary:
+
+- *grid*: a layer's neurons as a list of channels, each a 2-D numpy object
+  array of :class:`~neurosim.neuron.Neuron` (``grid[channel][row, column]``);
+  each neuron also knows its ``position`` ``(channel, row, column)``.
+- *spec*: a small object describing one layer (:class:`Conv`,
+  :class:`MaxPool`, :class:`AvgPool`, :class:`Dense`), for
+  :meth:`Network.convolutional <neurosim.network.Network.convolutional>`.
+
+Pooling: max pooling uses max-pooling neurons (``aggregation="max"``) whose
+incoming weights are one shared parameter frozen at 1 and whose bias is one
+shared parameter frozen at 0 — so ``net = max of the inputs``, and the delta
+goes back to the input that won. Average pooling uses ordinary summing
+neurons whose weights are one shared parameter frozen at ``1/size²``: the
+same numbers as a mean, with no new kind of neuron.
+
+Examples
+--------
+>>> import neurosim as ns
+>>> net = ns.Network.convolutional((6, 6), [Conv(2, 3), MaxPool(2), Dense(3)], seed=0)
+>>> net
+Network(36 inputs, 40 hidden, 3 outputs; 344 connections, 49 parameters)
+>>> net["conv1[1,0,0]"].position
+(1, 0, 0)
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import check_count
+from .errors import ParameterError, ShapeError
+from .initializers import draw_weights, get_initializer
+from .parameters import Parameter
+
+__all__ = [
+    "AvgPool",
+    "Conv",
+    "Dense",
+    "MaxPool",
+    "avg_pool",
+    "build_convolutional",
+    "build_layered",
+    "conv",
+    "dense",
+    "input_grid",
+    "max_pool",
+    "pool",
+]
+
+PADDINGS = ("valid", "same")
+
+
+@dataclass(frozen=True)
+class Conv:
+    """A convolution layer: ``filters`` feature maps, each from a ``kernel × kernel`` kernel."""
+
+    filters: int
+    kernel: int
+    stride: int = 1
+    padding: str = "valid"
+    activation: str = "relu"
+
+
+@dataclass(frozen=True)
+class MaxPool:
+    """Max pooling over ``size × size`` windows (stride ``size`` unless given)."""
+
+    size: int = 2
+    stride: int | None = None
+
+
+@dataclass(frozen=True)
+class AvgPool:
+    """Average pooling over ``size × size`` windows (stride ``size`` unless given)."""
+
+    size: int = 2
+    stride: int | None = None
+
+
+@dataclass(frozen=True)
+class Dense:
+    """A dense layer: ``units`` neurons, each connected to every neuron below."""
+
+    units: int
+    activation: str = "relu"
+
+
+def conv(net, grid: list[np.ndarray], spec: Conv, name: str) -> list[np.ndarray]:
+    """Add a convolution layer on ``grid``; return its grid of feature maps.
+
+    Neuron ``name[f,r,c]`` of map ``f`` sums, over every input channel ``i``
+    and kernel offset ``(dy, dx)``, ``kernel[f][i][dy, dx] · input[i][r·s + dy,
+    c·s + dx]`` (a cross-correlation, as in every deep-learning library), plus
+    the map's bias. ``padding="same"`` (stride 1) keeps the size: inputs
+    outside the image count as 0, so those connections are simply absent.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> net = ns.Network(seed=0)
+    >>> image = input_grid(net, (1, 4, 4))
+    >>> maps = conv(net, image, Conv(filters=1, kernel=2, activation="identity"), "c")
+    >>> maps[0].shape, len(net.connections), net.n_parameters
+    ((3, 3), 36, 5)
+    """
+    filters = check_count(spec.filters, "filters")
+    kernel = check_count(spec.kernel, "kernel")
+    stride = check_count(spec.stride, "stride")
+    if spec.padding not in PADDINGS:
+        raise ParameterError(f"padding must be one of {PADDINGS}, got {spec.padding!r}")
+    if spec.padding == "same" and stride != 1:
+        raise ParameterError("padding='same' needs stride=1")
+    channels, height, width = len(grid), *grid[0].shape
+    pad = (kernel - 1) // 2 if spec.padding == "same" else 0
+    rows = (height + 2 * pad - kernel) // stride + 1
+    cols = (width + 2 * pad - kernel) // stride + 1
+    if rows < 1 or cols < 1:
+        raise ShapeError(
+            f"a {kernel}×{kernel} kernel does not fit a {height}×{width} input "
+            f"with padding {spec.padding!r}; use a smaller kernel or padding='same'"
+        )
+    fan_in = channels * kernel * kernel
+    draw = get_initializer(
+        "he" if spec.activation in ("relu", "leaky_relu") else "xavier"
+    )
+    values = np.asarray(
+        draw(
+            net.rng,
+            np.full(filters * fan_in, fan_in),
+            np.full(filters * fan_in, filters),
+        )
+    ).reshape(filters, channels, kernel, kernel)
+    kernels = [
+        [
+            [
+                [Parameter(float(values[f, i, dy, dx])) for dx in range(kernel)]
+                for dy in range(kernel)
+            ]
+            for i in range(channels)
+        ]
+        for f in range(filters)
+    ]
+    maps, edges = [], []
+    for f in range(filters):
+        bias = Parameter(0.0, name=f"b({name}[{f}])")
+        neurons = np.empty((rows, cols), dtype=object)
+        for r in range(rows):
+            for c in range(cols):
+                neuron = net.add_neuron(
+                    f"{name}[{f},{r},{c}]", spec.activation, bias, position=(f, r, c)
+                )
+                neurons[r, c] = neuron
+                for i in range(channels):
+                    for dy in range(kernel):
+                        for dx in range(kernel):
+                            y, x = r * stride + dy - pad, c * stride + dx - pad
+                            if 0 <= y < height and 0 <= x < width:
+                                edges.append(
+                                    (grid[i][y, x], neuron, kernels[f][i][dy][dx])
+                                )
+        maps.append(neurons)
+    for f in range(filters):
+        for i in range(channels):
+            for dy in range(kernel):
+                for dx in range(kernel):
+                    kernels[f][i][dy][dx].name = f"k({name}[{f}],{i},{dy},{dx})"
+    net.connect_many(edges)
+    return maps
+
+
+def pool(
+    net, grid: list[np.ndarray], spec: MaxPool | AvgPool, name: str
+) -> list[np.ndarray]:
+    """Add a pooling layer on ``grid`` (max or average); return its grid.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> net = ns.Network(seed=0)
+    >>> pooled = pool(net, input_grid(net, (1, 4, 4)), MaxPool(2), "p")
+    >>> pooled[0].shape, net["p[0,1,1]"].aggregation
+    ((2, 2), 'max')
+    """
+    size = check_count(spec.size, "pool size")
+    stride = check_count(spec.size if spec.stride is None else spec.stride, "stride")
+    height, width = grid[0].shape
+    rows, cols = (height - size) // stride + 1, (width - size) // stride + 1
+    if rows < 1 or cols < 1:
+        raise ShapeError(f"a {size}×{size} pool does not fit a {height}×{width} input")
+    is_max = isinstance(spec, MaxPool)
+    # One frozen weight and one frozen bias for the whole layer (see the module notes).
+    weight = Parameter(1.0 if is_max else 1.0 / (size * size), False, f"w({name})")
+    bias = Parameter(0.0, False, f"b({name})")
+    maps, edges = [], []
+    for f, channel in enumerate(grid):
+        neurons = np.empty((rows, cols), dtype=object)
+        for r in range(rows):
+            for c in range(cols):
+                neuron = net.add_neuron(
+                    f"{name}[{f},{r},{c}]",
+                    "identity",
+                    bias,
+                    aggregation="max" if is_max else "sum",
+                    position=(f, r, c),
+                )
+                neurons[r, c] = neuron
+                window = channel[
+                    r * stride : r * stride + size, c * stride : c * stride + size
+                ]
+                edges.extend((source, neuron, weight) for source in window.ravel())
+        maps.append(neurons)
+    net.connect_many(edges)
+    return maps
+
+
+def max_pool(net, grid, spec: MaxPool, name: str) -> list[np.ndarray]:
+    """Add a max-pooling layer; see :func:`pool`."""
+    return pool(net, grid, spec, name)
+
+
+def avg_pool(net, grid, spec: AvgPool, name: str) -> list[np.ndarray]:
+    """Add an average-pooling layer; see :func:`pool`."""
+    return pool(net, grid, spec, name)
+
+
+def dense(net, neurons: list, spec: Dense, name: str, output: bool = False) -> list:
+    """Add ``spec.units`` neurons, each connected to every neuron of ``neurons``.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> net = ns.Network(seed=0)
+    >>> top = dense(net, list(input_grid(net, (1, 2, 2))[0].ravel()), Dense(3), "d")
+    >>> len(top), len(net.connections)
+    (3, 12)
+    """
+    units = check_count(spec.units, "units")
+    add = net.add_output if output else net.add_neuron
+    layer = [add(f"{name}{j + 1}", spec.activation) for j in range(units)]
+    draw = get_initializer(
+        "he" if spec.activation in ("relu", "leaky_relu") else "xavier"
+    )
+    shape = (len(neurons), units)
+    weights = np.asarray(
+        draw(net.rng, np.full(shape, len(neurons)), np.full(shape, units))
+    )
+    net.connect_many(
+        (source, target, float(weights[i, j]))
+        for i, source in enumerate(neurons)
+        for j, target in enumerate(layer)
+    )
+    return layer
+
+
+def build_layered(net, sizes, hidden_activation, output_activation):
+    """Build the layers of :meth:`Network.layered <neurosim.network.Network.layered>` into ``net``."""
+    layers = [[net.add_input(f"x{j + 1}") for j in range(sizes[0])]]
+    for depth, size in enumerate(sizes[1:-1], start=1):
+        layers.append(
+            [
+                net.add_neuron(f"h{depth}_{j + 1}", hidden_activation)
+                for j in range(size)
+            ]
+        )
+    layers.append(
+        [net.add_output(f"y{j + 1}", output_activation) for j in range(sizes[-1])]
+    )
+    draw = get_initializer(net.init)
+    edges = []
+    for sources, targets in itertools.pairwise(layers):
+        shape = (len(sources), len(targets))
+        weights = draw_weights(
+            draw,
+            net.rng,
+            np.full(shape, len(sources)),
+            np.full(shape, len(targets)),
+        )
+        edges.extend(
+            (s, t, w)
+            for s, row in zip(sources, weights.tolist())
+            for t, w in zip(targets, row)
+        )
+    net.connect_many(edges)
+    return net
+
+
+def build_convolutional(net, input_shape, layers, output_activation):
+    """Build the layers of :meth:`Network.convolutional <neurosim.network.Network.convolutional>` into ``net``."""
+    if len(input_shape) not in (2, 3):
+        raise ShapeError(
+            f"input_shape must be (rows, columns) or (channels, rows, columns), "
+            f"got {input_shape!r}"
+        )
+    if not layers or not isinstance(layers[-1], Dense):
+        raise ParameterError(
+            "the last layer must be Dense (its neurons are the outputs), e.g. "
+            "[Conv(8, 3), MaxPool(2), Dense(10)]"
+        )
+    shape = (1, *input_shape) if len(input_shape) == 2 else tuple(input_shape)
+    grid, flat = input_grid(net, shape), None
+    counts: dict[str, int] = {}
+    for k, spec in enumerate(layers):
+        kind = type(spec).__name__.lower()
+        counts[kind] = counts.get(kind, 0) + 1
+        name = f"{kind}{counts[kind]}"
+        if isinstance(spec, Dense):
+            if flat is None:
+                flat = [n for channel in grid for n in channel.ravel()]
+            last = k == len(layers) - 1
+            if last:
+                spec = Dense(spec.units, output_activation)
+            flat = dense(net, flat, spec, "y" if last else name, output=last)
+        elif flat is not None:
+            raise ParameterError(
+                f"layer {k} ({spec!r}) comes after a Dense layer; convolution and "
+                "pooling layers go first"
+            )
+        elif isinstance(spec, Conv):
+            grid = conv(net, grid, spec, name)
+        elif isinstance(spec, (MaxPool, AvgPool)):
+            grid = pool(net, grid, spec, name)
+        else:
+            raise ParameterError(
+                f"layer {k}: expected Conv, MaxPool, AvgPool or Dense, got {spec!r}"
+            )
+    return net
+
+
+def input_grid(net, shape: tuple[int, int, int]) -> list[np.ndarray]:
+    """Add the input neurons of a ``(channels, rows, columns)`` image, row by row.
+
+    Their order is the order of ``image.ravel()`` for an image of that shape,
+    so ``net.forward(image.ravel())`` feeds them.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> net = ns.Network()
+    >>> grid = input_grid(net, (1, 2, 3))
+    >>> [n.name for n in grid[0].ravel()]
+    ['x[0,0]', 'x[0,1]', 'x[0,2]', 'x[1,0]', 'x[1,1]', 'x[1,2]']
+    """
+    channels, rows, cols = shape
+    grid = []
+    for i in range(channels):
+        neurons = np.empty((rows, cols), dtype=object)
+        for r in range(rows):
+            for c in range(cols):
+                label = f"x[{r},{c}]" if channels == 1 else f"x[{i},{r},{c}]"
+                neurons[r, c] = net.add_input(label)
+                neurons[r, c].position = (i, r, c)
+        grid.append(neurons)
+    return grid
