@@ -254,3 +254,27 @@ def test_every_readme_snippet_runs_in_order_in_one_interpreter(tmp_path):
         l for l in result.stdout.splitlines() if l.startswith("net(h1)")
     )
     assert f"# {first_trace_line} (after the step above)" in readme
+
+
+def test_cnn_digits_beats_985_with_fewer_parameters_than_the_mlp():
+    output = run_script(ROOT / "examples" / "cnn_digits.py", "--quick")
+    rows = {
+        line.split()[0]: line.split()
+        for line in output.splitlines()
+        if line.startswith(("CNN ", "MLP "))
+    }
+    cnn_parameters, cnn_accuracy = (
+        int(rows["CNN"][1].replace(",", "")),
+        float(rows["CNN"][3]),
+    )
+    mlp_parameters = int(rows["MLP"][2].replace(",", ""))
+    assert cnn_accuracy >= 0.985
+    assert cnn_parameters < mlp_parameters
+
+
+def test_convolution_by_hand_shows_the_winner_and_the_shared_sums():
+    output = run_script(ROOT / "examples" / "convolution_by_hand.py", "--quick")
+    assert "[conv1[0,0,0] won] = 3.0" in output
+    assert "did not win the max" in output
+    # The kernel weight's gradient is the sum of its nine connections' gradients.
+    assert output.count("(shared) = ") >= 4

@@ -178,7 +178,13 @@ def test_random_conv_pool_stacks_agree_in_both_backends(seed, batch):
     for parameter in net.parameters:
         assert grads[parameter] == pytest.approx(parameter.grad, rel=1e-10, abs=1e-13)
     # Several epochs of training: the same weights, and every kernel still one value.
-    options = {"epochs": 3, "optimizer": "adam", "lr": 0.01, "batch_size": 2, "seed": seed}
+    options = {
+        "epochs": 3,
+        "optimizer": "adam",
+        "lr": 0.01,
+        "batch_size": 2,
+        "seed": seed,
+    }
     twin.fit(X, T, **options)
     cnet.fit(X, T, **options)
     np.testing.assert_allclose(
