@@ -34,7 +34,12 @@ import numpy as np
 
 from .errors import NumericalError, ParameterError, unknown_name
 
-__all__ = ["default_initializer", "draw_weights", "get_initializer", "initializer_names"]
+__all__ = [
+    "default_initializer",
+    "draw_weights",
+    "get_initializer",
+    "initializer_names",
+]
 
 Initializer = Callable[[np.random.Generator, np.ndarray, np.ndarray], np.ndarray]
 

@@ -137,8 +137,6 @@ class Neuron:
                 if isinstance(bias, Parameter)
                 else Parameter(check_parameter_value(bias, f"bias of neuron {name!r}"))
             )
-            if not self.bias_parameter.name:
-                self.bias_parameter.name = f"b({name})"
         self.net = None
         self.output = None
         self.delta = None
@@ -306,8 +304,6 @@ class Connection:
         else:
             what = f"weight of {source.name!r} -> {target.name!r}"
             self.parameter = Parameter(check_parameter_value(weight, what))
-        if not self.parameter.name:
-            self.parameter.name = f"w({source.name}->{target.name})"
         self.grad = None
         #: Into a max-pooling neuron: 1 where this connection won the last pass, else 0.
         self.gate = None

@@ -115,16 +115,34 @@ class Parameter:
     Parameter('k', value=0.5, frozen)
     """
 
-    __slots__ = ("_trainable", "data", "grad", "name", "store", "users")
+    __slots__ = ("_name", "_trainable", "data", "grad", "store", "users")
 
     def __init__(self, value: float, trainable: bool = True, name: str = "") -> None:
-        self.name = name
+        # A name is kept only when given: most parameters are named after
+        # their first user on demand, which saves a string per connection.
+        self._name = name or None
         self.data = check_parameter_value(value, f"the value of parameter {name!r}")
         self._trainable = _check_flag(trainable, "trainable")
         self.grad: float | None = None
         self.store: ParameterStore | None = None
         #: The connections and neurons that use it (filled in by the network).
-        self.users: list[Connection | Neuron] = []
+        self.users: tuple[Connection | Neuron, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """A label for messages: the given name, else ``w(a->b)`` or ``b(h)`` of its first user."""
+        if self._name is not None:
+            return self._name
+        if not self.users:
+            return ""
+        user = self.users[0]
+        if hasattr(user, "source"):
+            return f"w({user.source.name}->{user.target.name})"
+        return f"b({user.name})"
+
+    @name.setter
+    def name(self, name: str) -> None:
+        self._name = name or None
 
     @property
     def value(self) -> float:
@@ -225,12 +243,12 @@ class ParameterStore:
                 f"{parameter!r} belongs to another network; a parameter can be shared "
                 "within one network only (copy its value instead)"
             )
-        parameter.users.append(user)
+        parameter.users = (*parameter.users, user)
         return parameter
 
     def release(self, parameter: Parameter, user: Connection | Neuron) -> None:
         """``user`` no longer uses ``parameter``; forget the parameter when nobody does."""
-        parameter.users.remove(user)
+        parameter.users = tuple(u for u in parameter.users if u is not user)
         if not parameter.users:
             self.parameters.remove(parameter)
             parameter.store = None
