@@ -1,6 +1,6 @@
 """
 Convolution by hand: one 4×4 image, one 2×2 kernel, neuron by neuron
-===================================================================
+====================================================================
 
 A convolution is a grid of neurons that all use the same few weights. Here a
 2×2 kernel slides over a 4×4 image: nine convolution neurons, each connected

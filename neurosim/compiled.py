@@ -69,6 +69,11 @@ if TYPE_CHECKING:
 __all__ = ["Block", "CompiledNetwork"]
 
 _IDENTITY = get_activation("identity")
+# A block is stored connection by connection (memory in proportion to its
+# connections) when at most this fraction of its source × neuron pairs are
+# connected, and it has at least this many pairs; else as a dense matrix.
+_SPARSE_DENSITY = 0.25
+_SPARSE_MIN_SIZE = 4096
 _DTYPES = {np.dtype(np.float64), np.dtype(np.float32)}
 
 
@@ -140,13 +145,38 @@ class Block:
         self.sources = tuple(sources)
         self.pieces = tuple(pieces)
         self.connections = connections  # in the order of (rows, cols)
-        self.rows, self.cols = rows, cols
-        self.weight = np.zeros((len(sources), len(neurons)), dtype=dtype)
-        self.weight[rows, cols] = [c.weight for c in connections]
         self.mask = None
-        if len(connections) < self.weight.size:
-            self.mask = np.zeros(self.weight.shape, dtype=bool)
-            self.mask[rows, cols] = True
+        size = len(sources) * len(neurons)
+        if (
+            neurons[0].aggregation == "sum"
+            and size >= _SPARSE_MIN_SIZE
+            and len(connections) <= _SPARSE_DENSITY * size
+        ):
+            # Sparse: one weight per connection, a column vector, so that
+            # weight[rows, cols] still reads the connections' weights.
+            self.kind = "sparse"
+            # int32 indices: a sparse block is meant to be large.
+            self.source_index = rows.astype(np.int32)
+            self.target_index = cols.astype(np.int32)
+            self.rows = np.arange(len(connections), dtype=np.int32)
+            self.cols = np.broadcast_to(np.int32(0), (len(connections),))
+            self.weight = np.array([[c.weight] for c in connections], dtype=dtype)
+            # The connections come grouped by target (in_edges lists each
+            # neuron's together), so each target's terms are one run to sum.
+            self.target_starts = np.flatnonzero(np.r_[True, np.diff(cols) != 0])
+            self.by_source = np.argsort(rows, kind="stable").astype(np.int32)
+            self.source_starts = np.flatnonzero(
+                np.r_[True, np.diff(rows[self.by_source]) != 0]
+            )
+        else:
+            self.kind = "dense"
+            self.rows, self.cols = rows, cols
+            self.weight = np.zeros((len(sources), len(neurons)), dtype=dtype)
+            self.weight[rows, cols] = [c.weight for c in connections]
+            if len(connections) < self.weight.size:
+                self.kind = "masked"
+                self.mask = np.zeros(self.weight.shape, dtype=bool)
+                self.mask[rows, cols] = True
         self.bias = np.array([n.bias for n in neurons], dtype=dtype)
         #: The Parameter of each weight entry (aligned with rows, cols) and bias.
         self.weight_parameters = [c.parameter for c in connections]
@@ -174,7 +204,10 @@ class Block:
             self.winner: np.ndarray | None = None
 
     def __repr__(self) -> str:
-        kind = "dense" if self.mask is None else f"{len(self.connections)} connections"
+        kind = (
+            "dense" if self.kind == "dense" else f"{len(self.connections)} connections"
+        )
+        kind += ", sparse" if self.kind == "sparse" else ""
         return (
             f"Block(level {self.level}, {self.activation.name}, "
             f"{len(self.neurons)} neurons <- {len(self.sources)} sources, {kind})"
@@ -243,7 +276,7 @@ class CompiledNetwork(Model):
             and all(block.pool_rows is None for block in self.blocks)
             and self._whole_output_owner == len(self.blocks)
             and all(
-                block.mask is None
+                block.kind == "dense"
                 and len(block.pieces) == 1
                 and block.pieces[0].owner == k
                 and block.pieces[0].columns is None
@@ -497,6 +530,9 @@ class CompiledNetwork(Model):
             if block.pool_rows is not None:
                 inputs = _gather(block.pieces, values)
                 net = _pool_forward(block, inputs)
+            elif block.kind == "sparse":
+                inputs = _gather(block.pieces, values)
+                net = _sparse_forward(block, inputs)
             elif block.pieces:
                 inputs = _gather(block.pieces, values)
                 net = inputs @ block.weight
@@ -583,8 +619,11 @@ class CompiledNetwork(Model):
                 ):  # a float64 derivative in a float32 network
                     delta = delta.astype(self.dtype)
             block.bias_grad = np.add.reduce(delta, axis=0)  # = delta.sum(axis=0)
-            if block.pool_rows is not None:
-                contribution = _pool_backward(block, self._sources[k], delta)
+            if block.pool_rows is not None or block.kind == "sparse":
+                backward = (
+                    _pool_backward if block.pool_rows is not None else _sparse_backward
+                )
+                contribution = backward(block, self._sources[k], delta)
                 for piece in block.pieces:
                     if piece.owner:
                         self._accumulate(
@@ -770,7 +809,7 @@ def _positions(parameters: list, shared: dict) -> tuple[np.ndarray, np.ndarray] 
     if not where:
         return None
     index = [shared[parameters[k]] for k in where]
-    return np.array(where, dtype=np.intp), np.array(index, dtype=np.intp)
+    return np.array(where, dtype=np.int32), np.array(index, dtype=np.int32)
 
 
 def _pool_forward(block: Block, inputs: np.ndarray) -> np.ndarray:
@@ -809,3 +848,19 @@ def _pool_backward(block: Block, inputs: np.ndarray, delta: np.ndarray) -> np.nd
     samples = np.arange(delta.shape[0])[:, np.newaxis]
     np.add.at(contribution, (np.broadcast_to(samples, sources.shape), sources), routed)
     return contribution
+
+
+def _sparse_forward(block: Block, inputs: np.ndarray) -> np.ndarray:
+    """Net inputs of a sparse block: each neuron's run of w·x terms, summed, plus bias."""
+    terms = inputs[:, block.source_index] * block.weight[:, 0]
+    return np.add.reduceat(terms, block.target_starts, axis=1) + block.bias
+
+
+def _sparse_backward(block: Block, inputs: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """Gradients of a sparse block; return ∂L/∂(its sources' outputs)."""
+    spread = delta[:, block.target_index]
+    block.weight_grad = np.einsum("bc,bc->c", inputs[:, block.source_index], spread)[
+        :, np.newaxis
+    ]
+    terms = (spread * block.weight[:, 0])[:, block.by_source]
+    return np.add.reduceat(terms, block.source_starts, axis=1)

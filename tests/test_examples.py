@@ -278,3 +278,10 @@ def test_convolution_by_hand_shows_the_winner_and_the_shared_sums():
     assert "did not win the max" in output
     # The kernel weight's gradient is the sum of its nine connections' gradients.
     assert output.count("(shared) = ") >= 4
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_each_example_title_is_underlined_for_the_gallery(path):
+    # The docs build (sphinx -W) fails on a title underline shorter than its title.
+    title, underline = path.read_text(encoding="utf-8").split("\n")[1:3]
+    assert set(underline) == {"="} and len(underline) >= len(title), path.name

@@ -218,3 +218,19 @@ def test_bad_layer_specs_are_clear_errors():
         ns.Network.convolutional((2, 2), [Conv(1, 3), Dense(1)])
     with pytest.raises(ns.ParameterError, match="padding must be one of"):
         ns.Network.convolutional((4, 4), [Conv(1, 2, padding="full"), Dense(1)])
+
+
+def test_a_convolution_compiles_in_memory_proportional_to_its_connections():
+    net = ns.Network.convolutional((20, 20), [Conv(8, 5), Dense(3)], seed=0)
+    cnet = net.compile()
+    conv_block = cnet.blocks[0]
+    n = len(conv_block.connections)
+    assert conv_block.kind == "sparse" and n == 8 * 16 * 16 * 25
+    X = np.random.default_rng(0).uniform(size=(4, 400))
+    cnet.forward(X)
+    cnet.backward(np.zeros((4, 3)))
+    arrays = [v for v in vars(conv_block).values() if isinstance(v, np.ndarray)]
+    dense_size = len(conv_block.sources) * len(conv_block.neurons)
+    assert all(a.size < dense_size for a in arrays)  # nothing sources × neurons
+    assert sum(a.nbytes for a in arrays if a.base is None) <= 48 * n
+    np.testing.assert_allclose(cnet.forward(X), net.forward(X), rtol=1e-12)
