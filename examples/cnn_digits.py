@@ -25,6 +25,13 @@ parser = argparse.ArgumentParser(description="A CNN of neurons on the 8x8 digits
 parser.add_argument(
     "--quick", action="store_true", help="the same run (it takes seconds)"
 )
+parser.add_argument(
+    "--out",
+    nargs="?",
+    const="pictures",
+    metavar="DIR",
+    help="write the pictures to DIR (./pictures if no DIR is given)",
+)
 args = parser.parse_args()
 
 X, labels = ns.datasets.load_digits()
@@ -75,3 +82,11 @@ for name, net, accuracy, seconds in [
         f"{name:12}{net.n_parameters:12,}{len(net.connections):13,}"
         f"{accuracy:15.4f}{seconds:9.1f}"
     )
+
+if args.out:  # the learned kernels, and the feature maps of one test image
+    from neurosim import plotting
+
+    plotting.save_figure(plotting.plot_kernels(cnn), f"{args.out}/cnn_kernels.png", dpi=90)
+    maps = plotting.plot_feature_maps(cnn, X_test[0])
+    plotting.save_figure(maps, f"{args.out}/cnn_feature_maps.png", dpi=90)
+    print(f"\npictures written to {args.out}/")

@@ -25,6 +25,13 @@ from neurosim.layers import Conv, Dense, MaxPool
 
 parser = argparse.ArgumentParser(description="A convolution traced neuron by neuron.")
 parser.add_argument("--quick", action="store_true", help="the same (it is instant)")
+parser.add_argument(
+    "--out",
+    nargs="?",
+    const="pictures",
+    metavar="DIR",
+    help="write the pictures to DIR (./pictures if no DIR is given)",
+)
 args = parser.parse_args()
 
 net = ns.Network.convolutional(
@@ -58,3 +65,10 @@ for step in net.trace(image.ravel(), target=[0.0], loss="sse"):
     # the shared kernel gradients tell the story; the rest is in net.explain.
     if step.kind in ("net", "shared_grad") or "maxpool" in text.split("=")[0]:
         print("  " + text)
+
+if args.out:  # the kernel sliding over the image, one frame per feature-map neuron
+    from neurosim import plotting
+
+    anim = plotting.animate_convolution(net, image.ravel())
+    plotting.save_animation(anim, f"{args.out}/convolution.gif", fps=1.5)
+    print(f"\npictures written to {args.out}/")

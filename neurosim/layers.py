@@ -56,7 +56,9 @@ __all__ = [
     "build_layered",
     "conv",
     "dense",
+    "feature_maps",
     "input_grid",
+    "kernels",
     "max_pool",
     "pool",
 ]
@@ -338,6 +340,67 @@ def build_convolutional(net, input_shape, layers, output_activation):
                 f"layer {k}: expected Conv, MaxPool, AvgPool or Dense, got {spec!r}"
             )
     return net
+
+
+def kernels(net, layer: str) -> np.ndarray:
+    """The kernels of convolution layer ``layer`` (e.g. ``"conv1"``): (filters, channels, k, k).
+
+    Read from the layer's shared parameters, so they are the current values.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> net = ns.Network.convolutional((5, 5), [Conv(2, 3), Dense(1)], seed=0)
+    >>> kernels(net, "conv1").shape
+    (2, 1, 3, 3)
+    """
+    found = {}
+    prefix = f"k({layer}["
+    for parameter in net.parameters:
+        name = parameter.name
+        if name.startswith(prefix):
+            f, rest = name[len(prefix) :].split("],")
+            i, dy, dx = rest.rstrip(")").split(",")
+            found[int(f), int(i), int(dy), int(dx)] = parameter.value
+    if not found:
+        raise ParameterError(
+            f"{layer!r} is not a convolution layer of this network; its layers are named "
+            "conv1, conv2, ... by Network.convolutional"
+        )
+    shape = tuple(1 + max(key[d] for key in found) for d in range(4))
+    values = np.zeros(shape)
+    for key, value in found.items():
+        values[key] = value
+    return values
+
+
+def feature_maps(net, layer: str) -> np.ndarray:
+    """The outputs of layer ``layer``'s neurons in the last one-sample pass: (maps, rows, columns).
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> net = ns.Network.convolutional((5, 5), [Conv(2, 3), Dense(1)], seed=0)
+    >>> _ = net.forward(np.zeros(25))
+    >>> feature_maps(net, "conv1").shape
+    (2, 3, 3)
+    """
+    neurons = [
+        n
+        for n in net.neurons
+        if n.name.startswith(f"{layer}[") and n.position is not None
+    ]
+    if not neurons:
+        raise ParameterError(f"the network has no grid layer called {layer!r}")
+    if net.last_pass is None or not net.last_pass[1]:
+        raise ParameterError(
+            "feature maps show one sample: call net.forward(image.ravel()) first"
+        )
+    shape = tuple(1 + max(n.position[d] for n in neurons) for d in range(3))
+    values = np.zeros(shape)
+    for neuron in neurons:
+        values[neuron.position] = neuron.output
+    return values
 
 
 def input_grid(net, shape: tuple[int, int, int]) -> list[np.ndarray]:

@@ -208,6 +208,8 @@ def test_hopfield_benchmark_runs_in_quick_mode():
         ),
         ("digits.py", ["digits_network.png", "digits_history.png"]),
         ("mnist.py", ["mnist_history.png"]),
+        ("cnn_digits.py", ["cnn_kernels.png", "cnn_feature_maps.png"]),
+        ("convolution_by_hand.py", ["convolution.gif"]),
     ],
 )
 def test_examples_write_their_pictures_with_out(name, pictures, tmp_path):
