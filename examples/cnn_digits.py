@@ -86,7 +86,9 @@ for name, net, accuracy, seconds in [
 if args.out:  # the learned kernels, and the feature maps of one test image
     from neurosim import plotting
 
-    plotting.save_figure(plotting.plot_kernels(cnn), f"{args.out}/cnn_kernels.png", dpi=90)
+    plotting.save_figure(
+        plotting.plot_kernels(cnn), f"{args.out}/cnn_kernels.png", dpi=90
+    )
     maps = plotting.plot_feature_maps(cnn, X_test[0])
     plotting.save_figure(maps, f"{args.out}/cnn_feature_maps.png", dpi=90)
     print(f"\npictures written to {args.out}/")

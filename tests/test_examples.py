@@ -33,7 +33,9 @@ def run_script(path: Path, *args: str, expect_failure: bool = False) -> str:
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
 def test_example_runs_in_quick_mode(path, tmp_path):
     args = ["--quick"]
-    if path.name == "mnist.py":  # needs the data: a small stand-in in MNIST's format
+    if path.name.endswith(
+        "mnist.py"
+    ):  # needs the data: a small stand-in in MNIST's format
         write_fake_mnist(tmp_path)
         args.insert(0, str(tmp_path))
     assert run_script(path, *args).strip()
@@ -287,3 +289,16 @@ def test_each_example_title_is_underlined_for_the_gallery(path):
     # The docs build (sphinx -W) fails on a title underline shorter than its title.
     title, underline = path.read_text(encoding="utf-8").split("\n")[1:3]
     assert set(underline) == {"="} and len(underline) >= len(title), path.name
+
+
+def test_cnn_mnist_reads_idx_files_and_without_them_says_what_is_missing(tmp_path):
+    write_fake_mnist(tmp_path, n_train=40, n_test=10, gz=True)
+    output = run_script(ROOT / "examples" / "cnn_mnist.py", str(tmp_path), "--quick")
+    assert "Network(784 inputs, 6760 hidden, 10 outputs" in output
+    assert 0.0 <= float(output.split("test accuracy: ")[1].split()[0]) <= 1.0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    error = run_script(
+        ROOT / "examples" / "cnn_mnist.py", str(empty), "--quick", expect_failure=True
+    )
+    assert "cnn_mnist.py: MNIST files missing" in error and "Traceback" not in error
