@@ -16,6 +16,7 @@ Run: ``python examples/cnn_mnist.py FOLDER [--quick] [--epochs N]``
 """
 
 import argparse
+import math
 import sys
 import time
 
@@ -38,7 +39,7 @@ except ns.DataNotFoundError as error:
     sys.exit(f"cnn_mnist.py: {error}")
 if args.quick:
     X_train, y_train, args.epochs = X_train[:500], y_train[:500], 1
-side = int(round(X_train.shape[1] ** 0.5))
+side = math.isqrt(X_train.shape[1])
 if side * side != X_train.shape[1]:
     sys.exit(f"cnn_mnist.py: expected square images, got {X_train.shape[1]} pixels")
 print(f"{len(X_train)} training and {len(X_test)} test images of {side}×{side} pixels")
