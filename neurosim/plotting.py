@@ -51,6 +51,7 @@ __all__ = [
     "animate_convolution",
     "animate_trace",
     "animate_training",
+    "draw_grid",
     "draw_network",
     "layered_positions",
     "network_png",
@@ -168,7 +169,14 @@ def draw_network(
     >>> ax = draw_network(net, values="output", highlight="h1_1")
     >>> ax.get_title()
     'Network(2 inputs, 2 hidden, 1 output; 6 connections, 9 parameters)'
+
+    A convolutional network (whose neurons have grid positions) is drawn with
+    ``layout="grid"`` by default: see :func:`draw_grid`.
     """
+    if layout == "layered" and any(n.position is not None for n in net.hidden):
+        layout = "grid"
+    if layout == "grid":
+        return draw_grid(net, ax=ax, values=values, highlight=highlight)
     ax = _axes(ax)
     graph = net.graph
     pos = _positions(net, layout)
@@ -220,6 +228,105 @@ def draw_network(
     ax.set_axis_off()
     ax.margins(0.08)
     return ax
+
+
+def draw_grid(
+    net: Network,
+    ax: Axes | None = None,
+    values: str | None = None,
+    highlight: str | None = None,
+) -> Axes:
+    """A convolutional network as grids: one small panel per feature map, layers left to right.
+
+    Each neuron is a square at its grid position; neurons without a position
+    (dense layers) stand in a column. Instead of tens of thousands of lines,
+    only the connections into ``highlight`` (default: the centre neuron of
+    the first convolution map) are drawn, so the patch one neuron looks at
+    can be seen.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> from neurosim.layers import Conv, Dense, MaxPool
+    >>> net = ns.Network.convolutional((6, 6), [Conv(2, 3), MaxPool(2), Dense(3)], seed=0)
+    >>> ax = draw_grid(net)
+    >>> len(ax.collections[0].get_offsets()) == len(net)   # one square per neuron
+    True
+    """
+    ax = _axes(ax, figsize=(8, 5))
+    pos = _grid_positions(net)
+    names = list(net.graph)
+    shown = _neuron_values(net, values) if values is not None else None
+    if shown is None:
+        palette = colormaps["tab10"]
+        colours = [palette(ROLE_COLOURS[net[n].role]) for n in names]
+        ax.scatter(*np.array([pos[n] for n in names]).T, c=colours, marker="s", s=18)
+    else:
+        points = ax.scatter(
+            *np.array([pos[n] for n in names]).T,
+            c=[shown[n] for n in names],
+            cmap=VALUE_CMAP,
+            marker="s",
+            s=18,
+        )
+        ax.figure.colorbar(points, ax=ax, label=f"neuron {values}")
+    if highlight is None:
+        # The centre neuron of the first feature map.
+        first = [n for n in net.hidden if n.position is not None and n.position[0] == 0]
+        first = [
+            n for n in first if n.name.split("[")[0] == first[0].name.split("[")[0]
+        ]
+        if first:
+            rows = 1 + max(n.position[1] for n in first)
+            cols = 1 + max(n.position[2] for n in first)
+            centre = min(
+                first,
+                key=lambda n: (
+                    (n.position[1] - rows // 2) ** 2 + (n.position[2] - cols // 2) ** 2
+                ),
+            )
+            highlight = centre.name
+    if highlight is not None:
+        target = net[highlight]
+        for source in net.graph.pred[target.name]:
+            (x0, y0), (x1, y1) = pos[source], pos[target.name]
+            ax.plot([x0, x1], [y0, y1], color="black", linewidth=0.6, alpha=0.7)
+        ax.scatter(
+            *pos[target.name], marker="s", s=60, facecolors="none", edgecolors="black"
+        )
+        ax.annotate(
+            f"{target.name} and its {net.graph.in_degree(target.name)} inputs",
+            pos[target.name], textcoords="offset points", xytext=(6, 6), fontsize=8,
+        )  # fmt: skip
+    ax.set_title(repr(net), fontsize=9)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax
+
+
+def _grid_positions(net: Network) -> dict[str, tuple[float, float]]:
+    """Neuron positions for :func:`draw_grid`: layers as columns, maps stacked in each."""
+    layers: dict[str, list] = {}
+    for neuron in net.neurons:
+        layer = (
+            neuron.name.split("[")[0] if neuron.position is not None else neuron.role
+        )
+        key = "x" if neuron.is_input else layer
+        layers.setdefault(key, []).append(neuron)
+    pos, left = {}, 0.0
+    for neurons in layers.values():
+        if neurons[0].position is None:  # a dense layer: one column
+            for k, neuron in enumerate(neurons):
+                pos[neuron.name] = (left, -k * 1.5)
+            left += 6.0
+            continue
+        rows = 1 + max(n.position[1] for n in neurons)
+        cols = 1 + max(n.position[2] for n in neurons)
+        for neuron in neurons:
+            channel, r, c = neuron.position
+            pos[neuron.name] = (left + c, -(channel * (rows + 2) + r))
+        left += cols + 6.0
+    return pos
 
 
 def _positions(net: Network, layout: str | dict) -> dict:

@@ -302,3 +302,9 @@ def test_cnn_mnist_reads_idx_files_and_without_them_says_what_is_missing(tmp_pat
         ROOT / "examples" / "cnn_mnist.py", str(empty), "--quick", expect_failure=True
     )
     assert "cnn_mnist.py: MNIST files missing" in error and "Traceback" not in error
+
+
+def test_cnn_benchmark_runs_in_quick_mode():
+    output = run_script(ROOT / "benchmarks" / "bench_cnn.py", "--quick")
+    assert "hand-written numpy CNN" in output and "ratio" in output
+    assert "connections × 8 bytes" in output

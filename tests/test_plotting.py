@@ -329,3 +329,34 @@ def test_weight_labels_of_a_fully_connected_layer_do_not_overlap(sizes):
         (a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)
     ]
     assert not overlapping
+
+
+def test_a_convolutional_network_is_drawn_as_grids_with_one_neurons_inputs():
+    from neurosim.layers import Conv, Dense, MaxPool
+
+    net = ns.Network.convolutional((8, 8), [Conv(2, 3), MaxPool(2), Dense(3)], seed=0)
+    ax = plotting.draw_network(net)
+    assert len(ax.collections[0].get_offsets()) == len(net)
+    lines = [line for line in ax.lines if len(line.get_xdata()) == 2]
+    assert len(lines) == 9  # the 3×3 patch of the highlighted neuron, not 1,000 lines
+    assert "conv1[0,3,3] and its 9 inputs" in [t.get_text() for t in ax.texts]
+    picture = png_of(ax.figure)
+    assert_not_blank(picture)
+
+
+def test_kernels_feature_maps_and_the_convolution_animation(tmp_path):
+    from neurosim.layers import Conv, Dense, kernels
+
+    net = ns.Network.convolutional((5, 5), [Conv(2, 2), Dense(1)], seed=0)
+    fig = plotting.plot_kernels(net)
+    shown = [ax.images[0].get_array() for ax in fig.axes if ax.images]
+    assert np.array_equal(np.array(shown), kernels(net, "conv1")[:, 0])
+    x = np.linspace(0, 1, 25)
+    fig = plotting.plot_feature_maps(net, x)
+    assert sum(bool(ax.images) for ax in fig.axes) == 3
+    anim = plotting.animate_convolution(net, x, filter=1)
+    plotting.save_animation(anim, tmp_path / "conv.gif")
+    with Image.open(tmp_path / "conv.gif") as gif:
+        assert gif.n_frames == 16  # one frame per neuron of the 4×4 map
+    with pytest.raises(ns.ParameterError, match="filter must be in 0..1"):
+        plotting.animate_convolution(net, x, filter=2)
