@@ -157,13 +157,15 @@ class Block:
             self.kind = "sparse"
             # int32 indices: a sparse block is meant to be large.
             self.source_index = rows.astype(np.int32)
-            self.target_index = cols.astype(np.int32)
             self.rows = np.arange(len(connections), dtype=np.int32)
             self.cols = np.broadcast_to(np.int32(0), (len(connections),))
             self.weight = np.array([[c.weight] for c in connections], dtype=dtype)
             # The connections come grouped by target (in_edges lists each
             # neuron's together), so each target's terms are one run to sum.
             self.target_starts = np.flatnonzero(np.r_[True, np.diff(cols) != 0])
+            # How many connections each neuron has: a neuron's delta is
+            # repeated that many times to meet its connections.
+            self.fan_in = np.diff(np.r_[self.target_starts, len(connections)])
             self.by_source = np.argsort(rows, kind="stable").astype(np.int32)
             self.source_starts = np.flatnonzero(
                 np.r_[True, np.diff(rows[self.by_source]) != 0]
@@ -858,7 +860,7 @@ def _sparse_forward(block: Block, inputs: np.ndarray) -> np.ndarray:
 
 def _sparse_backward(block: Block, inputs: np.ndarray, delta: np.ndarray) -> np.ndarray:
     """Gradients of a sparse block; return ∂L/∂(its sources' outputs)."""
-    spread = delta[:, block.target_index]
+    spread = np.repeat(delta, block.fan_in, axis=1)
     block.weight_grad = np.einsum("bc,bc->c", inputs[:, block.source_index], spread)[
         :, np.newaxis
     ]
