@@ -437,7 +437,9 @@ def _update_lines(net, lr: float) -> Iterator[Step]:
             value, grad = parameter.value, parameter.grad
             if not parameter.trainable:
                 text = f"{label}: frozen, stays {number(value)}"
-                yield Step("update", "update", label, value, text, _tex(text))
+                arrow = r" \to "
+                tex = rf"{label.replace('→', arrow)} \leftarrow {number(value)}\ (\text{{frozen}})"
+                yield Step("update", "update", label, value, text, _tex(tex))
                 continue
             new = value - lr * grad
             text = f"{label}: {number(value)} - {number(lr)}·{_factor(grad)} = {number(new)}"
