@@ -241,20 +241,26 @@ class Neuron:
         a batch mean, so each delta carries its ``1/batch`` share.
         """
         delta = self.delta
-        pooling = self.aggregation == "max"
-        if isinstance(delta, np.ndarray):
+        if self.aggregation == "max":
+            # Only the winner's weight took part: the others' inputs count as 0.
+            self._set_pooling_gradients(incoming)
+        elif isinstance(delta, np.ndarray):
             for connection in incoming:
-                x = connection.source.output
-                # Only the winner's weight took part: the others get 0.
-                x = x * connection.gate if pooling else x
-                connection.grad = float((delta * x).sum())
+                connection.grad = float((delta * connection.source.output).sum())
             self.bias_grad = float(delta.sum())
         else:
             for connection in incoming:
-                x = connection.source.output
-                x = x * connection.gate if pooling else x
-                connection.grad = delta * x
+                connection.grad = delta * connection.source.output
             self.bias_grad = delta
+
+    def _set_pooling_gradients(self, incoming: Sequence[Connection]) -> None:
+        delta = self.delta
+        for connection in incoming:
+            grad = delta * (connection.source.output * connection.gate)
+            connection.grad = (
+                float(grad.sum()) if isinstance(grad, np.ndarray) else grad
+            )
+        self.bias_grad = float(delta.sum()) if isinstance(delta, np.ndarray) else delta
 
     def __repr__(self) -> str:
         if self.is_input:
