@@ -35,6 +35,8 @@ True
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -376,6 +378,7 @@ class HopfieldNetwork:
         callback: Callable | None = None,
         record_states: bool = False,
         path: str = "auto",
+        temperature: float | Sequence[float] | Callable[[int], float] = 0.0,
     ) -> RecallResult:
         """Let the network settle from ``probe``.
 
@@ -407,6 +410,16 @@ class HopfieldNetwork:
             ``graph`` (the textbook picture) or with a row of the weight
             matrix; ``auto`` takes the graph up to 100 neurons. Both give the
             same trajectory.
+        temperature : float, sequence of float or callable, default 0
+            Async only: stochastic (Glauber) updates. At temperature T > 0 a
+            visited unit becomes +1 with probability σ(2·(h_i − θ_i)/T),
+            whatever its state — the Boltzmann distribution exp(−E/T) of the
+            energy the network reports (for binary states too, whose
+            arithmetic is bipolar). A number is used for every sweep; a
+            sequence is an annealing schedule, one temperature per sweep,
+            after which the updates are deterministic again until recall
+            converges; a callable maps the sweep (from 1) to its temperature.
+            T = 0 is the deterministic rule, trajectory for trajectory.
 
         Returns
         -------
@@ -434,6 +447,11 @@ class HopfieldNetwork:
         if callback is not None and not callable(callback):
             raise ParameterError(f"callback must be callable, got {callback!r}")
         rng = check_seed(seed)
+        schedule = _temperature_schedule(temperature)
+        if mode == "sync" and schedule(1) > 0.0:
+            raise ParameterError(
+                "stochastic updates are asynchronous: use mode='async' with a temperature"
+            )
         if mode == "sync":
             result = self._recall_sync(state, max_sweeps, callback, record_states)
         else:
@@ -441,11 +459,20 @@ class HopfieldNetwork:
                 path == "auto" and self.n <= GRAPH_PATH_LIMIT
             )
             result = self._recall_async(
-                state, order, max_sweeps, rng, callback, record_states, use_graph
+                state,
+                order,
+                max_sweeps,
+                rng,
+                callback,
+                record_states,
+                use_graph,
+                schedule,
             )
         return dataclasses.replace(result, probe=self._to_user(state))
 
-    def _recall_async(self, state, order, max_sweeps, rng, callback, record, use_graph):
+    def _recall_async(
+        self, state, order, max_sweeps, rng, callback, record, use_graph, schedule
+    ):
         state = state.astype(float)  # ±1.0: a float dot product needs no cast
         field = self._graph_fields(state) if use_graph else self._matrix_fields(state)
         thresholds = self._thresholds.tolist()
@@ -458,11 +485,19 @@ class HopfieldNetwork:
                 rng.permutation(self.n).tolist() if order == "random" else range(self.n)
             )
             changed = False
+            temperature = schedule(sweeps)
             for i in visit:
                 excess = field(i) - thresholds[i]  # h_i − θ_i
-                if (excess > TIE_TOLERANCE and state[i] < 0.0) or (
-                    excess < -TIE_TOLERANCE and state[i] > 0.0
-                ):  # the neuron disagrees with its field (a tie never flips it)
+                if temperature > 0.0:
+                    # Glauber: +1 with probability σ(2·excess/T), from the field alone.
+                    up = rng.random() < _sigmoid(2.0 * excess / temperature)
+                    flip = up != (state[i] > 0.0)
+                else:
+                    # The neuron disagrees with its field (a tie never flips it).
+                    flip = (excess > TIE_TOLERANCE and state[i] < 0.0) or (
+                        excess < -TIE_TOLERANCE and state[i] > 0.0
+                    )
+                if flip:
                     state[i] = -state[i]
                     energy -= 2.0 * state[i] * excess  # ΔE = −Δs_i (h_i − θ_i)
                     changed = True
@@ -472,7 +507,8 @@ class HopfieldNetwork:
                 if callback is not None and callback(i, self._to_user(state), energy):
                     stopped = True
                     break
-            converged = not changed and not stopped
+            # At T > 0 a quiet sweep proves nothing: only a deterministic one does.
+            converged = not changed and not stopped and temperature == 0.0
         return RecallResult(
             self._to_user(state), np.array(energies), converged, sweeps, False, states
         )
@@ -664,3 +700,40 @@ def overlap(a: ArrayLike, b: ArrayLike) -> float:
     a = 2 * a - 1 if _is_binary(a, "a") else a
     b = 2 * b - 1 if _is_binary(b, "b") else b
     return float(a @ b / len(a))
+
+
+def _sigmoid(x: float) -> float:
+    """σ(x) without overflow for large |x|."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def _temperature_schedule(temperature) -> Callable[[int], float]:
+    """The temperature of each sweep (from 1), checked: finite and >= 0."""
+
+    def checked(value, what: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ParameterError(f"{what} must be a number >= 0, got {value!r}")
+        value = float(value)
+        if not (math.isfinite(value) and value >= 0.0):
+            raise ParameterError(f"{what} must be finite and >= 0, got {value!r}")
+        return value
+
+    if callable(temperature):
+        return lambda sweep: checked(temperature(sweep), f"temperature({sweep})")
+    if isinstance(temperature, (str, bytes)):
+        raise ParameterError(
+            f"temperature must be a number, a sequence or a callable, got {temperature!r}"
+        )
+    if isinstance(temperature, (Sequence, np.ndarray)):
+        values = [checked(t, f"temperature[{k}]") for k, t in enumerate(temperature)]
+        if not values:
+            raise ParameterError(
+                "the temperature schedule is empty; give one temperature per sweep, "
+                "e.g. np.geomspace(2.0, 0.05, 30)"
+            )
+        return lambda sweep: values[sweep - 1] if sweep <= len(values) else 0.0
+    constant = checked(temperature, "temperature")
+    return lambda sweep: constant

@@ -1,11 +1,14 @@
 """Hopfield networks: learning rules against their formulas, the energy never
 rising, fixed points, the two recall paths agreeing, and attractor capacity."""
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy.stats import chisquare
 
 import neurosim as ns
 from neurosim.hopfield import TIE_TOLERANCE, corrupt, overlap
@@ -320,3 +323,85 @@ def test_glyphs_and_binary_digits_are_bipolar_patterns():
     assert X.shape == (1797, 64) and set(np.unique(X).tolist()) == {-1, 1}
     with pytest.raises(ns.UnknownNameError, match="glyph"):
         ns.datasets.glyphs("Q")
+
+
+# ---------------------------------------------------------------- temperature
+
+
+def small_random_hopfield(n=5, seed=3):
+    rng = np.random.default_rng(seed)
+    weights = rng.normal(0, 0.7, size=(n, n))
+    weights = (weights + weights.T) / 2
+    np.fill_diagonal(weights, 0.0)
+    hop = ns.HopfieldNetwork(n)
+    hop.restore(weights, None, None)
+    hop.thresholds = rng.normal(0, 0.3, size=n)
+    return hop
+
+
+@pytest.mark.parametrize("zero", [0.0, [0.0, 0.0, 0.0], lambda sweep: 0.0])
+def test_temperature_zero_is_the_deterministic_trajectory(zero):
+    hop = ns.HopfieldNetwork(64)
+    patterns = np.random.default_rng(0).choice([-1, 1], size=(5, 64))
+    hop.store(patterns)
+    probe = ns.hopfield.corrupt(patterns[0], 0.3, seed=1)
+    plain = hop.recall(probe, seed=7, record_states=True)
+    cold = hop.recall(probe, seed=7, record_states=True, temperature=zero)
+    assert np.array_equal(plain.energy, cold.energy)
+    assert all(np.array_equal(a, b) for a, b in zip(plain.states, cold.states))
+    assert (plain.converged, plain.sweeps) == (cold.converged, cold.sweeps)
+
+
+def test_at_a_fixed_temperature_states_follow_the_boltzmann_distribution():
+    hop = small_random_hopfield()
+    states = [np.array(s) for s in itertools.product([-1, 1], repeat=hop.n)]
+    index = {tuple(s.tolist()): k for k, s in enumerate(states)}
+    energies = np.array([hop.energy(s) for s in states])
+    result = hop.recall(np.ones(hop.n), temperature=1.0, max_sweeps=30_000, seed=0,
+                        record_states=True)  # fmt: skip
+    # One sample every third sweep (after its last update): nearly independent.
+    observed = np.zeros(len(states))
+    for state in result.states[hop.n - 1 :: 3 * hop.n]:
+        observed[index[tuple(int(v) for v in state)]] += 1
+    boltzmann = np.exp(-energies / 1.0)
+    boltzmann /= boltzmann.sum()
+    assert chisquare(observed, boltzmann * observed.sum()).pvalue > 0.01
+    # The test can fail: the same counts against the wrong temperature.
+    wrong = np.exp(-energies / 2.0)
+    wrong /= wrong.sum()
+    assert chisquare(observed, wrong * observed.sum()).pvalue < 0.01
+    assert not result.converged  # at T > 0 nothing settles
+
+
+def test_an_annealing_schedule_ends_in_deterministic_convergence():
+    hop = ns.HopfieldNetwork(64)
+    patterns = np.random.default_rng(0).choice([-1, 1], size=(3, 64))
+    hop.store(patterns)
+    probe = ns.hopfield.corrupt(patterns[1], 0.2, seed=0)
+    schedule = np.geomspace(2.0, 0.05, 20)
+    result = hop.recall(probe, temperature=schedule, seed=0, max_sweeps=100)
+    assert result.converged and result.sweeps > 20
+    after = result.energy[20 * 64 :]  # the deterministic sweeps after the schedule
+    assert np.all(np.diff(after) <= 1e-12)
+    again = hop.recall(probe, temperature=schedule, seed=0, max_sweeps=100)
+    assert np.array_equal(again.energy, result.energy)  # reproducible with the seed
+
+
+@pytest.mark.parametrize(
+    ("temperature", "mode", "match"),
+    [
+        (-1.0, "async", "finite and >= 0"),
+        (float("nan"), "async", "finite and >= 0"),
+        ([], "async", "schedule is empty"),
+        ([1.0, -0.5], "async", r"temperature\[1\]"),
+        ("hot", "async", "number, a sequence or a callable"),
+        (lambda sweep: -1.0, "async", r"temperature\(1\)"),
+        (1.0, "sync", "asynchronous"),
+    ],
+)
+def test_bad_temperatures_are_clear_errors(temperature, mode, match):
+    hop = small_random_hopfield()
+    weights = hop.weights.copy()
+    with pytest.raises(ns.ParameterError, match=match):
+        hop.recall(np.ones(hop.n), temperature=temperature, mode=mode, seed=0)
+    assert np.array_equal(hop.weights, weights)
