@@ -57,7 +57,6 @@ __all__ = ["TIE_TOLERANCE", "HopfieldNetwork", "RecallResult", "corrupt", "overl
 
 TIE_TOLERANCE = 1e-10
 RULES = ("hebbian", "storkey", "pseudoinverse")
-GRAPH_PATH_LIMIT = 100  # "auto" recall walks the graph up to this many neurons
 
 
 @dataclass(frozen=True)
@@ -155,6 +154,7 @@ class HopfieldNetwork:
         self._thresholds = np.zeros(len(names))
         self._patterns = np.zeros((0, len(names)))  # bipolar
         self._graph: nx.Graph | None = None
+        self._edges: list | None = None  # the graph path's edge lists, built once
         self.rule: str | None = None
         if thresholds is not None:
             self.thresholds = thresholds
@@ -189,6 +189,7 @@ class HopfieldNetwork:
             )
         self._thresholds = values.copy()
         self._graph = None
+        self._edges = None
 
     @property
     def patterns(self) -> np.ndarray:
@@ -301,6 +302,7 @@ class HopfieldNetwork:
         self._patterns = np.vstack([self._patterns, new]).astype(np.int64)
         self.rule = rule
         self._graph = None
+        self._edges = None
 
     def restore(
         self, weights: np.ndarray, patterns: ArrayLike | None, rule: str | None
@@ -337,6 +339,7 @@ class HopfieldNetwork:
         )
         self._weights, self._patterns, self.rule = weights, stored, rule
         self._graph = None
+        self._edges = None
 
     def clear(self) -> None:
         """Forget every pattern: zero weights, no rule.
@@ -351,6 +354,7 @@ class HopfieldNetwork:
         self._patterns = np.zeros((0, self.n))
         self.rule = None
         self._graph = None
+        self._edges = None
 
     # ------------------------------------------------------------------ dynamics
 
@@ -408,8 +412,8 @@ class HopfieldNetwork:
         path : {"auto", "graph", "matrix"}, default "auto"
             Async only: compute each local field over the neuron's edges in
             ``graph`` (the textbook picture) or with a row of the weight
-            matrix; ``auto`` takes the graph up to 100 neurons. Both give the
-            same trajectory.
+            matrix, kept up to date one row per flip (``auto``, the fast
+            default). Both give the same trajectory.
         temperature : float, sequence of float or callable, default 0
             Async only: stochastic (Glauber) updates. At temperature T > 0 a
             visited unit becomes +1 with probability σ(2·(h_i − θ_i)/T),
@@ -455,9 +459,7 @@ class HopfieldNetwork:
         if mode == "sync":
             result = self._recall_sync(state, max_sweeps, callback, record_states)
         else:
-            use_graph = path == "graph" or (
-                path == "auto" and self.n <= GRAPH_PATH_LIMIT
-            )
+            use_graph = path == "graph"
             result = self._recall_async(
                 state,
                 order,
@@ -474,7 +476,9 @@ class HopfieldNetwork:
         self, state, order, max_sweeps, rng, callback, record, use_graph, schedule
     ):
         state = state.astype(float)  # ±1.0: a float dot product needs no cast
-        field = self._graph_fields(state) if use_graph else self._matrix_fields(state)
+        field, flipped = (
+            self._graph_fields(state) if use_graph else self._matrix_fields(state)
+        )
         thresholds = self._thresholds.tolist()
         energy = _energy(self._weights, self._thresholds, state)
         energies, states = [energy], ([] if record else None)
@@ -499,6 +503,7 @@ class HopfieldNetwork:
                     )
                 if flip:
                     state[i] = -state[i]
+                    flipped(i, state[i])
                     energy -= 2.0 * state[i] * excess  # ΔE = −Δs_i (h_i − θ_i)
                     changed = True
                 energies.append(energy)
@@ -513,21 +518,38 @@ class HopfieldNetwork:
             self._to_user(state), np.array(energies), converged, sweeps, False, states
         )
 
-    def _matrix_fields(self, state: np.ndarray) -> Callable[[int], float]:
-        """h_i from row i of the weight matrix and the live ``state`` array."""
-        weights = self._weights
-        return lambda i: float(weights[i] @ state)
+    def _matrix_fields(self, state: np.ndarray) -> tuple[Callable, Callable]:
+        """Every local field kept up to date: h = W s once, then one row added per flip.
 
-    def _graph_fields(self, state: np.ndarray) -> Callable[[int], float]:
-        """h_i = Σ_j w_ij s_j summed over neuron i's edges in the graph, one by one."""
-        index = self._index
-        edges = [
-            [
-                (index[neighbour], data["weight"])
-                for neighbour, data in self.graph.adj[name].items()
+        Returns ``(field, flipped)``: ``field(i)`` reads h_i; ``flipped(i, s)``
+        is called when unit i has just become s, and adds 2·s·W[i] (W is
+        symmetric, so row i is column i) — O(n) per flip instead of O(n) per
+        visit.
+        """
+        weights = self._weights
+        fields = weights @ state
+
+        def flipped(i: int, new: float) -> None:
+            np.add(fields, (2.0 * new) * weights[i], out=fields)
+
+        return fields.item, flipped
+
+    def _graph_fields(self, state: np.ndarray) -> tuple[Callable, Callable]:
+        """h_i = Σ_j w_ij s_j summed over neuron i's edges in the graph, one by one.
+
+        The teaching path: each field is summed afresh from the live state,
+        over edge lists built once per weight matrix.
+        """
+        if self._edges is None:
+            index = self._index
+            self._edges = [
+                [
+                    (index[neighbour], data["weight"])
+                    for neighbour, data in self.graph.adj[name].items()
+                ]
+                for name in self.names
             ]
-            for name in self.names
-        ]
+        edges = self._edges
         values = state  # read element by element, as the textbook sums
 
         def field(i: int) -> float:
@@ -536,7 +558,7 @@ class HopfieldNetwork:
                 total += weight * values[j]
             return total
 
-        return field
+        return field, lambda i, new: None
 
     def _recall_sync(self, state, max_sweeps, callback, record) -> RecallResult:
         energies = [_energy(self._weights, self._thresholds, state)]
