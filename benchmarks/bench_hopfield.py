@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 import neurosim as ns
-from neurosim.hopfield import corrupt
+from neurosim.memory import corrupt
 
 
 def hand_written_recall(weights, probe, seed, max_sweeps=100):

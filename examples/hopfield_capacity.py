@@ -16,7 +16,7 @@ import argparse
 import numpy as np
 
 import neurosim as ns
-from neurosim.hopfield import corrupt
+from neurosim.memory import corrupt
 
 parser = argparse.ArgumentParser(description="Recall success versus load P/N.")
 parser.add_argument(
@@ -46,7 +46,7 @@ rng = np.random.default_rng(0)
 print(f"fraction of patterns recalled exactly from 10% noise, N = {N}")
 print(
     f"{'load P/N':>9} {'P':>4}  "
-    + "  ".join(f"{rule:>13}" for rule in ns.hopfield.RULES)
+    + "  ".join(f"{rule:>13}" for rule in ns.memory.RULES)
 )
 table = []
 for load in loads:
@@ -54,7 +54,7 @@ for load in loads:
     patterns = rng.choice([-1, 1], size=(P, N))
     tested = patterns[:probes_per_load]
     row = []
-    for rule in ns.hopfield.RULES:
+    for rule in ns.memory.RULES:
         hop = ns.HopfieldNetwork(N)
         hop.store(patterns, rule=rule)
         recalled = [
@@ -82,7 +82,7 @@ if args.out:  # the capacity curves
     # Markers and dashes of their own, so curves lying on each other stay visible.
     styles = [("o", "-", 9), ("s", "--", 6), ("^", ":", 4)]
     for rule, rates, (marker, dashes, size) in zip(
-        ns.hopfield.RULES, np.array(table).T, styles
+        ns.memory.RULES, np.array(table).T, styles
     ):
         ax.plot(
             loads, rates, marker=marker, linestyle=dashes, markersize=size, label=rule

@@ -21,10 +21,10 @@ import argparse
 import numpy as np
 
 import neurosim as ns
-from neurosim.hopfield import corrupt, overlap
+from neurosim.memory import corrupt, overlap
 
 parser = argparse.ArgumentParser(description="Store letters, recall them from noise.")
-parser.add_argument("--rule", default="pseudoinverse", choices=ns.hopfield.RULES)
+parser.add_argument("--rule", default="pseudoinverse", choices=ns.memory.RULES)
 parser.add_argument(
     "--noise", type=float, default=0.25, help="fraction of pixels flipped"
 )
@@ -77,7 +77,7 @@ for k, (name, pattern) in enumerate(zip(letters, patterns)):
         print(f"   {left}     {right}")
 
 print("\nletters recalled exactly, by rule:")
-for rule in ns.hopfield.RULES:
+for rule in ns.memory.RULES:
     other = ns.HopfieldNetwork(100)
     other.store(patterns, rule=rule)
     recalled = sum(

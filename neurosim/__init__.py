@@ -17,10 +17,10 @@ from . import (
     activations,
     compiled,
     datasets,
-    hopfield,
     initializers,
     io,
     losses,
+    memory,
     model,
     optimizers,
     parameters,
@@ -45,10 +45,10 @@ from .errors import (
     TopologyError,
     UnknownNameError,
 )
-from .hopfield import HopfieldNetwork, RecallResult
 from .io import load, save
 from .learning_rules import train_single_layer
 from .losses import Loss, softmax
+from .memory.hopfield import HopfieldNetwork, RecallResult
 from .network import Network
 from .neuron import Connection, Neuron
 from .optimizers import SGD, Adam, Correction, Momentum, Optimizer
@@ -93,11 +93,11 @@ __all__ = [
     "compiled",
     "datasets",
     "gradcheck",
-    "hopfield",
     "initializers",
     "io",
     "load",
     "losses",
+    "memory",
     "model",
     "optimizers",
     "parameters",

@@ -21,8 +21,8 @@ import numpy as np
 
 from . import __version__
 from .errors import NeurosimError
-from .hopfield import HopfieldNetwork, corrupt
 from .io import load
+from .memory.hopfield import HopfieldNetwork, corrupt
 from .network import Network
 
 __all__ = ["main"]

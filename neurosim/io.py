@@ -55,7 +55,7 @@ from .errors import (
     NumericalError,
     ParameterError,
 )
-from .hopfield import RULES, HopfieldNetwork
+from .memory.hopfield import RULES, HopfieldNetwork
 from .network import Network
 from .neuron import AGGREGATIONS, ROLES, Connection, Neuron
 from .parameters import Parameter

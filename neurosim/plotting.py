@@ -43,7 +43,7 @@ except ImportError as error:
     ) from None
 
 from ._files import atomic_write
-from .hopfield import HopfieldNetwork, RecallResult
+from .memory.hopfield import HopfieldNetwork, RecallResult
 from .network import Network
 from .training import History
 
@@ -807,7 +807,7 @@ def plot_recall(
     >>> hop = ns.HopfieldNetwork(100)
     >>> letter = ns.datasets.glyphs("T")["T"].ravel()
     >>> hop.store([letter])
-    >>> r = hop.recall(ns.hopfield.corrupt(letter, 0.3, seed=0), seed=0, record_states=True)
+    >>> r = hop.recall(ns.memory.corrupt(letter, 0.3, seed=0), seed=0, record_states=True)
     >>> fig = plot_recall(r, (10, 10))
     >>> fig.axes[0].get_title(), fig.axes[-1].get_ylabel()
     ('probe', 'energy')

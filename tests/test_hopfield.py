@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from scipy.stats import chisquare
 
 import neurosim as ns
-from neurosim.hopfield import TIE_TOLERANCE, corrupt, overlap
+from neurosim.memory import TIE_TOLERANCE, corrupt, overlap
 
-rules = st.sampled_from(ns.hopfield.RULES)
+rules = st.sampled_from(ns.memory.RULES)
 
 
 def random_network(seed: int, n: int, n_patterns: int, rule: str, thresholds: bool):
@@ -344,7 +344,7 @@ def test_temperature_zero_is_the_deterministic_trajectory(zero):
     hop = ns.HopfieldNetwork(64)
     patterns = np.random.default_rng(0).choice([-1, 1], size=(5, 64))
     hop.store(patterns)
-    probe = ns.hopfield.corrupt(patterns[0], 0.3, seed=1)
+    probe = ns.memory.corrupt(patterns[0], 0.3, seed=1)
     plain = hop.recall(probe, seed=7, record_states=True)
     cold = hop.recall(probe, seed=7, record_states=True, temperature=zero)
     assert np.array_equal(plain.energy, cold.energy)
@@ -377,7 +377,7 @@ def test_an_annealing_schedule_ends_in_deterministic_convergence():
     hop = ns.HopfieldNetwork(64)
     patterns = np.random.default_rng(0).choice([-1, 1], size=(3, 64))
     hop.store(patterns)
-    probe = ns.hopfield.corrupt(patterns[1], 0.2, seed=0)
+    probe = ns.memory.corrupt(patterns[1], 0.2, seed=0)
     schedule = np.geomspace(2.0, 0.05, 20)
     result = hop.recall(probe, temperature=schedule, seed=0, max_sweeps=100)
     assert result.converged and result.sweeps > 20

@@ -51,7 +51,7 @@ def test_network_round_trip_is_bit_identical(tmp_path_factory, seed, activation)
 
 @given(
     seed=seeds,
-    rule=st.sampled_from(ns.hopfield.RULES),
+    rule=st.sampled_from(ns.memory.RULES),
     states=st.sampled_from(["bipolar", "binary"]),
 )
 def test_hopfield_round_trip_is_bit_identical(tmp_path_factory, seed, rule, states):
@@ -323,7 +323,7 @@ def test_damaged_files_load_or_raise_format_error_only(tmp_path_factory, kind, d
         obj = random_dag(data.draw(st.integers(0, 1000)), max_hidden=3)
     else:
         obj = ns.HopfieldNetwork(4)
-        obj.store([[1, -1, 1, -1]], rule=data.draw(st.sampled_from(ns.hopfield.RULES)))
+        obj.store([[1, -1, 1, -1]], rule=data.draw(st.sampled_from(ns.memory.RULES)))
     path = tmp_path_factory.mktemp("fuzz") / "file.json"
     ns.save(obj, path)
     path.write_text(

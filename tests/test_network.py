@@ -271,7 +271,7 @@ def test_every_seed_argument_is_checked_with_one_message(seed):
         "sync recall": lambda: ns.HopfieldNetwork(3).recall(
             [1, -1, 1], mode="sync", seed=seed
         ),
-        "corrupt": lambda: ns.hopfield.corrupt([1, -1, 1], 0.5, seed=seed),
+        "corrupt": lambda: ns.memory.corrupt([1, -1, 1], 0.5, seed=seed),
     }
     for name, call in calls.items():
         with pytest.raises(

@@ -190,7 +190,7 @@ def test_hopfield_patterns_recall_and_weights():
     hop = ns.HopfieldNetwork(100)
     hop.store(patterns, rule="pseudoinverse")
     result = hop.recall(
-        ns.hopfield.corrupt(patterns[0], 0.2, seed=0), seed=0, record_states=True
+        ns.memory.corrupt(patterns[0], 0.2, seed=0), seed=0, record_states=True
     )
     fig = plotting.plot_recall(result, (10, 10), n_states=3)
     titles = [ax.get_title() for ax in fig.axes]

@@ -10,7 +10,7 @@ import numpy as np
 
 import neurosim as ns
 from neurosim import plotting
-from neurosim.hopfield import corrupt, overlap
+from neurosim.memory import corrupt, overlap
 
 letters = ns.datasets.glyphs("AEHT")
 patterns = np.array([picture.ravel() for picture in letters.values()])

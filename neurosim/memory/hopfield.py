@@ -35,8 +35,6 @@ True
 from __future__ import annotations
 
 import dataclasses
-import math
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -44,14 +42,16 @@ import networkx as nx
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, check_count, check_number, check_seed
-from .errors import (
+from .._checks import as_float_array, check_count, check_number, check_seed
+from ..errors import (
     DataError,
     MissingDependencyError,
     ParameterError,
     ShapeError,
     unknown_name,
 )
+from .units import sigmoid as _sigmoid
+from .units import temperature_schedule as _temperature_schedule
 
 __all__ = ["TIE_TOLERANCE", "HopfieldNetwork", "RecallResult", "corrupt", "overlap"]
 
@@ -231,7 +231,7 @@ class HopfieldNetwork:
     def _repr_png_(self) -> bytes | None:
         """A picture of the weights for Jupyter (the repr stays the text summary)."""
         try:
-            from .plotting import network_png
+            from ..plotting import network_png
         except MissingDependencyError:
             return None  # no matplotlib: Jupyter shows the text repr
         return network_png(self)
@@ -722,40 +722,3 @@ def overlap(a: ArrayLike, b: ArrayLike) -> float:
     a = 2 * a - 1 if _is_binary(a, "a") else a
     b = 2 * b - 1 if _is_binary(b, "b") else b
     return float(a @ b / len(a))
-
-
-def _sigmoid(x: float) -> float:
-    """σ(x) without overflow for large |x|."""
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
-
-
-def _temperature_schedule(temperature) -> Callable[[int], float]:
-    """The temperature of each sweep (from 1), checked: finite and >= 0."""
-
-    def checked(value, what: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise ParameterError(f"{what} must be a number >= 0, got {value!r}")
-        value = float(value)
-        if not (math.isfinite(value) and value >= 0.0):
-            raise ParameterError(f"{what} must be finite and >= 0, got {value!r}")
-        return value
-
-    if callable(temperature):
-        return lambda sweep: checked(temperature(sweep), f"temperature({sweep})")
-    if isinstance(temperature, (str, bytes)):
-        raise ParameterError(
-            f"temperature must be a number, a sequence or a callable, got {temperature!r}"
-        )
-    if isinstance(temperature, (Sequence, np.ndarray)):
-        values = [checked(t, f"temperature[{k}]") for k, t in enumerate(temperature)]
-        if not values:
-            raise ParameterError(
-                "the temperature schedule is empty; give one temperature per sweep, "
-                "e.g. np.geomspace(2.0, 0.05, 30)"
-            )
-        return lambda sweep: values[sweep - 1] if sweep <= len(values) else 0.0
-    constant = checked(temperature, "temperature")
-    return lambda sweep: constant

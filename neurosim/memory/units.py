@@ -1,0 +1,57 @@
+"""What every symmetric network shares: a unit's chance of firing and the temperature.
+
+A stochastic unit with local field ``h`` (threshold already subtracted) at
+temperature ``T`` is on with probability ``σ(h/T)`` (0/1 units) or
+``σ(2h/T)`` (±1 units: the energy gap between the two states is twice as
+large); ``T = 0`` is the deterministic rule. Hopfield recall at a
+temperature, Boltzmann machines and RBMs all draw their units this way.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from ..errors import ParameterError
+
+__all__ = ["sigmoid", "temperature_schedule"]
+
+
+def sigmoid(x: float) -> float:
+    """σ(x) without overflow for large |x|."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def temperature_schedule(temperature) -> Callable[[int], float]:
+    """The temperature of each sweep (from 1), checked: finite and >= 0."""
+
+    def checked(value, what: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ParameterError(f"{what} must be a number >= 0, got {value!r}")
+        value = float(value)
+        if not (math.isfinite(value) and value >= 0.0):
+            raise ParameterError(f"{what} must be finite and >= 0, got {value!r}")
+        return value
+
+    if callable(temperature):
+        return lambda sweep: checked(temperature(sweep), f"temperature({sweep})")
+    if isinstance(temperature, (str, bytes)):
+        raise ParameterError(
+            f"temperature must be a number, a sequence or a callable, got {temperature!r}"
+        )
+    if isinstance(temperature, (Sequence, np.ndarray)):
+        values = [checked(t, f"temperature[{k}]") for k, t in enumerate(temperature)]
+        if not values:
+            raise ParameterError(
+                "the temperature schedule is empty; give one temperature per sweep, "
+                "e.g. np.geomspace(2.0, 0.05, 30)"
+            )
+        return lambda sweep: values[sweep - 1] if sweep <= len(values) else 0.0
+    constant = checked(temperature, "temperature")
+    return lambda sweep: constant
