@@ -45,8 +45,7 @@ rng = np.random.default_rng(0)
 
 print(f"fraction of patterns recalled exactly from 10% noise, N = {N}")
 print(
-    f"{'load P/N':>9} {'P':>4}  "
-    + "  ".join(f"{rule:>13}" for rule in ns.memory.RULES)
+    f"{'load P/N':>9} {'P':>4}  " + "  ".join(f"{rule:>13}" for rule in ns.memory.RULES)
 )
 table = []
 for load in loads:

@@ -48,7 +48,7 @@ from .errors import (
 from .io import load, save
 from .learning_rules import train_single_layer
 from .losses import Loss, softmax
-from .memory.hopfield import HopfieldNetwork, RecallResult
+from .memory import RBM, HopfieldNetwork, RecallResult
 from .network import Network
 from .neuron import Connection, Neuron
 from .optimizers import SGD, Adam, Correction, Momentum, Optimizer
@@ -59,6 +59,7 @@ from .training import EarlyStopping, History
 __version__ = "0.1.0"
 
 __all__ = [
+    "RBM",
     "SGD",
     "Activation",
     "Adam",

@@ -19,7 +19,9 @@ A ``Network`` file::
      "connections": [{"source": "x1", "target": "y", "weight": 0.5}]}
 
 A ``HopfieldNetwork`` file holds ``states``, ``neurons`` (names),
-``thresholds``, ``rule``, ``patterns`` and the full ``weights`` matrix.
+``thresholds``, ``rule``, ``patterns`` and the full ``weights`` matrix. An
+``RBM`` file holds ``visible`` and ``hidden`` (names), ``weights`` (one row
+per hidden unit), ``visible_bias`` and ``hidden_bias``.
 
 Examples
 --------
@@ -56,6 +58,7 @@ from .errors import (
     ParameterError,
 )
 from .memory.hopfield import RULES, HopfieldNetwork
+from .memory.rbm import RBM
 from .network import Network
 from .neuron import AGGREGATIONS, ROLES, Connection, Neuron
 from .parameters import Parameter
@@ -76,12 +79,12 @@ MAX_FILE_BYTES = 1 << 30  # refuse to parse more than 1 GiB
 # ---------------------------------------------------------------- saving
 
 
-def save(obj: Network | HopfieldNetwork, path: str | os.PathLike) -> None:
+def save(obj: Network | HopfieldNetwork | RBM, path: str | os.PathLike) -> None:
     """Write a network to ``path`` as JSON, atomically.
 
     Parameters
     ----------
-    obj : Network or HopfieldNetwork
+    obj : Network, HopfieldNetwork or RBM
     path : str or path-like
 
     Raises
@@ -106,9 +109,11 @@ def save(obj: Network | HopfieldNetwork, path: str | os.PathLike) -> None:
         document = _network_document(obj)
     elif isinstance(obj, HopfieldNetwork):
         document = _hopfield_document(obj)
+    elif isinstance(obj, RBM):
+        document = _rbm_document(obj)
     else:
         raise ParameterError(
-            f"save writes a Network or a HopfieldNetwork, got {type(obj).__name__}"
+            f"save writes a Network, a HopfieldNetwork or an RBM, got {type(obj).__name__}"
         )
     try:
         text = json.dumps(document, indent=1, allow_nan=False)
@@ -212,6 +217,19 @@ def _hopfield_document(hop: HopfieldNetwork) -> dict:
     }
 
 
+def _rbm_document(rbm: RBM) -> dict:
+    return {
+        "format": "neurosim",
+        "version": FORMAT_VERSION,
+        "kind": "RBM",
+        "visible": list(rbm.visible_names),
+        "hidden": list(rbm.hidden_names),
+        "weights": rbm.weights.tolist(),
+        "visible_bias": rbm.visible_bias.tolist(),
+        "hidden_bias": rbm.hidden_bias.tolist(),
+    }
+
+
 def _write_text(path: str | os.PathLike, text: str) -> None:
     def write(temporary: str) -> None:
         with open(temporary, "w", encoding="utf-8") as file:
@@ -225,7 +243,7 @@ def _write_text(path: str | os.PathLike, text: str) -> None:
 
 def load(
     path: str | os.PathLike, activations: Iterable[Activation] = ()
-) -> Network | HopfieldNetwork:
+) -> Network | HopfieldNetwork | RBM:
     """Read a network written by :func:`save`.
 
     Parameters
@@ -236,7 +254,7 @@ def load(
 
     Returns
     -------
-    Network or HopfieldNetwork
+    Network, HopfieldNetwork or RBM
 
     Raises
     ------
@@ -341,7 +359,11 @@ def _from_document(document: dict, custom: dict) -> Network | HopfieldNetwork:
         return _network_from(document, custom)
     if kind == "HopfieldNetwork":
         return _hopfield_from(document)
-    raise FormatError(f"kind: expected 'Network' or 'HopfieldNetwork', got {kind!r}")
+    if kind == "RBM":
+        return _rbm_from(document)
+    raise FormatError(
+        f"kind: expected 'Network', 'HopfieldNetwork' or 'RBM', got {kind!r}"
+    )
 
 
 def _network_from(document: dict, custom: dict, places: dict | None = None) -> Network:
@@ -516,6 +538,26 @@ def _hopfield_from(document: dict) -> HopfieldNetwork:
     except NeurosimError as error:
         raise FormatError(f"patterns: {error}") from None
     return hop
+
+
+def _rbm_from(document: dict) -> RBM:
+    names = {}
+    for layer in ("visible", "hidden"):
+        names[layer] = _list(document, layer, layer)
+        for k, name in enumerate(names[layer]):
+            if not isinstance(name, str):
+                raise FormatError(f"{layer}[{k}]: expected a name, got {_kind(name)}")
+    n_visible, n_hidden = len(names["visible"]), len(names["hidden"])
+    # Shapes checked against the numbers present before the RBM is built.
+    weights = _matrix(document, "weights", (n_hidden, n_visible))
+    visible_bias = _matrix(document, "visible_bias", (n_visible,))
+    hidden_bias = _matrix(document, "hidden_bias", (n_hidden,))
+    try:
+        rbm = RBM(names["visible"], names["hidden"], seed=0)
+    except NeurosimError as error:
+        raise FormatError(f"visible/hidden: {error}") from None
+    rbm.set_parameters(weights, visible_bias, hidden_bias)
+    return rbm
 
 
 # ---------------------------------------------------------------- field readers

@@ -75,7 +75,8 @@ class History:
 
     @property
     def epochs(self) -> int:
-        return len(self.history.get("loss", []))
+        """How many epochs were recorded (the length of the longest series)."""
+        return max(map(len, self.history.values()), default=0)
 
     @property
     def loss(self) -> list[float]:

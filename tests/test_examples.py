@@ -11,7 +11,9 @@ import pytest
 from .conftest import write_fake_mnist
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+# Slow examples whose own test below runs them (and checks what they print).
+OWN_TEST = {"rbm_digits.py"}
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if p.name not in OWN_TEST)
 
 
 def run_script(path: Path, *args: str, expect_failure: bool = False) -> str:
@@ -308,3 +310,17 @@ def test_cnn_benchmark_runs_in_quick_mode():
     output = run_script(ROOT / "benchmarks" / "bench_cnn.py", "--quick")
     assert "hand-written numpy CNN" in output and "ratio" in output
     assert "connections × 8 bytes" in output
+
+
+def test_rbm_features_beat_raw_pixels_by_ten_points_as_in_scikit_learns_example():
+    output = run_script(ROOT / "examples" / "rbm_digits.py", "--quick")
+    on_features = float(output.split("on RBM features: accuracy")[1].split()[0])
+    on_pixels = float(output.split("on raw pixels:   accuracy")[1].split()[0])
+    assert on_features >= 0.92, output
+    assert on_features - on_pixels >= 0.10, output
+
+
+def test_rbm_benchmark_runs_in_quick_mode_and_reports_both_measures():
+    output = run_script(ROOT / "benchmarks" / "bench_rbm.py", "--quick")
+    assert output.count("ratio") == 2 and "pseudo-likelihood over 2 seeds" in output
+    assert "BELOW" not in output, output

@@ -3,6 +3,8 @@
 =====================  ==========================================================
 :mod:`.hopfield`       ``HopfieldNetwork``: store patterns, recall them (at a
                        temperature too); ``corrupt``, ``overlap``
+:mod:`.rbm`            ``RBM``: a restricted Boltzmann machine, trained by CD-k
+                       or persistent CD
 :mod:`.units`          what they share: a unit's chance of firing, σ(field/T),
                        and temperature schedules
 =====================  ==========================================================
@@ -16,7 +18,7 @@ Examples
 [1, -1, 1, -1, 1, -1, 1, -1]
 """
 
-from . import hopfield, units
+from . import hopfield, rbm, units
 from .hopfield import (
     RULES,
     TIE_TOLERANCE,
@@ -25,8 +27,10 @@ from .hopfield import (
     corrupt,
     overlap,
 )
+from .rbm import RBM
 
 __all__ = [
+    "RBM",
     "RULES",
     "TIE_TOLERANCE",
     "HopfieldNetwork",
@@ -34,5 +38,6 @@ __all__ = [
     "corrupt",
     "hopfield",
     "overlap",
+    "rbm",
     "units",
 ]

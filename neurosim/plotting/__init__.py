@@ -29,7 +29,7 @@ import networkx as nx
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .errors import MissingDependencyError, ParameterError, ShapeError, StateError
+from ..errors import MissingDependencyError, ParameterError, ShapeError, StateError
 
 try:
     import matplotlib.pyplot as plt
@@ -42,10 +42,10 @@ except ImportError as error:
         "'pip install matplotlib' (or, in neurosim's source tree, 'pip install \".[plot]\"')."
     ) from None
 
-from ._files import atomic_write
-from .memory.hopfield import HopfieldNetwork, RecallResult
-from .network import Network
-from .training import History
+from .._files import atomic_write
+from ..memory.hopfield import HopfieldNetwork, RecallResult
+from ..network import Network
+from ..training import History
 
 __all__ = [
     "animate_convolution",
@@ -56,11 +56,14 @@ __all__ = [
     "layered_positions",
     "network_png",
     "plot_decision_boundary",
+    "plot_energy_runs",
     "plot_feature_maps",
     "plot_history",
+    "plot_image_rows",
     "plot_kernels",
     "plot_neuron_maps",
     "plot_patterns",
+    "plot_rbm_filters",
     "plot_recall",
     "plot_weights",
     "save_animation",
@@ -971,7 +974,7 @@ def plot_kernels(
     >>> sum(ax.images != [] for ax in plot_kernels(net).axes)
     3
     """
-    from .layers import kernels
+    from ..layers import kernels
 
     values = kernels(net, layer)
     filters, channels = values.shape[:2]
@@ -1008,7 +1011,7 @@ def plot_feature_maps(
     >>> sum(ax.images != [] for ax in plot_feature_maps(net, np.linspace(0, 1, 36)).axes)
     3
     """
-    from .layers import feature_maps
+    from ..layers import feature_maps
 
     net.forward(x)
     maps = feature_maps(net, layer)
@@ -1061,7 +1064,7 @@ def animate_convolution(
     """
     from matplotlib.patches import Rectangle
 
-    from .layers import feature_maps
+    from ..layers import feature_maps
 
     # The trace's own formulas, with the numbers, as the frames' titles.
     formulas = {s.target: str(s) for s in net.trace(x) if s.kind == "net"}
@@ -1109,3 +1112,7 @@ def animate_convolution(
     return animation.FuncAnimation(
         fig, draw, frames=len(positions), interval=400, blit=False
     )
+
+
+# The pictures of stochastic, symmetric networks live in their own module.
+from .memory import plot_energy_runs, plot_image_rows, plot_rbm_filters
