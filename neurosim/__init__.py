@@ -48,7 +48,7 @@ from .errors import (
 from .io import load, save
 from .learning_rules import train_single_layer
 from .losses import Loss, softmax
-from .memory import RBM, HopfieldNetwork, RecallResult
+from .memory import RBM, BoltzmannMachine, HopfieldNetwork, RecallResult
 from .network import Network
 from .neuron import Connection, Neuron
 from .optimizers import SGD, Adam, Correction, Momentum, Optimizer
@@ -63,6 +63,7 @@ __all__ = [
     "SGD",
     "Activation",
     "Adam",
+    "BoltzmannMachine",
     "CompiledNetwork",
     "Connection",
     "Correction",

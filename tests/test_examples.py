@@ -324,3 +324,25 @@ def test_rbm_benchmark_runs_in_quick_mode_and_reports_both_measures():
     output = run_script(ROOT / "benchmarks" / "bench_rbm.py", "--quick")
     assert output.count("ratio") == 2 and "pseudo-likelihood over 2 seeds" in output
     assert "BELOW" not in output, output
+
+
+def test_annealing_frees_probes_from_mixtures_and_finds_the_letters_deeper_mixture():
+    output = run_script(ROOT / "examples" / "boltzmann_annealing.py", "--quick")
+    found = dict(
+        re.findall(r"(T = 0|annealed)\s+ended in a memory\s+(\d+) of 20", output)
+    )
+    assert int(found["T = 0"]) <= 5 and int(found["annealed"]) >= 18, output
+    assert "annealed  from noisy letters, ended in: {'mixture': 12}" in output, output
+
+
+def test_boltzmann_machine_needs_hidden_units_for_parity():
+    output = run_script(ROOT / "examples" / "boltzmann_machine.py", "--quick")
+    final = {
+        label.strip(): float(kl)
+        for label, kl in re.findall(
+            r"^(.*?)KL [\d.]+ -> ([\d.]+) nats", output, re.MULTILINE
+        )
+    }
+    assert abs(final["no hidden units, exact averages"] - math.log(2)) < 1e-3, output
+    assert final["3 hidden units, exact averages"] < 0.1, output
+    assert final["3 hidden units, Gibbs sampling"] < 0.3, output

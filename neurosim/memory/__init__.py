@@ -1,6 +1,8 @@
 """Symmetric, recurrent networks: memories and stochastic units.
 
 =====================  ==========================================================
+:mod:`.boltzmann`      ``BoltzmannMachine``: stochastic units with hidden ones,
+                       the Boltzmann learning rule; ``kl_divergence``
 :mod:`.hopfield`       ``HopfieldNetwork``: store patterns, recall them (at a
                        temperature too); ``corrupt``, ``overlap``
 :mod:`.rbm`            ``RBM``: a restricted Boltzmann machine, trained by CD-k
@@ -18,7 +20,8 @@ Examples
 [1, -1, 1, -1, 1, -1, 1, -1]
 """
 
-from . import hopfield, rbm, units
+from . import boltzmann, hopfield, rbm, units
+from .boltzmann import BoltzmannMachine, kl_divergence
 from .hopfield import (
     RULES,
     TIE_TOLERANCE,
@@ -33,10 +36,13 @@ __all__ = [
     "RBM",
     "RULES",
     "TIE_TOLERANCE",
+    "BoltzmannMachine",
     "HopfieldNetwork",
     "RecallResult",
+    "boltzmann",
     "corrupt",
     "hopfield",
+    "kl_divergence",
     "overlap",
     "rbm",
     "units",

@@ -42,7 +42,6 @@ True
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 
@@ -59,12 +58,12 @@ from .._checks import (
 )
 from ..errors import DataError, NumericalError, ParameterError, ShapeError, unknown_name
 from ..training import History, progress_bar
+from .units import all_states
 
 __all__ = ["RBM"]
 
 PATHS = ("matrix", "neurons")
 METHODS = ("pcd", "cd")
-MAX_ENUMERATED = 20  # exact sums over 2**20 states at most
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -466,8 +465,8 @@ class RBM:
         5.0
         """
         if self.n_visible <= self.n_hidden:
-            return _logsumexp(-self._free_energy(_all_states(self.n_visible)))
-        hidden = _all_states(self.n_hidden)
+            return _logsumexp(-self._free_energy(all_states(self.n_visible)))
+        hidden = all_states(self.n_hidden)
         fields = hidden @ self._weights + self._visible_bias
         free = -(hidden @ self._hidden_bias) - _softplus(fields).sum(axis=1)
         return _logsumexp(-free)
@@ -846,16 +845,6 @@ def _check_path(path: str) -> str:
     if path not in PATHS:
         raise unknown_name("path", path, PATHS)
     return path
-
-
-def _all_states(n: int) -> np.ndarray:
-    """Every 0/1 vector of length n, one per row (2ⁿ rows)."""
-    if n > MAX_ENUMERATED:
-        raise ParameterError(
-            f"exact sums enumerate 2^n states; n = {n} is more than {MAX_ENUMERATED}. "
-            "Use score_samples (the pseudo-likelihood) for larger models."
-        )
-    return np.array(list(itertools.product((0.0, 1.0), repeat=n)))
 
 
 def _logsumexp(values: np.ndarray) -> float:

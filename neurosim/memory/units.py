@@ -9,6 +9,7 @@ temperature, Boltzmann machines and RBMs all draw their units this way.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -17,11 +18,13 @@ import numpy as np
 
 from ..errors import ParameterError
 
-__all__ = ["sigmoid", "temperature_schedule"]
+__all__ = ["MAX_ENUMERATED", "all_states", "sigmoid", "temperature_schedule"]
+
+MAX_ENUMERATED = 20  # exact sums over 2**20 states at most
 
 
 def sigmoid(x: float) -> float:
-    """σ(x) without overflow for large |x|."""
+    """σ(x) without overflow for large ``|x|``."""
     if x >= 0.0:
         return 1.0 / (1.0 + math.exp(-x))
     z = math.exp(x)
@@ -55,3 +58,21 @@ def temperature_schedule(temperature) -> Callable[[int], float]:
         return lambda sweep: values[sweep - 1] if sweep <= len(values) else 0.0
     constant = checked(temperature, "temperature")
     return lambda sweep: constant
+
+
+def all_states(n: int) -> np.ndarray:
+    """Every 0/1 vector of length n, one per row, in ``itertools.product`` order.
+
+    For exact sums over the states of tiny machines (n ≤ 20).
+
+    Examples
+    --------
+    >>> all_states(2).tolist()
+    [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    """
+    if n > MAX_ENUMERATED:
+        raise ParameterError(
+            f"exact sums enumerate 2^n states; n = {n} is more than {MAX_ENUMERATED}. "
+            "Use the sampled estimates for larger models."
+        )
+    return np.array(list(itertools.product((0.0, 1.0), repeat=n))).reshape(2**n, n)
