@@ -285,21 +285,32 @@ class HopfieldNetwork:
                 f"the stored patterns used the {self.rule!r} rule; storing more with "
                 f"{rule!r} would mix two rules. Call clear() first, or keep {self.rule!r}."
             )
-        new = self._as_bipolar(patterns, "patterns", allow_many=True).astype(float)
+        new = self._as_bipolar(patterns, "patterns", allow_many=True)
         if rule == "hebbian":
-            weights = self._weights + new.T @ new / self.n
-        elif rule == "storkey":
-            weights = self._weights.copy()
-            for pattern in new:
-                weights = _storkey_step(weights, pattern)
+            # numpy computes a matrix times its own transpose with BLAS's syrk,
+            # which fills one triangle and mirrors it: exactly symmetric, and
+            # adding the (symmetric) old weights keeps it so. No pass to
+            # symmetrise it, which would cost more than the product.
+            weights = new.T @ new
+            weights /= self.n
+            if len(self._patterns):
+                weights += self._weights
         else:
-            weights = _projection(np.vstack([self._patterns, new]))
-        # Symmetric in exact arithmetic, but products summed in different orders
-        # can differ in the last bit; the energy argument needs w_ij == w_ji.
-        weights = 0.5 * (weights + weights.T)
+            if rule == "storkey":
+                weights = self._weights.copy()
+                for pattern in new:
+                    weights = _storkey_step(weights, pattern)
+            else:
+                weights = _projection(np.vstack([self._patterns, new]))
+            # Symmetric in exact arithmetic, but products summed in different
+            # orders can differ in the last bit; the energy argument needs
+            # w_ij == w_ji exactly.
+            weights = 0.5 * (weights + weights.T)
         np.fill_diagonal(weights, 0.0)
         self._weights = weights
-        self._patterns = np.vstack([self._patterns, new]).astype(np.int64)
+        self._patterns = (
+            np.vstack([self._patterns, new]) if len(self._patterns) else new
+        ).astype(np.int64)
         self.rule = rule
         self._graph = None
         self._edges = None
@@ -333,9 +344,11 @@ class HopfieldNetwork:
         if rule is not None and rule not in RULES:
             raise unknown_name("rule", rule, RULES)
         stored = (
-            np.zeros((0, self.n))
+            np.zeros((0, self.n), dtype=np.int64)
             if patterns is None
-            else self._as_bipolar(patterns, "patterns", allow_many=True)
+            else self._as_bipolar(patterns, "patterns", allow_many=True).astype(
+                np.int64
+            )
         )
         self._weights, self._patterns, self.rule = weights, stored, rule
         self._graph = None
@@ -475,13 +488,16 @@ class HopfieldNetwork:
     def _recall_async(
         self, state, order, max_sweeps, rng, callback, record, use_graph, schedule
     ):
-        state = state.astype(float)  # ±1.0: a float dot product needs no cast
-        field, flipped = (
-            self._graph_fields(state) if use_graph else self._matrix_fields(state)
+        # The state as a list of ±1.0: reading one element of a list is several
+        # times cheaper than reading one of a numpy array.
+        signs = state.tolist()
+        excess_of, flipped = (
+            self._graph_fields(signs) if use_graph else self._matrix_fields(signs)
         )
-        thresholds = self._thresholds.tolist()
         energy = _energy(self._weights, self._thresholds, state)
         energies, states = [energy], ([] if record else None)
+        log, tolerance = energies.append, TIE_TOLERANCE  # locals: read every visit
+        watched = record or callback is not None
         converged, stopped, sweeps = False, False, 0
         while sweeps < max_sweeps and not (converged or stopped):
             sweeps += 1
@@ -491,51 +507,54 @@ class HopfieldNetwork:
             changed = False
             temperature = schedule(sweeps)
             for i in visit:
-                excess = field(i) - thresholds[i]  # h_i − θ_i
+                excess = excess_of(i)  # h_i − θ_i
+                sign = signs[i]
                 if temperature > 0.0:
                     # Glauber: +1 with probability σ(2·excess/T), from the field alone.
                     up = rng.random() < _sigmoid(2.0 * excess / temperature)
-                    flip = up != (state[i] > 0.0)
+                    flip = up != (sign > 0.0)
                 else:
-                    # The neuron disagrees with its field (a tie never flips it).
-                    flip = (excess > TIE_TOLERANCE and state[i] < 0.0) or (
-                        excess < -TIE_TOLERANCE and state[i] > 0.0
-                    )
+                    # The unit disagrees with its field beyond the tie tolerance
+                    # (s = ±1, so excess·s < −tol says exactly that).
+                    flip = excess * sign < -tolerance
                 if flip:
-                    state[i] = -state[i]
-                    flipped(i, state[i])
-                    energy -= 2.0 * state[i] * excess  # ΔE = −Δs_i (h_i − θ_i)
+                    signs[i] = sign = -sign
+                    flipped(i, sign)
+                    energy -= 2.0 * sign * excess  # ΔE = −Δs_i (h_i − θ_i)
                     changed = True
-                energies.append(energy)
-                if record:
-                    states.append(self._to_user(state))
-                if callback is not None and callback(i, self._to_user(state), energy):
-                    stopped = True
-                    break
+                log(energy)
+                if watched:
+                    if record:
+                        states.append(self._to_user(signs))
+                    if callback is not None and callback(
+                        i, self._to_user(signs), energy
+                    ):
+                        stopped = True
+                        break
             # At T > 0 a quiet sweep proves nothing: only a deterministic one does.
             converged = not changed and not stopped and temperature == 0.0
         return RecallResult(
-            self._to_user(state), np.array(energies), converged, sweeps, False, states
+            self._to_user(signs), np.array(energies), converged, sweeps, False, states
         )
 
-    def _matrix_fields(self, state: np.ndarray) -> tuple[Callable, Callable]:
-        """Every local field kept up to date: h = W s once, then one row added per flip.
+    def _matrix_fields(self, signs: list) -> tuple[Callable, Callable]:
+        """Every excess h_i − θ_i kept up to date: W s − θ once, then one row added per flip.
 
-        Returns ``(field, flipped)``: ``field(i)`` reads h_i; ``flipped(i, s)``
-        is called when unit i has just become s, and adds 2·s·W[i] (W is
-        symmetric, so row i is column i) — O(n) per flip instead of O(n) per
-        visit.
+        Returns ``(excess, flipped)``: ``excess(i)`` reads h_i − θ_i;
+        ``flipped(i, s)`` is called when unit i has just become s, and adds
+        2·s·W[i] (W is symmetric, so row i is column i) — O(n) per flip
+        instead of O(n) per visit.
         """
         weights = self._weights
-        fields = weights @ state
+        excess = weights @ np.array(signs) - self._thresholds
 
         def flipped(i: int, new: float) -> None:
-            np.add(fields, (2.0 * new) * weights[i], out=fields)
+            np.add(excess, (2.0 * new) * weights[i], out=excess)
 
-        return fields.item, flipped
+        return excess.item, flipped
 
-    def _graph_fields(self, state: np.ndarray) -> tuple[Callable, Callable]:
-        """h_i = Σ_j w_ij s_j summed over neuron i's edges in the graph, one by one.
+    def _graph_fields(self, signs: list) -> tuple[Callable, Callable]:
+        """h_i − θ_i, h_i = Σ_j w_ij s_j summed over neuron i's edges in the graph, one by one.
 
         The teaching path: each field is summed afresh from the live state,
         over edge lists built once per weight matrix.
@@ -549,16 +568,15 @@ class HopfieldNetwork:
                 ]
                 for name in self.names
             ]
-        edges = self._edges
-        values = state  # read element by element, as the textbook sums
+        edges, thresholds = self._edges, self._thresholds.tolist()
 
-        def field(i: int) -> float:
+        def excess(i: int) -> float:
             total = 0.0
             for j, weight in edges[i]:
-                total += weight * values[j]
-            return total
+                total += weight * signs[j]
+            return total - thresholds[i]
 
-        return field, lambda i, new: None
+        return excess, lambda i, new: None
 
     def _recall_sync(self, state, max_sweeps, callback, record) -> RecallResult:
         energies = [_energy(self._weights, self._thresholds, state)]
@@ -597,7 +615,11 @@ class HopfieldNetwork:
     def _as_bipolar(
         self, values: ArrayLike, what: str, allow_many: bool = False
     ) -> np.ndarray:
-        """Validate states/patterns and return them as ±1 integers."""
+        """Validate states/patterns and return them as ±1.0 (floats: the arithmetic's type).
+
+        May return ``values`` itself when it is already a float ±1 array;
+        callers never write into the result.
+        """
         array = as_float_array(values, what)
         if allow_many and array.ndim == 1:
             array = array.reshape(1, -1)
@@ -621,7 +643,7 @@ class HopfieldNetwork:
             )
         if self.states == "binary":
             array = 2.0 * array - 1.0
-        return array.astype(np.int64)
+        return array
 
     def _to_user(self, state: np.ndarray) -> np.ndarray:
         state = np.asarray(state, dtype=np.int64)
