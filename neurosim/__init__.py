@@ -17,6 +17,7 @@ from . import (
     activations,
     compiled,
     datasets,
+    evolution,
     initializers,
     io,
     losses,
@@ -45,6 +46,7 @@ from .errors import (
     TopologyError,
     UnknownNameError,
 )
+from .evolution import AskTell, EvolutionStrategy, MuLambda, NaturalES, OnePlusOne
 from .io import load, save
 from .learning_rules import train_single_layer
 from .losses import Loss, softmax
@@ -63,6 +65,7 @@ __all__ = [
     "SGD",
     "Activation",
     "Adam",
+    "AskTell",
     "BoltzmannMachine",
     "CompiledNetwork",
     "Connection",
@@ -72,16 +75,20 @@ __all__ = [
     "DataNotFoundError",
     "DuplicateNameError",
     "EarlyStopping",
+    "EvolutionStrategy",
     "FormatError",
     "History",
     "HopfieldNetwork",
     "Loss",
     "MissingDependencyError",
     "Momentum",
+    "MuLambda",
+    "NaturalES",
     "Network",
     "Neuron",
     "NeurosimError",
     "NumericalError",
+    "OnePlusOne",
     "Optimizer",
     "Parameter",
     "ParameterError",
@@ -94,6 +101,7 @@ __all__ = [
     "activations",
     "compiled",
     "datasets",
+    "evolution",
     "gradcheck",
     "initializers",
     "io",

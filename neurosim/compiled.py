@@ -716,6 +716,104 @@ class CompiledNetwork(Model):
         self._shared_values[...] = next(values)
         self._store.holder = self
 
+    # ------------------------------------------------------------------ parameter vectors
+
+    def _vector_index(self) -> list:
+        """Where each trainable parameter's vector entry goes: per block, (weight
+        positions, their entries, bias positions, their entries), then the shared
+        values'; rebuilt when a parameter is frozen or unfrozen."""
+        key = (self._store.frozen_version, len(self._store.parameters))
+        if getattr(self, "_vector_key", None) != key:
+            entry = {p: k for k, p in enumerate(self._store.trainable())}
+
+            def where(parameters) -> tuple[np.ndarray, np.ndarray]:
+                """(positions in ``parameters``, their entries in the vector)."""
+                found = [(k, entry[p]) for k, p in enumerate(parameters) if p in entry]
+                pairs = np.array(found, dtype=np.intp).reshape(-1, 2)
+                return pairs[:, 0], pairs[:, 1]
+
+            self._vector = [
+                (*where(b.weight_parameters), *where(b.bias_parameters))
+                for b in self.blocks
+            ]
+            # A block whose every weight (row by row) and every bias is trainable,
+            # unshared and in one run of the vector reads its candidates as views.
+            self._vector_runs = [
+                (
+                    _run(
+                        w_to,
+                        b.weight.size,
+                        b.rows[w_at] * b.weight.shape[1] + b.cols[w_at],
+                    ),
+                    _run(b_to, b.bias.size, b_at),
+                )
+                for b, (w_at, w_to, b_at, b_to) in zip(self.blocks, self._vector)
+            ]
+            self._vector_shared = where(self._shared)
+            self._vector_size = len(entry)
+            self._vector_key = key
+        return self._vector
+
+    def trainable_values(self) -> np.ndarray:
+        """The trainable parameters as one vector, in the store's order."""
+        index = self._vector_index()
+        vector = np.empty(self._vector_size, self.dtype)
+        for block, (w_at, w_to, b_at, b_to) in zip(self.blocks, index):
+            vector[w_to] = block.weight[block.rows[w_at], block.cols[w_at]]
+            vector[b_to] = block.bias[b_at]
+        return vector
+
+    def load_trainable_values(self, values: np.ndarray) -> None:
+        """Write a checked vector into the arrays (a shared value into every place)."""
+        values = values.astype(self.dtype, copy=False)
+        for block, (w_at, w_to, b_at, b_to) in zip(self.blocks, self._vector_index()):
+            block.weight[block.rows[w_at], block.cols[w_at]] = values[w_to]
+            block.bias[b_at] = values[b_to]
+        at, to = self._vector_shared
+        self._shared_values[at] = values[to]
+        self._store.holder = self
+
+    def candidate_outputs(self, batch: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+        """Every candidate's outputs; a layered MLP evaluates the population at once.
+
+        On the lean path each block's weights become a stack, one matrix per
+        candidate, and one batched product per block computes the whole
+        population: no candidate is written into the network.
+        """
+        if not self._chain:
+            return super().candidate_outputs(batch, vectors)
+        outputs = batch
+        index = self._vector_index()
+        for block, (w_at, w_to, b_at, b_to), (w_run, b_run) in zip(
+            self.blocks, index, self._vector_runs
+        ):
+            if w_run is not None:
+                weights = vectors[:, w_run].reshape(len(vectors), *block.weight.shape)
+            else:
+                weights = np.repeat(block.weight[None], len(vectors), axis=0)
+                weights[:, block.rows[w_at], block.cols[w_at]] = vectors[:, w_to]
+            if b_run is not None:
+                biases = vectors[:, b_run]
+            else:
+                biases = np.repeat(block.bias[None], len(vectors), axis=0)
+                biases[:, b_at] = vectors[:, b_to]
+            net = outputs @ weights
+            net += biases[:, None, :]
+            outputs = block.activation.fn(net)
+        return outputs
+
+
+def _run(entries: np.ndarray, size: int, places: np.ndarray) -> slice | None:
+    """The slice of the vector holding all ``size`` values in place order, or None."""
+    if len(entries) != size or size == 0:
+        return None
+    start = int(entries[0])
+    if np.array_equal(entries, np.arange(start, start + size)) and np.array_equal(
+        places, np.arange(size)
+    ):
+        return slice(start, start + size)
+    return None
+
 
 class _Layout:
     """Where each compiled neuron's value lives: an owner and a column in it.

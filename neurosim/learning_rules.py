@@ -35,7 +35,7 @@ from numpy.typing import ArrayLike
 
 from ._checks import check_count, check_positive
 from .errors import ParameterError, TopologyError
-from .training import _as_training_data
+from .training import as_training_data
 
 __all__ = ["RuleResult", "train_single_layer"]
 
@@ -103,7 +103,7 @@ def train_single_layer(
         raise ParameterError(f"rule must be 'perceptron' or 'delta', got {rule!r}")
     epochs, lr = check_count(epochs, "epochs"), check_positive(lr, "learning rate lr")
     layer = _single_layer(net)
-    X, Y = _as_training_data(X, Y, net, "training")
+    X, Y = as_training_data(X, Y, net, "training")
     result = RuleResult(converged=False, epochs=0)
     for _ in range(epochs):
         start, wrong = np.array(net.parameter_values()), 0

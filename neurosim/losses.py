@@ -62,6 +62,10 @@ class Loss:
     fused : callable, optional
         ``fused(outputs, targets) -> (value, gradient)``, computing both with
         shared work and the same numbers; training uses it when given.
+    population : callable, optional
+        ``population(outputs, targets) -> ndarray``: the value for each of a
+        stack of outputs, shape (candidates, batch, n_outputs), at once
+        (evolution strategies); without it, :meth:`values` loops.
 
     Examples
     --------
@@ -74,6 +78,7 @@ class Loss:
     gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]
     needs_identity_outputs: bool = False
     fused: Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]] | None = None
+    population: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
 
     def value_and_gradient(
         self, outputs: np.ndarray, targets: np.ndarray
@@ -89,6 +94,19 @@ class Loss:
         if self.fused is not None:
             return self.fused(outputs, targets)
         return self.value(outputs, targets), self.gradient(outputs, targets)
+
+    def values(self, outputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """The loss of each candidate's outputs, from a stack (candidates, batch, n_outputs).
+
+        Examples
+        --------
+        >>> stack = np.array([[[1.0], [0.0]], [[0.5], [0.5]]])
+        >>> get_loss("mse").values(stack, np.array([[1.0], [0.0]])).tolist()
+        [0.0, 0.25]
+        """
+        if self.population is not None:
+            return self.population(outputs, targets)
+        return np.array([self.value(candidate, targets) for candidate in outputs])
 
     def __repr__(self) -> str:
         return f"Loss({self.name!r})"
@@ -169,18 +187,45 @@ def _cross_entropy_gradient(outputs, targets):
     return (p * targets.sum(axis=-1, keepdims=True) - targets) / outputs.shape[0]
 
 
+# The same expressions over a stack of candidates' outputs, (candidates, batch,
+# n_outputs): one value per candidate.
+
+
+def _mse_population(outputs, targets):
+    diff = outputs - targets
+    return (diff * diff).sum(axis=(1, 2)) / (diff.shape[1] * diff.shape[2])
+
+
+def _sse_population(outputs, targets):
+    diff = outputs - targets
+    return 0.5 * (diff * diff).sum(axis=(1, 2)) / diff.shape[1]
+
+
+def _bce_population(outputs, targets):
+    with np.errstate(divide="ignore"):
+        log_y = np.maximum(np.log(outputs), _LOG_FLOOR)
+        log_1my = np.maximum(np.log(1.0 - outputs), _LOG_FLOOR)
+    total = (targets * log_y + (1.0 - targets) * log_1my).sum(axis=(1, 2))
+    return -total / (outputs.shape[1] * outputs.shape[2])
+
+
+def _cross_entropy_population(outputs, targets):
+    return -(targets * _log_softmax(outputs)).sum(axis=(1, 2)) / outputs.shape[1]
+
+
 _LOSSES = {
     loss.name: loss
     for loss in (
-        Loss("mse", _mse, _mse_gradient),
-        Loss("sse", _sse, _sse_gradient),
-        Loss("bce", _bce, _bce_gradient),
+        Loss("mse", _mse, _mse_gradient, population=_mse_population),
+        Loss("sse", _sse, _sse_gradient, population=_sse_population),
+        Loss("bce", _bce, _bce_gradient, population=_bce_population),
         Loss(
             "cross_entropy",
             _cross_entropy,
             _cross_entropy_gradient,
             needs_identity_outputs=True,
             fused=_cross_entropy_fused,
+            population=_cross_entropy_population,
         ),
     )
 }

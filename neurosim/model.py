@@ -22,6 +22,10 @@ The kernels (each backend's own; users never need to call them):
     One optimizer step from the gradients of the last backward pass.
 ``parameter_values()`` / ``restore_parameter_values(values)``
     A copy of every parameter, and putting it back (a diverged fit is undone).
+``trainable_values()`` / ``load_trainable_values(vector)`` / ``candidate_outputs(X, vectors)``
+    The trainable parameters as one vector (each shared parameter once, the
+    frozen ones left out), writing one, and the outputs of many candidate
+    vectors (gradient-free training evaluates whole populations).
 ``last_pass``, ``has_gradients``, ``n_inputs``, ``n_outputs``, ``output_neurons``, ``dtype``
     What the shell needs to know to check its arguments.
 
@@ -42,7 +46,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import training
-from ._checks import as_samples
+from ._checks import as_float_array, as_samples
 from .errors import NumericalError, ParameterError, ShapeError, StateError
 from .losses import Loss, get_loss
 from .optimizers import Optimizer, step_optimizer
@@ -110,6 +114,31 @@ class Model(ABC):
     @abstractmethod
     def restore_parameter_values(self, values: list) -> None:
         """Put back values taken by :meth:`parameter_values`."""
+
+    @abstractmethod
+    def trainable_values(self) -> np.ndarray:
+        """The trainable parameters as one vector: a shared one once, frozen ones left out."""
+
+    @abstractmethod
+    def load_trainable_values(self, values: np.ndarray) -> None:
+        """Write a checked vector of :meth:`trainable_values` into the model."""
+
+    def candidate_outputs(self, batch: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+        """The outputs for each candidate parameter vector: (candidates, batch, n_outputs).
+
+        Here one candidate after another is written and propagated; a backend
+        may evaluate the whole population at once instead. Either way the
+        model's own parameters are left as they were.
+        """
+        before = self.trainable_values()
+        try:
+            stack = []
+            for vector in vectors:
+                self.load_trainable_values(vector)
+                stack.append(self.propagate(batch, single=False).copy())
+            return np.stack(stack)
+        finally:
+            self.load_trainable_values(before)
 
     # ------------------------------------------------------------------ the shell
 
@@ -268,6 +297,11 @@ class Model(ABC):
     def fit(self, X: ArrayLike, Y: ArrayLike, **options) -> training.History:
         """Train by mini-batch gradient descent; the options are those of :func:`neurosim.training.fit`.
 
+        With an evolution strategy as the ``optimizer`` (``ns.OnePlusOne()``,
+        ``ns.MuLambda()``, ``ns.NaturalES()``, ``ns.AskTell(cma_es)``), train
+        without gradients instead: ``epochs`` counts generations, and the
+        options are those of :func:`neurosim.evolution.evolve`.
+
         ``epochs``, ``lr``, ``loss``, ``optimizer``, ``batch_size``,
         ``shuffle``, ``seed``, ``validation_data``, ``metrics``,
         ``callbacks``, ``progress``: stated once, there. The same seed,
@@ -283,8 +317,115 @@ class Model(ABC):
         >>> net.predict(X).round().ravel()
         array([0., 1., 1., 0.])
         """
+        from .evolution import EvolutionStrategy, evolve
+
         self.prepare()
+        strategy = options.get("optimizer")
+        if isinstance(strategy, EvolutionStrategy):
+            gradient_only = {
+                "lr",
+                "batch_size",
+                "shuffle",
+                "validation_data",
+                "metrics",
+            }
+            if gradient_only & set(options):
+                raise ParameterError(
+                    f"{sorted(gradient_only & set(options))} belong to gradient descent; an "
+                    "evolution strategy takes epochs (its generations), loss, seed, "
+                    "max_evaluations, target_loss, callbacks and progress"
+                )
+            options = dict(options)
+            del options["optimizer"]
+            generations = options.pop("epochs", 100)
+            return evolve(self, X, Y, strategy, generations=generations, **options)
         return training.fit(self, X, Y, **options)
+
+    def parameter_vector(self) -> np.ndarray:
+        """The trainable parameters as one vector: each shared parameter once, no frozen one.
+
+        The order is the order the parameters were created in; what
+        :meth:`set_parameter_vector` and gradient-free training (or a
+        ``cma`` strategy) work with.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([2, 1], seed=0)
+        >>> net.freeze(net.connection("x1", "y1"))
+        >>> net.parameter_vector().shape      # w(x2 -> y1) and the bias
+        (2,)
+        """
+        self.prepare()
+        return self.trainable_values().astype(np.float64)
+
+    def set_parameter_vector(self, vector: ArrayLike) -> None:
+        """Write a vector of :meth:`parameter_vector`'s shape into the trainable parameters.
+
+        Raises
+        ------
+        ShapeError, DataError
+            For a vector of the wrong length or with non-finite values; the
+            model is left unchanged.
+        """
+        self.prepare()
+        self.load_trainable_values(self.check_vectors(vector, one=True))
+
+    def population_losses(
+        self, X: ArrayLike, Y: ArrayLike, vectors: ArrayLike, loss: str | Loss = "mse"
+    ) -> np.ndarray:
+        """The loss on (X, Y) of each candidate parameter vector (one per row).
+
+        The model's own parameters are left as they were. A candidate whose
+        outputs overflow gets an infinite or NaN loss, not an error.
+
+        Examples
+        --------
+        >>> import numpy as np, neurosim as ns
+        >>> X, Y = ns.datasets.xor()
+        >>> net = ns.Network.layered([2, 2, 1], seed=0)
+        >>> here = net.parameter_vector()
+        >>> losses = net.population_losses(X, Y, [here, here + 1.0])
+        >>> bool(losses[0] == net.evaluate(X, Y))
+        True
+        """
+        self.prepare()
+        loss = self.check_loss(loss)
+        X, Y = training.as_training_data(X, Y, self, "population")
+        vectors = self.check_vectors(vectors)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return loss.values(self.candidate_outputs(X, vectors), Y)
+
+    def evaluate(self, X: ArrayLike, Y: ArrayLike, loss: str | Loss = "mse") -> float:
+        """The loss of the model as it is on (X, Y).
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> X, Y = ns.datasets.xor()
+        >>> round(ns.Network.layered([2, 1], activation="identity", seed=0).evaluate(X, Y), 6) >= 0
+        True
+        """
+        self.prepare()
+        loss = self.check_loss(loss)
+        X, Y = training.as_training_data(X, Y, self, "evaluation")
+        return float(loss.value(self.propagate(X, single=False), Y))
+
+    def check_vectors(self, vectors: ArrayLike, one: bool = False) -> np.ndarray:
+        """Candidate parameter vectors checked: (n, n_trainable), finite; one if ``one``."""
+        size = len(self.trainable_values())
+        array = as_float_array(vectors, "the parameter vector" if one else "vectors")
+        if one:
+            fits = array.shape == (size,)
+        else:
+            fits = array.ndim == 2 and array.shape[1] == size and len(array) > 0
+        if not fits:
+            raise ShapeError(
+                f"expected {'one vector of' if one else 'vectors, one per row, of'} "
+                f"{size} values — one per trainable parameter (see parameter_vector()) "
+                f"— got shape {array.shape}"
+            )
+        return array
 
     def check_loss(self, loss: str | Loss) -> Loss:
         """The loss for a name (or object), checked against the output activations.

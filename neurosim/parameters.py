@@ -44,6 +44,8 @@ import math
 import numbers
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .errors import ParameterError
 
 if TYPE_CHECKING:
@@ -306,5 +308,19 @@ class ParameterStore:
         if self.holder is not None:
             self.pull()
         for parameter, value in zip(self.parameters, values, strict=True):
+            parameter.data = value
+        self.version += 1
+
+    def trainable_values(self) -> np.ndarray:
+        """The trainable parameters' values as one vector, in :meth:`trainable` order."""
+        if self.holder is not None:
+            self.pull()
+        return np.array([parameter.data for parameter in self.trainable()])
+
+    def set_trainable_values(self, values: np.ndarray) -> None:
+        """Write a vector taken by :meth:`trainable_values` (checked by the caller)."""
+        if self.holder is not None:
+            self.pull()
+        for parameter, value in zip(self.trainable(), values.tolist(), strict=True):
             parameter.data = value
         self.version += 1

@@ -488,6 +488,14 @@ class NodeByNode(Model):
         """Put back values taken by :meth:`parameter_values`."""
         self._store.set_values(values)
 
+    def trainable_values(self) -> np.ndarray:
+        """The trainable parameters as one vector (each shared one once)."""
+        return self._store.trainable_values()
+
+    def load_trainable_values(self, values: np.ndarray) -> None:
+        """Write a checked vector of trainable values into the parameters."""
+        self._store.set_trainable_values(values)
+
     # ------------------------------------------------------------------ the stored pass
 
     def stored_pass(self) -> tuple:

@@ -192,7 +192,7 @@ class EarlyStopping:
         return self.wait >= self.patience
 
 
-def _as_training_data(
+def as_training_data(
     X: ArrayLike, Y: ArrayLike, model, what: str
 ) -> tuple[np.ndarray, np.ndarray]:
     X = as_float_array(X, f"{what} inputs X")
@@ -305,11 +305,11 @@ def fit(
     rng = check_seed(seed)
     optimizer = get_optimizer(optimizer, lr)
     loss = model.check_loss(loss)
-    X, Y = _as_training_data(X, Y, model, "training")
+    X, Y = as_training_data(X, Y, model, "training")
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ParameterError("validation_data must be a pair (X_val, Y_val)")
-        X_val, Y_val = _as_training_data(*validation_data, model, "validation")
+        X_val, Y_val = as_training_data(*validation_data, model, "validation")
     metrics = [get_metric(m) for m in metrics]
     for callback in callbacks:
         if not callable(callback):

@@ -346,3 +346,28 @@ def test_boltzmann_machine_needs_hidden_units_for_parity():
     assert abs(final["no hidden units, exact averages"] - math.log(2)) < 1e-3, output
     assert final["3 hidden units, exact averages"] < 0.1, output
     assert final["3 hidden units, Gibbs sampling"] < 0.3, output
+
+
+def test_xor_debugging_tells_the_four_stages():
+    output = run_script(ROOT / "examples" / "xor_debugging.py", "--quick")
+    stages = re.split(r"^\s*(?=\d\. |and net\.fit)", output, flags=re.MULTILINE)
+    verdicts = [
+        line for line in output.splitlines() if "XOR " in line and "learned" in line
+    ]
+    assert verdicts == [
+        "    XOR NOT learned",
+        "    XOR learned",
+        "    XOR learned",
+        "    XOR learned",
+    ], output
+    assert "2. gradient check on that network: passed" in output
+    buggy = [float(v) for v in re.findall(r"-> ([\d.]+)", stages[1])]
+    assert (
+        len(buggy) == 4 and max(buggy) - min(buggy) < 0.01
+    )  # one answer for every input
+
+
+def test_es_benchmark_runs_in_quick_mode_and_reaches_the_same_parameters():
+    output = run_script(ROOT / "benchmarks" / "bench_es.py", "--quick")
+    assert output.count("the same final parameters") == 2, output
+    assert "XOR 2-2-1" in output and "digits 64-32-10" in output

@@ -57,6 +57,7 @@ __all__ = [
     "network_png",
     "plot_decision_boundary",
     "plot_energy_runs",
+    "plot_evolution",
     "plot_feature_maps",
     "plot_history",
     "plot_image_rows",
@@ -1114,5 +1115,7 @@ def animate_convolution(
     )
 
 
-# The pictures of stochastic, symmetric networks live in their own module.
+# The pictures of gradient-free training and of stochastic, symmetric networks
+# live in modules of their own.
+from .evolution import plot_evolution
 from .memory import plot_energy_runs, plot_image_rows, plot_rbm_filters
