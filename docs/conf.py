@@ -43,4 +43,7 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "abort_on_example_error": True,
+    # A cell ending in an object with _repr_html_ (the step-by-step web page)
+    # embeds it live, as Jupyter would.
+    "capture_repr": ("_repr_html_",),
 }

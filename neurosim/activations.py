@@ -184,6 +184,17 @@ _ALIASES = {"linear": "identity", "logistic": "sigmoid"}
 _BY_NAME: dict[str, Activation] = {a.name: a for a in _BUILTIN}
 
 
+def is_built_in(activation: Activation) -> bool:
+    """Whether ``activation`` is one of neurosim's own (not a user's, even of the same name).
+
+    Examples
+    --------
+    >>> is_built_in(get_activation("tanh")), is_built_in(Activation("tanh", abs, abs))
+    (True, False)
+    """
+    return _BY_NAME.get(activation.name) is activation
+
+
 def activation_names() -> list[str]:
     """Return the names :func:`get_activation` accepts, aliases included.
 

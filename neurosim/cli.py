@@ -2,9 +2,10 @@
 
 ::
 
-    neurosim demo [xor|trace|hopfield|digits] [--out DIR] [--quick]
+    neurosim demo [xor|trace|hopfield|digits] [--out DIR] [--html PAGE] [--quick]
     neurosim info FILE
     neurosim draw FILE -o PICTURE.png
+    neurosim explain FILE --input X... --target T... [--loss L] [--lr R] [-o PAGE.html]
 
 ``neurosim demo`` with no name runs the XOR demo: offline, in seconds. Errors
 are reported as one line on stderr with a non-zero exit status, never as a
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import __version__
-from .errors import NeurosimError
+from .errors import NeurosimError, ParameterError
 from .io import load
 from .memory.hopfield import HopfieldNetwork, corrupt
 from .network import Network
@@ -95,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--out", metavar="DIR", help="write the demo's pictures to DIR")
     demo.add_argument("--quick", action="store_true", help="a shorter run")
+    demo.add_argument(
+        "--html",
+        metavar="PAGE",
+        help="trace and hopfield: also write the step-by-step web page to PAGE "
+        "(one self-contained file to open in a browser)",
+    )
     demo.set_defaults(run=_run_demo)
 
     info = commands.add_parser(
@@ -119,6 +126,30 @@ def _parser() -> argparse.ArgumentParser:
         help="e.g. net.png or net.svg",
     )
     draw.set_defaults(run=_run_draw)
+
+    explain = commands.add_parser(
+        "explain",
+        usage="neurosim explain FILE --input X... --target T... [--loss L] [--lr R] [-o PAGE]",
+        help="explain one training step of a saved network (text, or a web page)",
+        description="One training step of a saved network on one sample: forward pass, "
+        "loss, backward pass and update, every number shown.",
+    )
+    explain.add_argument("file", help="a network file written by neurosim.save")
+    explain.add_argument(
+        "--input", nargs="+", type=float, required=True, metavar="X", help="the sample"
+    )
+    explain.add_argument(
+        "--target", nargs="+", type=float, required=True, metavar="T", help="its target"
+    )
+    explain.add_argument("--loss", default="mse", help="mse, sse, bce or cross_entropy")
+    explain.add_argument("--lr", type=float, default=0.1, help="the learning rate")
+    explain.add_argument(
+        "-o",
+        "--output",
+        metavar="PAGE",
+        help="write the web page to PAGE (e.g. step.html) instead of printing text",
+    )
+    explain.set_defaults(run=_run_explain)
     return parser
 
 
@@ -132,8 +163,28 @@ def _run_info(args) -> int:
         print(
             f"{len(model.patterns)} stored patterns; weights in [{model.weights.min():.4g}, {model.weights.max():.4g}]"
         )
-    else:
+    elif isinstance(model, Network):
         print(model.summary())
+    else:
+        print(model)
+        print(f"weights in [{model.weights.min():.4g}, {model.weights.max():.4g}]")
+    return 0
+
+
+def _run_explain(args) -> int:
+    model = load(args.file)
+    if not isinstance(model, Network):
+        raise ParameterError(
+            f"explain needs a feed-forward Network file; {args.file} holds {model!r}"
+        )
+    if args.output is None:
+        print(model.explain(args.input, args.target, loss=args.loss, lr=args.lr))
+        return 0
+    page = model.explain(
+        args.input, args.target, loss=args.loss, lr=args.lr, format="html"
+    )
+    page.save(args.output)
+    print(f"wrote {args.output} ({page.steps} steps); open it in a browser")
     return 0
 
 
@@ -155,6 +206,10 @@ def _run_draw(args) -> int:
 
 
 def _run_demo(args) -> int:
+    if args.html and args.name not in ("trace", "hopfield"):
+        raise ParameterError(
+            f"--html writes the page of the trace or hopfield demo, not of {args.name!r}"
+        )
     demo = {"xor": _xor, "trace": _trace, "hopfield": _hopfield, "digits": _digits}[
         args.name
     ]
@@ -210,6 +265,10 @@ def _trace(args) -> None:
         f"\nWith the biases frozen, as in Mazur's example, the 10,000th step starts "
         f"from an error of {history.loss[-1]:.10f} (Mazur: 0.0000351085)."
     )
+    if args.html:
+        page = mazur_example()[0].explain(x, target, loss="sse", lr=0.5, format="html")
+        page.save(args.html)
+        print(f"\nwrote {args.html}: the step to click through in a browser")
     if args.out:
         from . import plotting
 
@@ -239,6 +298,11 @@ def _hopfield(args) -> None:
         if k == 0:
             for left, right in zip(_rows(probe), _rows(result.state)):
                 print(f"    {left}    {right}")
+        if k == 0 and args.html:
+            from .teaching.page import recall_page
+
+            recall_page(hop, probe, shape=(10, 10), seed=k).save(args.html)
+            print(f"    (wrote {args.html}: this recall, update by update)")
         if args.out and k == 0:
             from . import plotting
 

@@ -104,14 +104,14 @@ class OnePlusOne(EvolutionStrategy):
     """The (1+1)-ES: one parent, one mutant per generation, the better one survives.
 
     The step size follows Rechenberg's one-fifth success rule: multiplied by
-    ``1.5`` after a success, by ``1.5**(-1/4)`` after a failure, so it stays
+    ``1.5`` after a success, by 1.5 to the power −¼ after a failure, so it stays
     put when one mutant in five succeeds, grows on an open slope and shrinks
     near a minimum. A plain (1+1)-ES gets stuck when its step size collapses
     in a local minimum, or crawls along one for ever (sigmoid units
     saturating), so it *restarts*: when σ falls below ``min_sigma``, or when
     ``patience`` evaluations lowered the loss by less than the fraction
     ``tolerance`` of itself, it starts again from a fresh random point drawn
-    from N(0, ``restart_scale``²) with the initial σ, keeping the best
+    from N(0, s²), s = ``restart_scale``, with the initial σ, keeping the best
     vector found so far (:attr:`restarts` counts them).
 
     Parameters

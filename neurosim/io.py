@@ -65,6 +65,7 @@ from .parameters import Parameter
 
 __all__ = [
     "FORMAT_VERSION",
+    "document",
     "from_networkx",
     "load",
     "save",
@@ -105,24 +106,35 @@ def save(obj: Network | HopfieldNetwork | RBM, path: str | os.PathLike) -> None:
     ...     json.load(f)["kind"]
     'HopfieldNetwork'
     """
-    if isinstance(obj, Network):
-        document = _network_document(obj)
-    elif isinstance(obj, HopfieldNetwork):
-        document = _hopfield_document(obj)
-    elif isinstance(obj, RBM):
-        document = _rbm_document(obj)
-    else:
-        raise ParameterError(
-            f"save writes a Network, a HopfieldNetwork or an RBM, got {type(obj).__name__}"
-        )
+    content = document(obj)
     try:
-        text = json.dumps(document, indent=1, allow_nan=False)
+        text = json.dumps(content, indent=1, allow_nan=False)
     except ValueError as error:
         raise NumericalError(
             f"cannot save a network with NaN or infinite numbers ({error}); "
             "find them with net.summary() or hop.weights"
         ) from None
     _write_text(path, text + "\n")
+
+
+def document(obj: Network | HopfieldNetwork | RBM) -> dict:
+    """The JSON document :func:`save` writes, as a dict (what a web page embeds).
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> document(ns.HopfieldNetwork(2))["kind"]
+    'HopfieldNetwork'
+    """
+    if isinstance(obj, Network):
+        return _network_document(obj)
+    if isinstance(obj, HopfieldNetwork):
+        return _hopfield_document(obj)
+    if isinstance(obj, RBM):
+        return _rbm_document(obj)
+    raise ParameterError(
+        f"save writes a Network, a HopfieldNetwork or an RBM, got {type(obj).__name__}"
+    )
 
 
 def _shared_keys(net: Network) -> dict:

@@ -104,6 +104,9 @@ def test_info_and_draw_read_saved_networks(tmp_path):
         (["draw", "missing.json", "-o", "out.xyz"], 1, r"unknown format 'xyz'"),
         (["draw", "net.json", "-o", "no/such/folder/x.png"], 0, "wrote"),
         (["demo", "xor", "--quick", "--out", "net.json"], 1, "neurosim: error: "),
+        (["demo", "xor", "--html", "x.html"], 1, "--html writes the page of the trace"),
+        (["explain", "net.json", "--input", "1", "--target", "1"], 1, "2 value"),
+        (["explain", "net.json", "--input", "1", "2"], 2, "required: --target"),
     ],
 )
 def test_errors_are_one_clear_line_and_a_nonzero_exit(tmp_path, args, status, message):
@@ -120,6 +123,27 @@ def test_errors_are_one_clear_line_and_a_nonzero_exit(tmp_path, args, status, me
     assert re.search(message, result.stderr + result.stdout)
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) <= (1 if status == 1 else 3)
+
+
+def test_explain_prints_the_step_or_writes_its_web_page(tmp_path):
+    net, x, target = ns.datasets.mazur_example()
+    ns.save(net, tmp_path / "mazur.json")
+    args = ["explain", "mazur.json", "--input", "0.05", "0.1", "--target", "0.01", "0.99",
+            "--loss", "sse", "--lr", "0.5"]  # fmt: skip
+    text = neurosim(*args, cwd=tmp_path).stdout
+    assert text.strip() == net.explain(x, target, loss="sse", lr=0.5).strip()
+    out = neurosim(*args, "-o", "step.html", cwd=tmp_path).stdout
+    page = (tmp_path / "step.html").read_text(encoding="utf-8")
+    assert "wrote step.html (37 steps)" in out
+    assert page == str(net.explain(x, target, loss="sse", lr=0.5, format="html"))
+
+
+def test_the_trace_and_hopfield_demos_write_their_pages(tmp_path):
+    neurosim("demo", "trace", "--html", "trace.html", cwd=tmp_path)
+    neurosim("demo", "hopfield", "--quick", "--html", "recall.html", cwd=tmp_path)
+    for name in ("trace.html", "recall.html"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert text.startswith("<!DOCTYPE html>") and 'id="neurosim-data"' in text
 
 
 def test_a_bug_is_one_line_asking_for_a_report_and_traceback_shows_it(

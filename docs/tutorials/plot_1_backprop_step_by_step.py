@@ -22,6 +22,15 @@ print(net.summary())
 print(net.explain(x, target, loss="sse", lr=0.5))
 
 # %%
+# The same step as a page to click through: Next and Previous (or the arrow
+# keys) light up each neuron and connection with its formula and numbers;
+# change any input, weight or the learning rate in the table and every number
+# follows. ``page.save("step.html")`` writes it as one file that opens
+# anywhere, offline.
+
+net.explain(x, target, loss="sse", lr=0.5, format="html")
+
+# %%
 # The same pass as a picture: each neuron coloured by its delta
 # (∂L/∂net), each connection by the sign and size of its weight.
 

@@ -43,6 +43,7 @@ except ImportError as error:
     ) from None
 
 from .._files import atomic_write
+from ..layout import layered_positions
 from ..memory.hopfield import HopfieldNetwork, RecallResult
 from ..network import Network
 from ..training import History
@@ -83,30 +84,6 @@ def _axes(ax: Axes | None, figsize=(6, 4)) -> Axes:
 
 
 # ---------------------------------------------------------------- the network
-
-
-def layered_positions(net: Network) -> dict[str, np.ndarray]:
-    """Positions by topological level, inputs on the left: networkx's multipartite layout.
-
-    Examples
-    --------
-    >>> import neurosim as ns
-    >>> pos = layered_positions(ns.Network.layered([2, 1], seed=0))
-    >>> bool(pos["x1"][0] < pos["y1"][0])
-    True
-    """
-    graph = net.graph
-    level = {
-        name: k
-        for k, names in enumerate(nx.topological_generations(graph))
-        for name in names
-    }
-    layers: dict[int, list[str]] = {}
-    for name in graph:  # creation order within a level
-        layers.setdefault(level[name], []).append(name)
-    pos = nx.multipartite_layout(graph, subset_key=layers)
-    # first-created neuron on top, as a network is drawn in a textbook
-    return {name: np.array([x, -y]) for name, (x, y) in pos.items()}
 
 
 def _neuron_values(net: Network, values: str) -> dict[str, float]:

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_samples, check_positive
-from .errors import ParameterError, ShapeError
-from .losses import Loss, softmax
+from .._checks import as_samples, check_positive
+from ..errors import ParameterError, ShapeError
+from ..losses import Loss, softmax
 
 __all__ = [
     "GradcheckReport",
@@ -47,6 +47,7 @@ __all__ = [
     "state_table",
     "summary",
     "trace",
+    "update_steps",
 ]
 
 _SYMBOLS = {"sigmoid": ("σ", r"\sigma"), "tanh": ("tanh", r"\tanh")}
@@ -360,14 +361,17 @@ def explain(
     x, target : array_like
         One sample and its target.
     loss : str or Loss, default "mse"
-    format : {"text", "markdown"}, default "text"
-        Markdown writes every formula in LaTeX (``$$ … $$``), for notebooks and docs.
+    format : {"text", "markdown", "html"}, default "text"
+        Markdown writes every formula in LaTeX (``$$ … $$``), for notebooks and
+        docs; ``html`` returns an :class:`~neurosim.teaching.page.ExplanationPage`:
+        a self-contained web page to click through, edit and link to
+        (``page.save("step.html")``; Jupyter shows it live).
     lr : float, default 0.1
         The learning rate of the updates shown.
 
     Returns
     -------
-    str
+    str, or ExplanationPage for ``format="html"``
 
     Examples
     --------
@@ -380,9 +384,15 @@ def explain(
       w(x1→y1): 2.0 - 0.5·2.0 = 1.0
       b(y1): 0.0 - 0.5·2.0 = -1.0
     """
-    if format not in ("text", "markdown"):
-        raise ParameterError(f"format must be 'text' or 'markdown', got {format!r}")
+    if format not in ("text", "markdown", "html"):
+        raise ParameterError(
+            f"format must be 'text', 'markdown' or 'html', got {format!r}"
+        )
     lr = check_positive(lr, "learning rate lr")
+    if format == "html":
+        from .page import explain_page
+
+        return explain_page(net, x, target, loss=loss, lr=lr)
     steps = trace(net, x, target=target, loss=loss)
     document = _Document(markdown=format == "markdown")
     xs = ", ".join(number(v) for v in np.ravel(x))
@@ -404,7 +414,7 @@ def explain(
     document.paragraph(
         "w ← w - lr·∂L/∂w and b ← b - lr·∂L/∂b, as net.step(lr) would do:"
     )
-    document.formulas(_update_lines(net, lr))
+    document.formulas(update_steps(net, lr))
     return document.text()
 
 
@@ -421,7 +431,11 @@ _BACKWARD_STORY = (
 )
 
 
-def _update_lines(net, lr: float) -> Iterator[Step]:
+def update_steps(net, lr: float) -> Iterator[Step]:
+    """The update ``net.step(lr)`` would make, one line per parameter, from the last backward pass.
+
+    Each shared parameter once; a frozen one says it stays.
+    """
     shown = set()
     for neuron, incoming in net.evaluation_order:
         users = [*incoming, neuron]
