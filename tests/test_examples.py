@@ -12,7 +12,7 @@ from .conftest import write_fake_mnist
 
 ROOT = Path(__file__).resolve().parents[1]
 # Slow examples whose own test below runs them (and checks what they print).
-OWN_TEST = {"rbm_digits.py"}
+OWN_TEST = {"rbm_digits.py", "distributed.py"}
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if p.name not in OWN_TEST)
 
 
@@ -32,8 +32,13 @@ def run_script(path: Path, *args: str, expect_failure: bool = False) -> str:
     return result.stdout
 
 
+NEEDS_TORCH = {"outgrow.py", "distributed.py"}
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
 def test_example_runs_in_quick_mode(path, tmp_path):
+    if path.name in NEEDS_TORCH:
+        pytest.importorskip("torch", reason="the torch extra is not installed")
     args = ["--quick"]
     if path.name.endswith(
         "mnist.py"
@@ -371,3 +376,24 @@ def test_es_benchmark_runs_in_quick_mode_and_reaches_the_same_parameters():
     output = run_script(ROOT / "benchmarks" / "bench_es.py", "--quick")
     assert output.count("the same final parameters") == 2, output
     assert "XOR 2-2-1" in output and "digits 64-32-10" in output
+
+
+def test_outgrow_exports_trains_in_pytorch_and_comes_back_exactly():
+    pytest.importorskip("torch", reason="the torch extra is not installed")
+    output = run_script(ROOT / "examples" / "outgrow.py", "--quick")
+    difference = float(output.split("on the test set:")[1].split()[0])
+    assert difference < 1e-12, output
+    torch_accuracy = (
+        output.split("trained on in PyTorch")[1].split("test accuracy")[1].split()[0]
+    )
+    assert (
+        f"imported back: test accuracy {torch_accuracy} (PyTorch's, exactly)" in output
+    )
+
+
+def test_distributed_training_on_two_processes_reaches_the_single_process_weights():
+    pytest.importorskip("torch", reason="the torch extra is not installed")
+    output = run_script(ROOT / "examples" / "distributed.py", "--quick")
+    worst = float(output.split("runs' weights:")[1].split()[0])
+    assert worst < 1e-10, output
+    assert "2 processes (DDP, gloo)" in output

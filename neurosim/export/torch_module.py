@@ -1,0 +1,112 @@
+"""The PyTorch side of the export (imports torch: reached only through neurosim.export)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .plan import Plan
+
+__all__ = ["ACTIVATIONS", "NeuronGraph", "Softplus", "Step", "activation_module"]
+
+
+class Softplus(nn.Module):
+    """neurosim's softplus, max(z, 0) + log1p(e^−|z|), exactly (torch's goes linear above 20)."""
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return torch.clamp(z, min=0) + torch.log1p(torch.exp(-torch.abs(z)))
+
+
+class Step(nn.Module):
+    """The threshold unit: 1 where z ≥ 0, else 0 (its gradient is zero)."""
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return (z >= 0).to(z.dtype)
+
+
+ACTIVATIONS = {
+    "identity": nn.Identity,
+    "sigmoid": nn.Sigmoid,
+    "tanh": nn.Tanh,
+    "relu": nn.ReLU,
+    "leaky_relu": lambda: nn.LeakyReLU(0.01),
+    "softplus": Softplus,
+    "step": Step,
+}
+
+
+def activation_module(name: str, custom: dict) -> nn.Module:
+    if name in custom:
+        return custom[name]
+    return ACTIVATIONS[name]()
+
+
+class NeuronGraph(nn.Module):
+    """Any neurosim network as a PyTorch module: one level of neurons at a time.
+
+    ``theta`` holds every trainable parameter once (a shared neurosim
+    parameter is one entry, used wherever the network uses it); ``frozen``
+    the frozen ones, a buffer without gradient; ``absent`` the zero weight of
+    a connection that does not exist. Each level's weight matrix
+    is gathered from them by index, so PyTorch's gradients sum over every
+    use of a shared parameter, as neurosim's do.
+
+    Attributes
+    ----------
+    names : list of str
+        The network's neurons in the order of the values the module computes.
+    """
+
+    def __init__(self, the_plan: Plan, dtype: torch.dtype, custom: dict) -> None:
+        super().__init__()
+        values = torch.tensor(the_plan.values, dtype=dtype)
+        self.theta = nn.Parameter(values[: the_plan.n_trainable].clone())
+        self.register_buffer("frozen", values[the_plan.n_trainable : -1].clone())
+        self.register_buffer(
+            "absent", values[-1:].clone()
+        )  # the weight of a missing connection
+        self.names = the_plan.names
+        self.register_buffer(
+            "outputs", torch.tensor(the_plan.outputs, dtype=torch.long)
+        )
+        self.levels = []
+        for k, level in enumerate(the_plan.levels):
+            self.register_buffer(
+                f"weight_index_{k}", torch.from_numpy(level.weight_index).long()
+            )
+            self.register_buffer(
+                f"bias_index_{k}", torch.from_numpy(level.bias_index).long()
+            )
+            pools = [
+                (
+                    torch.tensor(sources),
+                    torch.tensor(weights),
+                    bias,
+                    activation_module(act, custom),
+                )
+                for _, act, sources, weights, bias in level.pools
+            ]
+            groups = [
+                (start, stop, activation_module(act, custom))
+                for act, start, stop in level.groups
+            ]
+            self.levels.append((k, groups, pools))
+        self.activations = nn.ModuleList(
+            [module for _, groups, pools in self.levels for *_, module in groups]
+            + [pool[3] for _, _, pools in self.levels for pool in pools]
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        everything = torch.cat([self.theta, self.frozen, self.absent])
+        values = x
+        for k, groups, pools in self.levels:
+            weights = everything[getattr(self, f"weight_index_{k}")]
+            net = values @ weights + everything[getattr(self, f"bias_index_{k}")]
+            outs = [module(net[:, start:stop]) for start, stop, module in groups]
+            for sources, indices, bias, module in pools:
+                weighted = values[:, sources] * everything[indices]
+                outs.append(
+                    module(weighted.max(dim=1, keepdim=True).values + everything[bias])
+                )
+            values = torch.cat([values, *outs], dim=1)
+        return values[:, self.outputs]
