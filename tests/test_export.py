@@ -14,7 +14,7 @@ torch = pytest.importorskip("torch", reason="the torch extra is not installed")
 from neurosim import export
 from neurosim.export.plan import plan as export_plan
 
-ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus"]
+ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step"]
 OUTPUT_FOR_LOSS = {"bce": "sigmoid", "cross_entropy": "identity"}
 
 

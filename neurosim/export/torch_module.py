@@ -18,10 +18,14 @@ class Softplus(nn.Module):
 
 
 class Step(nn.Module):
-    """The threshold unit: 1 where z ≥ 0, else 0 (its gradient is zero)."""
+    """The threshold unit: 1 where z ≥ 0, else 0, with a zero gradient (as neurosim's).
+
+    ``0·z`` keeps the unit in the autograd graph, so the parameters before it
+    get a gradient of zero instead of none.
+    """
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return (z >= 0).to(z.dtype)
+        return (z >= 0).to(z.dtype) + 0.0 * z
 
 
 ACTIVATIONS = {
