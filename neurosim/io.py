@@ -21,7 +21,9 @@ A ``Network`` file::
 A ``HopfieldNetwork`` file holds ``states``, ``neurons`` (names),
 ``thresholds``, ``rule``, ``patterns`` and the full ``weights`` matrix. An
 ``RBM`` file holds ``visible`` and ``hidden`` (names), ``weights`` (one row
-per hidden unit), ``visible_bias`` and ``hidden_bias``.
+per hidden unit), ``visible_bias`` and ``hidden_bias``; a
+``BoltzmannMachine`` file ``n_visible``, ``n_hidden``, the symmetric
+``weights`` and ``bias``.
 
 Examples
 --------
@@ -57,6 +59,7 @@ from .errors import (
     NumericalError,
     ParameterError,
 )
+from .memory.boltzmann import BoltzmannMachine
 from .memory.hopfield import RULES, HopfieldNetwork
 from .memory.rbm import RBM
 from .network import Network
@@ -80,12 +83,14 @@ MAX_FILE_BYTES = 1 << 30  # refuse to parse more than 1 GiB
 # ---------------------------------------------------------------- saving
 
 
-def save(obj: Network | HopfieldNetwork | RBM, path: str | os.PathLike) -> None:
+def save(
+    obj: Network | HopfieldNetwork | RBM | BoltzmannMachine, path: str | os.PathLike
+) -> None:
     """Write a network to ``path`` as JSON, atomically.
 
     Parameters
     ----------
-    obj : Network, HopfieldNetwork or RBM
+    obj : Network, HopfieldNetwork, RBM or BoltzmannMachine
     path : str or path-like
 
     Raises
@@ -132,8 +137,19 @@ def document(obj: Network | HopfieldNetwork | RBM) -> dict:
         return _hopfield_document(obj)
     if isinstance(obj, RBM):
         return _rbm_document(obj)
+    if isinstance(obj, BoltzmannMachine):
+        return {
+            "format": "neurosim",
+            "version": FORMAT_VERSION,
+            "kind": "BoltzmannMachine",
+            "n_visible": obj.n_visible,
+            "n_hidden": obj.n_hidden,
+            "weights": obj.weights.tolist(),
+            "bias": obj.bias.tolist(),
+        }
     raise ParameterError(
-        f"save writes a Network, a HopfieldNetwork or an RBM, got {type(obj).__name__}"
+        "save writes a Network, a HopfieldNetwork, an RBM or a BoltzmannMachine, "
+        f"got {type(obj).__name__}"
     )
 
 
@@ -373,8 +389,11 @@ def _from_document(document: dict, custom: dict) -> Network | HopfieldNetwork:
         return _hopfield_from(document)
     if kind == "RBM":
         return _rbm_from(document)
+    if kind == "BoltzmannMachine":
+        return _boltzmann_from(document)
     raise FormatError(
-        f"kind: expected 'Network', 'HopfieldNetwork' or 'RBM', got {kind!r}"
+        f"kind: expected 'Network', 'HopfieldNetwork', 'RBM' or 'BoltzmannMachine', "
+        f"got {kind!r}"
     )
 
 
@@ -570,6 +589,26 @@ def _rbm_from(document: dict) -> RBM:
         raise FormatError(f"visible/hidden: {error}") from None
     rbm.set_parameters(weights, visible_bias, hidden_bias)
     return rbm
+
+
+def _boltzmann_from(document: dict) -> BoltzmannMachine:
+    sizes = {}
+    for key in ("n_visible", "n_hidden"):
+        value = _integer(document, key, key)
+        if value < (1 if key == "n_visible" else 0):
+            raise FormatError(f"{key}: expected a count, got {value}")
+        sizes[key] = value
+    n = sizes["n_visible"] + sizes["n_hidden"]
+    weights = _matrix(
+        document, "weights", (n, n)
+    )  # checked against the numbers present
+    bias = _matrix(document, "bias", (n,))
+    machine = BoltzmannMachine(sizes["n_visible"], sizes["n_hidden"], seed=0)
+    try:
+        machine.set_parameters(weights, bias)
+    except NeurosimError as error:
+        raise FormatError(f"weights: {error}") from None
+    return machine
 
 
 # ---------------------------------------------------------------- field readers

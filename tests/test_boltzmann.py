@@ -199,3 +199,23 @@ def test_graph_and_views():
     assert bm.graph.edges["v0", "h0"]["weight"] == bm.weights[0, 2]
     with pytest.raises(ValueError, match="read-only"):
         bm.weights[0, 1] = 3.0
+
+
+def test_save_and_load_round_trip_and_a_damaged_file_is_refused(tmp_path):
+    bm = ns.BoltzmannMachine(3, 2, seed=5)
+    bm.set_parameters(bias=[0.1, -0.2, 0.3, 0.0, 0.5])
+    ns.save(bm, tmp_path / "bm.json")
+    again = ns.load(tmp_path / "bm.json")
+    assert isinstance(again, ns.BoltzmannMachine) and (
+        again.n_visible,
+        again.n_hidden,
+    ) == (3, 2)
+    assert np.array_equal(again.weights, bm.weights) and np.array_equal(
+        again.bias, bm.bias
+    )
+    text = (
+        (tmp_path / "bm.json").read_text().replace('"n_hidden": 2', '"n_hidden": 2000')
+    )
+    (tmp_path / "big.json").write_text(text)
+    with pytest.raises(ns.FormatError, match="weights: expected shape"):
+        ns.load(tmp_path / "big.json")
