@@ -452,56 +452,54 @@ def evolve(
     )
     evaluations = 0
     # A candidate whose outputs overflow gets an infinite or NaN loss: expected.
-    errors = np.errstate(over="ignore", invalid="ignore", divide="ignore")
     try:
-        errors.__enter__()  # once for the run, not once per generation
-        for generation in range(generations):
-            candidates = np.asarray(strategy.ask(), dtype=float)
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        # A candidate whose outputs overflow gets an infinite or NaN loss: expected.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for generation in range(generations):
+                candidates = np.asarray(strategy.ask(), dtype=float)
                 losses = np.asarray(
                     loss.values(model.candidate_outputs(X, candidates), Y), dtype=float
                 )
-            if np.isnan(losses).all():
-                raise NumericalError(
-                    f"every candidate of generation {generation + 1} has a NaN loss "
-                    f"(sigma = {strategy.sigma:g}); the model is put back as it was. "
-                    "Try a smaller sigma, or a loss that stays finite."
+                if np.isnan(losses).all():
+                    raise NumericalError(
+                        f"every candidate of generation {generation + 1} has a NaN loss "
+                        f"(sigma = {strategy.sigma:g}); the model is put back as it was. "
+                        "Try a smaller sigma, or a loss that stays finite."
+                    )
+                # Where these candidates were drawn around (a strategy replaces its
+                # centre in tell, never edits it in place).
+                centre = strategy.centre_vector
+                strategy.tell(candidates, losses)
+                evaluations += len(candidates)
+                finite = (
+                    losses if np.isfinite(losses).all() else losses[np.isfinite(losses)]
                 )
-            # Where these candidates were drawn around (a strategy replaces its
-            # centre in tell, never edits it in place).
-            centre = strategy.centre_vector
-            strategy.tell(candidates, losses)
-            evaluations += len(candidates)
-            finite = (
-                losses if np.isfinite(losses).all() else losses[np.isfinite(losses)]
-            )
-            history.record(
-                {
-                    "loss": strategy.best_loss,
-                    "best": float(finite.min()) if finite.size else math.inf,
-                    "mean": float(finite.mean()) if finite.size else math.inf,
-                    "sigma": float(strategy.sigma),
-                    "spread": _rms_distance(candidates, centre),
-                    "evaluations": float(evaluations),
-                }
-            )
-            if bar is not None:
-                bar.set_postfix(best=f"{strategy.best_loss:.4g}")
-                bar.update()
-            stop = (target_loss is not None and strategy.best_loss <= target_loss) or (
-                max_evaluations is not None and evaluations >= max_evaluations
-            )
-            for callback in callbacks:
-                stop = bool(callback(generation, history, model)) or stop
-            if stop:
-                history.stopped_early = generation + 1 < generations
-                break
+                history.record(
+                    {
+                        "loss": strategy.best_loss,
+                        "best": float(finite.min()) if finite.size else math.inf,
+                        "mean": float(finite.mean()) if finite.size else math.inf,
+                        "sigma": float(strategy.sigma),
+                        "spread": _rms_distance(candidates, centre),
+                        "evaluations": float(evaluations),
+                    }
+                )
+                if bar is not None:
+                    bar.set_postfix(best=f"{strategy.best_loss:.4g}")
+                    bar.update()
+                stop = (
+                    target_loss is not None and strategy.best_loss <= target_loss
+                ) or (max_evaluations is not None and evaluations >= max_evaluations)
+                for callback in callbacks:
+                    stop = bool(callback(generation, history, model)) or stop
+                if stop:
+                    history.stopped_early = generation + 1 < generations
+                    break
         model.load_trainable_values(strategy.solution)
     except BaseException:
         model.load_trainable_values(before)
         raise
     finally:
-        errors.__exit__(None, None, None)
         if bar is not None:
             bar.close()
     return history

@@ -33,6 +33,7 @@ import json
 import os
 from importlib import resources
 
+import networkx as nx
 import numpy as np
 from numpy.typing import ArrayLike
 
