@@ -262,8 +262,6 @@ def explain_page(
 
 
 def _generations(net) -> list[list[str]]:
-    import networkx as nx
-
     return [sorted(g) for g in nx.topological_generations(net.graph)]
 
 
