@@ -55,7 +55,7 @@ from .._checks import (
 )
 from ..errors import DataError, NumericalError, ParameterError, ShapeError, unknown_name
 from ..training import History, progress_bar
-from .units import all_states, temperature_schedule
+from .units import all_states, read_only, temperature_schedule
 
 __all__ = ["BoltzmannMachine", "kl_divergence"]
 
@@ -117,16 +117,12 @@ class BoltzmannMachine:
     @property
     def weights(self) -> np.ndarray:
         """The symmetric (n, n) weight matrix with a zero diagonal, read-only."""
-        view = self._weights.view()
-        view.flags.writeable = False
-        return view
+        return read_only(self._weights)
 
     @property
     def bias(self) -> np.ndarray:
         """The units' biases b (a threshold is −b), read-only."""
-        view = self._bias.view()
-        view.flags.writeable = False
-        return view
+        return read_only(self._bias)
 
     def set_parameters(
         self, weights: ArrayLike | None = None, bias: ArrayLike | None = None

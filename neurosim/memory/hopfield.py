@@ -50,6 +50,7 @@ from ..errors import (
     ShapeError,
     unknown_name,
 )
+from .units import read_only
 from .units import sigmoid as _sigmoid
 from .units import temperature_schedule as _temperature_schedule
 
@@ -169,16 +170,12 @@ class HopfieldNetwork:
     @property
     def weights(self) -> np.ndarray:
         """The (n, n) weight matrix, read-only (change it by storing patterns)."""
-        view = self._weights.view()
-        view.flags.writeable = False
-        return view
+        return read_only(self._weights)
 
     @property
     def thresholds(self) -> np.ndarray:
         """The neurons' thresholds θ, read-only; assign a new array to change them."""
-        view = self._thresholds.view()
-        view.flags.writeable = False
-        return view
+        return read_only(self._thresholds)
 
     @thresholds.setter
     def thresholds(self, values: ArrayLike) -> None:

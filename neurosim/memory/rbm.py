@@ -58,7 +58,7 @@ from .._checks import (
 )
 from ..errors import DataError, NumericalError, ParameterError, ShapeError, unknown_name
 from ..training import History, progress_bar
-from .units import all_states
+from .units import all_states, read_only
 
 __all__ = ["RBM"]
 
@@ -164,17 +164,17 @@ class RBM:
     @property
     def weights(self) -> np.ndarray:
         """W, shape (n_hidden, n_visible), read-only: row j is hidden unit j's filter."""
-        return _read_only(self._weights)
+        return read_only(self._weights)
 
     @property
     def visible_bias(self) -> np.ndarray:
         """b, shape (n_visible,), read-only."""
-        return _read_only(self._visible_bias)
+        return read_only(self._visible_bias)
 
     @property
     def hidden_bias(self) -> np.ndarray:
         """c, shape (n_hidden,), read-only."""
-        return _read_only(self._hidden_bias)
+        return read_only(self._hidden_bias)
 
     def set_parameters(
         self,
@@ -833,12 +833,6 @@ def _sample(
     draws = rng.random((len(probabilities), units))
     np.less(draws, probabilities[:, :units], out=out[:, :units], casting="unsafe")
     return out
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    view = array.view()
-    view.flags.writeable = False
-    return view
 
 
 def _check_path(path: str) -> str:

@@ -18,7 +18,13 @@ import numpy as np
 
 from ..errors import ParameterError
 
-__all__ = ["MAX_ENUMERATED", "all_states", "sigmoid", "temperature_schedule"]
+__all__ = [
+    "MAX_ENUMERATED",
+    "all_states",
+    "read_only",
+    "sigmoid",
+    "temperature_schedule",
+]
 
 MAX_ENUMERATED = 20  # exact sums over 2**20 states at most
 
@@ -76,3 +82,17 @@ def all_states(n: int) -> np.ndarray:
             "Use the sampled estimates for larger models."
         )
     return np.array(list(itertools.product((0.0, 1.0), repeat=n))).reshape(2**n, n)
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """A view of ``array`` that cannot be written: how the networks show their matrices.
+
+    Examples
+    --------
+    >>> view = read_only(np.zeros(2))
+    >>> view.flags.writeable
+    False
+    """
+    view = array.view()
+    view.flags.writeable = False
+    return view
