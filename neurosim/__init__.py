@@ -45,6 +45,7 @@ from .errors import (
     StateError,
     TopologyError,
     UnknownNameError,
+    UnknownOptionError,
 )
 from .evolution import AskTell, EvolutionStrategy, MuLambda, NaturalES, OnePlusOne
 from .io import load, save
@@ -98,6 +99,7 @@ __all__ = [
     "StateError",
     "TopologyError",
     "UnknownNameError",
+    "UnknownOptionError",
     "activations",
     "compiled",
     "datasets",

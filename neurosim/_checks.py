@@ -16,15 +16,48 @@ from numpy.typing import ArrayLike
 
 from .errors import DataError, ParameterError, ShapeError
 
+#: What every ``seed`` argument accepts (see :func:`check_seed`).
+SeedLike = int | np.random.SeedSequence | np.random.Generator | None
+
 
 def check_number(value: object, what: str) -> float:
     """Return ``value`` as a finite float, or raise ParameterError."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ParameterError(f"{what} must be a real number, got {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ParameterError(
+            f"{what} must be a finite float, got a number too large for one "
+            f"({_short(value)})"
+        ) from None
     if not math.isfinite(value):
         raise ParameterError(f"{what} must be finite, got {value!r}")
     return value
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:12]}…{text[-6:]}, {len(text)} digits"
+
+
+def check_flag(value: object, what: str) -> bool:
+    """Return ``value`` if it is True or False, or raise ParameterError.
+
+    Strings are refused: ``"no"`` is truthy, and would silently mean yes.
+
+    Examples
+    --------
+    >>> check_flag(True, "shuffle")
+    True
+    >>> check_flag("no", "shuffle")
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.ParameterError: shuffle must be True or False, got 'no'
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ParameterError(f"{what} must be True or False, got {value!r}")
 
 
 def check_positive(value: object, what: str) -> float:

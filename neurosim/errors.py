@@ -18,7 +18,9 @@ UnknownNameError
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import functools
+import inspect
+from collections.abc import Callable, Iterable
 
 __all__ = [
     "CycleError",
@@ -35,6 +37,7 @@ __all__ = [
     "StateError",
     "TopologyError",
     "UnknownNameError",
+    "UnknownOptionError",
 ]
 
 
@@ -68,6 +71,10 @@ class UnknownNameError(NeurosimError, KeyError):
     def __str__(self) -> str:
         # KeyError would print the message in quotes, like a dictionary key.
         return str(self.args[0]) if self.args else ""
+
+
+class UnknownOptionError(NeurosimError, TypeError):
+    """A keyword argument that the function does not take (the message suggests one)."""
 
 
 class ParameterError(NeurosimError, ValueError):
@@ -134,3 +141,48 @@ def unknown_name(kind: str, name: object, known: Iterable[str]) -> UnknownNameEr
         message += f". There are {len(known)} {kinds}; the first are: "
         message += ", ".join(repr(k) for k in known[:10]) + " ..."
     return UnknownNameError(message)
+
+
+def suggest_options(function: Callable) -> Callable:
+    """Make a misspelt keyword argument an :class:`UnknownOptionError` with "did you mean".
+
+    The function keeps its signature (``help()`` and editors show every
+    option); only an unknown keyword is caught, before the call.
+
+    Examples
+    --------
+    >>> @suggest_options
+    ... def fit(X, *, epochs=1, lr=0.1):
+    ...     return epochs
+    >>> fit(None, epoch=5)
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.UnknownOptionError: fit() has no option 'epoch' (did you mean 'epochs'?). Its options: 'epochs', 'lr'.
+    """
+    parameters = inspect.signature(function).parameters.values()
+    options = [
+        p.name
+        for p in parameters
+        if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name != "self"
+    ]
+    known = set(options)
+    keyword_only = [p.name for p in parameters if p.kind == p.KEYWORD_ONLY] or options
+
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        for key in kwargs:
+            if key not in known:
+                close = difflib.get_close_matches(key, options, n=2, cutoff=0.6)
+                hint = (
+                    " (did you mean " + " or ".join(map(repr, close)) + "?)"
+                    if close
+                    else ""
+                )
+                raise UnknownOptionError(
+                    f"{function.__name__}() has no option {key!r}{hint}. Its options: "
+                    + ", ".join(map(repr, keyword_only))
+                    + "."
+                )
+        return function(*args, **kwargs)
+
+    return checked

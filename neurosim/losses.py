@@ -249,6 +249,17 @@ def loss_names() -> list[str]:
     return sorted(_LOSSES) + sorted(_ALIASES)
 
 
+def is_built_in(loss: Loss) -> bool:
+    """Whether ``loss`` is one of neurosim's own (not a user's, even of the same name).
+
+    Examples
+    --------
+    >>> is_built_in(get_loss("mse")), is_built_in(Loss("mse", abs, abs))
+    (True, False)
+    """
+    return _LOSSES.get(loss.name) is loss
+
+
 def get_loss(loss: str | Loss) -> Loss:
     """Return the :class:`Loss` for a name, or the loss itself.
 

@@ -40,14 +40,20 @@ Examples
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import training
-from ._checks import as_float_array, as_samples
-from .errors import NumericalError, ParameterError, ShapeError, StateError
+from ._checks import SeedLike, as_float_array, as_samples
+from .errors import (
+    NumericalError,
+    ParameterError,
+    ShapeError,
+    StateError,
+    suggest_options,
+)
 from .losses import Loss, get_loss
 from .optimizers import Optimizer, step_optimizer
 
@@ -294,19 +300,39 @@ class Model(ABC):
             )
         self.apply_update(step_optimizer(lr, optimizer))
 
-    def fit(self, X: ArrayLike, Y: ArrayLike, **options) -> training.History:
-        """Train by mini-batch gradient descent; the options are those of :func:`neurosim.training.fit`.
+    @suggest_options
+    def fit(
+        self,
+        X: ArrayLike,
+        Y: ArrayLike,
+        *,
+        epochs: int = 100,
+        lr: float | None = None,
+        loss: str | Loss = "mse",
+        optimizer: str | Optimizer | None = None,
+        batch_size: int | None = 1,
+        shuffle: bool = True,
+        seed: SeedLike = None,
+        validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+        metrics: str | Callable | Sequence[str | Callable] = (),
+        callbacks: Sequence[Callable] = (),
+        progress: bool = False,
+        restore: bool = True,
+        max_evaluations: int | None = None,
+        target_loss: float | None = None,
+    ) -> training.History:
+        """Train by mini-batch gradient descent (see :func:`neurosim.training.fit`).
 
         With an evolution strategy as the ``optimizer`` (``ns.OnePlusOne()``,
         ``ns.MuLambda()``, ``ns.NaturalES()``, ``ns.AskTell(cma_es)``), train
-        without gradients instead: ``epochs`` counts generations, and the
-        options are those of :func:`neurosim.evolution.evolve`.
+        without gradients instead: ``epochs`` counts generations, and
+        ``max_evaluations`` and ``target_loss`` stop the search early (see
+        :func:`neurosim.evolution.evolve`).
 
-        ``epochs``, ``lr``, ``loss``, ``optimizer``, ``batch_size``,
-        ``shuffle``, ``seed``, ``validation_data``, ``metrics``,
-        ``callbacks``, ``progress``: stated once, there. The same seed,
-        optimizer and options give the same schedule (shuffling, batches,
-        update order) in both backends, hence the same weights to round-off.
+        Every option is stated once, in :func:`neurosim.training.fit`. The
+        same seed, optimizer and options give the same schedule (shuffling,
+        batches, update order) in both backends, hence the same weights to
+        round-off. A misspelt option gets "did you mean".
 
         Examples
         --------
@@ -320,26 +346,38 @@ class Model(ABC):
         from .evolution import EvolutionStrategy, evolve
 
         self.prepare()
-        strategy = options.get("optimizer")
-        if isinstance(strategy, EvolutionStrategy):
+        if isinstance(optimizer, EvolutionStrategy):
             gradient_only = {
-                "lr",
-                "batch_size",
-                "shuffle",
-                "validation_data",
-                "metrics",
+                "lr": lr is not None,
+                "batch_size": batch_size != 1,
+                "shuffle": shuffle is not True,
+                "validation_data": validation_data is not None,
+                "metrics": bool(metrics),
+                "restore": restore is not True,
             }
-            if gradient_only & set(options):
+            given = sorted(name for name, set_ in gradient_only.items() if set_)
+            if given:
                 raise ParameterError(
-                    f"{sorted(gradient_only & set(options))} belong to gradient descent; an "
-                    "evolution strategy takes epochs (its generations), loss, seed, "
-                    "max_evaluations, target_loss, callbacks and progress"
+                    f"{given} belong to gradient descent; an evolution strategy takes "
+                    "epochs (its generations), loss, seed, max_evaluations, "
+                    "target_loss, callbacks and progress"
                 )
-            options = dict(options)
-            del options["optimizer"]
-            generations = options.pop("epochs", 100)
-            return evolve(self, X, Y, strategy, generations=generations, **options)
-        return training.fit(self, X, Y, **options)
+            return evolve(
+                self, X, Y, optimizer, generations=epochs, loss=loss, seed=seed,
+                max_evaluations=max_evaluations, target_loss=target_loss,
+                callbacks=callbacks, progress=progress,
+            )  # fmt: skip
+        if max_evaluations is not None or target_loss is not None:
+            raise ParameterError(
+                "max_evaluations and target_loss stop an evolution strategy; pass one "
+                "as the optimizer (e.g. optimizer=ns.OnePlusOne()) or leave them out"
+            )
+        return training.fit(
+            self, X, Y, epochs=epochs, lr=lr, loss=loss, optimizer=optimizer,
+            batch_size=batch_size, shuffle=shuffle, seed=seed,
+            validation_data=validation_data, metrics=metrics, callbacks=callbacks,
+            progress=progress, restore=restore,
+        )  # fmt: skip
 
     def parameter_vector(self) -> np.ndarray:
         """The trainable parameters as one vector: each shared parameter once, no frozen one.

@@ -73,10 +73,13 @@ def check_parameter_value(value: object, what: str) -> float:
             f"{what} must be a real number, got {value!r} ({type(value).__name__}); "
             "assign a float such as 0.5"
         )
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
     if not math.isfinite(number):
         raise ParameterError(
-            f"{what} must be finite, got {number}; NaN and infinity would spread "
+            f"{what} must be finite, got {value if len(repr(value)) < 40 else 'a number too large for a float'}; NaN and infinity would spread "
             "through every pass silently"
         )
     return number

@@ -19,6 +19,7 @@ with it. It is not meant to be used on its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import networkx as nx
@@ -26,7 +27,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import training
-from .errors import ParameterError, TopologyError
+from ._checks import SeedLike, check_flag
+from .errors import ParameterError, TopologyError, suggest_options
 from .losses import Loss
 from .model import Model
 from .neuron import Connection, Neuron
@@ -228,6 +230,7 @@ class NodeByNode(Model):
             parameter.trainable = True
 
     def _chosen_parameters(self, items, biases: bool) -> list[Parameter]:
+        biases = check_flag(biases, "biases")
         chosen = []
         for item in items:
             if isinstance(item, Parameter):
@@ -252,10 +255,29 @@ class NodeByNode(Model):
             chosen.extend(n.bias_parameter for n in self.neurons if not n.is_input)
         return chosen
 
+    @suggest_options
     def fit(
-        self, X: ArrayLike, Y: ArrayLike, backend: str = "object", **options
+        self,
+        X: ArrayLike,
+        Y: ArrayLike,
+        *,
+        backend: str = "object",
+        epochs: int = 100,
+        lr: float | None = None,
+        loss: str | Loss = "mse",
+        optimizer: str | Optimizer | None = None,
+        batch_size: int | None = 1,
+        shuffle: bool = True,
+        seed: SeedLike = None,
+        validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+        metrics: str | Callable | Sequence[str | Callable] = (),
+        callbacks: Sequence[Callable] = (),
+        progress: bool = False,
+        restore: bool = True,
+        max_evaluations: int | None = None,
+        target_loss: float | None = None,
     ) -> training.History:
-        """Train the network by backpropagation; the options are those of :meth:`Model.fit`.
+        """Train the network by backpropagation (or an evolution strategy).
 
         Parameters
         ----------
@@ -267,10 +289,10 @@ class NodeByNode(Model):
             the network (:meth:`compile`) — the same schedule and numbers,
             much faster on large networks, and the graph shows the trained
             weights. Callbacks then receive the CompiledNetwork.
-        **options
-            ``epochs``, ``lr``, ``loss``, ``optimizer``, ``batch_size``,
-            ``shuffle``, ``seed``, ``validation_data``, ``metrics``,
-            ``callbacks``, ``progress``: see :func:`neurosim.training.fit`.
+        epochs, lr, loss, optimizer, batch_size, shuffle, seed, validation_data, metrics, callbacks, progress, restore
+            See :func:`neurosim.training.fit`.
+        max_evaluations, target_loss
+            For an evolution strategy as ``optimizer``: see :meth:`Model.fit`.
 
         Examples
         --------
@@ -295,6 +317,12 @@ class NodeByNode(Model):
         # A compiled network is a view of this one's parameters: what it
         # trains is what the graph shows, with no copying back.
         model = self if backend == "object" else self.compile()
+        options = dict(
+            epochs=epochs, lr=lr, loss=loss, optimizer=optimizer, batch_size=batch_size,
+            shuffle=shuffle, seed=seed, validation_data=validation_data, metrics=metrics,
+            callbacks=callbacks, progress=progress, restore=restore,
+            max_evaluations=max_evaluations, target_loss=target_loss,
+        )  # fmt: skip
         return Model.fit(model, X, Y, **options)
 
     def compile(self, dtype=np.float64):

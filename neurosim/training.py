@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, check_count, check_number, check_seed
+from ._checks import as_float_array, check_count, check_flag, check_number, check_seed
 from .errors import (
     MissingDependencyError,
     NumericalError,
@@ -235,9 +235,10 @@ def fit(
     shuffle: bool = True,
     seed: int | None = None,
     validation_data: tuple[ArrayLike, ArrayLike] | None = None,
-    metrics: Sequence[str | Callable] = (),
+    metrics: str | Callable | Sequence[str | Callable] = (),
     callbacks: Sequence[Callable] = (),
     progress: bool = False,
+    restore: bool = True,
 ) -> History:
     """Train ``model`` by mini-batch gradient descent.
 
@@ -267,7 +268,7 @@ def fit(
         numpy's global random state is never read or changed.
     validation_data : (X_val, Y_val), optional
         Data to compute ``val_loss`` (and ``val_<metric>``) on after each epoch.
-    metrics : sequence of str or callable
+    metrics : str, callable or a sequence of them
         ``"accuracy"`` or functions ``f(outputs, targets) -> float``, computed
         on the training data (and validation data) after each epoch.
     callbacks : sequence of callable
@@ -275,6 +276,11 @@ def fit(
         a true return value stops training (see :class:`EarlyStopping`).
     progress : bool, default False
         Show a tqdm progress bar with the running loss.
+    restore : bool, default True
+        If training stops with an exception — a callback or metric raised,
+        Ctrl-C — put the parameters and the optimizer's state back as they
+        were before ``fit``. ``restore=False`` keeps what was trained so far
+        instead. A diverged fit is always undone.
 
     Returns
     -------
@@ -287,8 +293,9 @@ def fit(
     ParameterError
         For a non-positive learning rate, epoch count or batch size.
     NumericalError
-        If the loss becomes NaN or infinite; the model's parameters are then
-        restored to what they were before ``fit``.
+        If the loss or the outputs become NaN or infinite (the last update
+        is checked too); the model's parameters and the optimizer's state
+        are then restored to what they were before ``fit``.
 
     Examples
     --------
@@ -302,6 +309,9 @@ def fit(
     epochs = check_count(epochs, "epochs")
     if batch_size is not None:
         batch_size = check_count(batch_size, "batch_size")
+    shuffle = check_flag(shuffle, "shuffle")
+    progress = check_flag(progress, "progress")
+    restore = check_flag(restore, "restore")
     rng = check_seed(seed)
     optimizer = get_optimizer(optimizer, lr)
     loss = model.check_loss(loss)
@@ -310,6 +320,8 @@ def fit(
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ParameterError("validation_data must be a pair (X_val, Y_val)")
         X_val, Y_val = as_training_data(*validation_data, model, "validation")
+    if isinstance(metrics, str) or callable(metrics):
+        metrics = [metrics]
     metrics = [get_metric(m) for m in metrics]
     for callback in callbacks:
         if not callable(callback):
@@ -319,13 +331,26 @@ def fit(
     history = History()
     before = model.parameter_values()
     optimizer_before = optimizer.snapshot()
+
+    def undo() -> None:
+        model.restore_parameter_values(before)
+        optimizer.restore(optimizer_before)
+
+    def diverged(what: str, epoch: int) -> NumericalError:
+        undo()
+        return NumericalError(
+            f"{what} in epoch {epoch + 1}: training diverged. The parameters and "
+            "the optimizer's state were restored to what they were before fit. "
+            f"Try a smaller learning rate (optimizer was {optimizer!r})."
+        )
+
     # No bar object at all unless asked: a disabled tqdm still costs ~0.1 ms.
     bar = progress_bar(total=epochs, desc="fit", unit="epoch") if progress else None
+    epoch = 0
     try:
         for epoch in range(epochs):
-            with np.errstate(
-                over="ignore", invalid="ignore"
-            ):  # divergence is reported below
+            # Divergence is reported below, in words.
+            with np.errstate(over="ignore", invalid="ignore"):
                 logs = {
                     "loss": _run_epoch(
                         model, X, Y, loss, optimizer, batch_size, shuffle, rng
@@ -333,21 +358,10 @@ def fit(
                 }
             # The epoch's loss is computed before each update, so the last
             # update of the epoch is checked on the parameters themselves.
-            if not math.isfinite(logs["loss"]) or not _all_finite(
-                model.parameter_values()
-            ):
-                model.restore_parameter_values(before)
-                optimizer.restore(optimizer_before)
-                what = (
-                    f"the training loss became {logs['loss']}"
-                    if not math.isfinite(logs["loss"])
-                    else "the parameters became NaN or infinite"
-                )
-                raise NumericalError(
-                    f"{what} in epoch {epoch + 1}: training diverged. The parameters and "
-                    "the optimizer's state were restored to what they were before fit. "
-                    f"Try a smaller learning rate (optimizer was {optimizer!r})."
-                )
+            if not math.isfinite(logs["loss"]):
+                raise diverged(f"the training loss became {logs['loss']}", epoch)
+            if not _all_finite(model.parameter_values()):
+                raise diverged("the parameters became NaN or infinite", epoch)
             logs.update(
                 _evaluate(model, X, Y, metrics, loss, prefix="", with_loss=False)
             )
@@ -359,12 +373,26 @@ def fit(
             if bar is not None:
                 bar.set_postfix(loss=f"{logs['loss']:.4g}", refresh=False)
                 bar.update()
-            votes = [
-                callback(epoch, history, model) for callback in callbacks
-            ]  # call every one
+            # Every callback is called, even after one has voted to stop.
+            votes = [callback(epoch, history, model) for callback in callbacks]
             if any(votes):
                 history.stopped_early = epoch + 1 < epochs
                 break
+        # The last update was never followed by a forward pass: finite
+        # parameters can still give outputs that overflow.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            final = loss.value(model.propagate(X, single=False), Y)
+        if not math.isfinite(final):
+            raise diverged(
+                f"the outputs after the last update give a {loss.name} loss of {final}",
+                epoch,
+            )
+    except NumericalError:
+        raise
+    except BaseException:
+        if restore:
+            undo()
+        raise
     finally:
         if bar is not None:
             bar.close()

@@ -222,3 +222,52 @@ def write_fake_mnist(
                 path.with_name(path.name + ".gz").write_bytes(gzip.compress(data))
             else:
                 path.write_bytes(data)
+
+
+def deep_snapshot(model, optimizer=None):
+    """Everything a failed call must leave as it was, as plain comparable values.
+
+    For a network: every neuron (name, role, activation, aggregation, bias,
+    frozen), every connection (ends, weight, frozen, shared key), the
+    parameters in order, and the graph's nodes and edges; for the symmetric
+    machines, their arrays; and the optimizer's step count and running state.
+    """
+
+    def plain(value):
+        if isinstance(value, np.ndarray):
+            return ("array", value.shape, value.tolist())
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value
+
+    if isinstance(model, ns.Network):
+        parameters = list(model.parameters)
+        ids = {id(p): k for k, p in enumerate(parameters)}
+        state = {
+            "neurons": [
+                (n.name, n.role, getattr(n.activation, "name", None), n.aggregation,
+                 None if n.is_input else n.bias,
+                 None if n.is_input else ids[id(n.bias_parameter)],
+                 None if n.is_input else n.bias_parameter.trainable)
+                for n in model.neurons
+            ],  # fmt: skip
+            "connections": [
+                (c.source.name, c.target.name, c.weight, ids[id(c.parameter)],
+                 c.parameter.trainable)
+                for c in model.connections
+            ],  # fmt: skip
+            "parameters": [(p.value, p.trainable) for p in parameters],
+            "graph": (list(model.graph.nodes), list(model.graph.edges)),
+            "vector": model.parameter_vector().tolist(),
+        }
+    else:
+        state = {
+            name: plain(value)
+            for name, value in vars(model).items()
+            if isinstance(value, (np.ndarray, int, float, str, list, tuple))
+        }
+    if optimizer is not None:
+        state["optimizer"] = plain(optimizer.snapshot())
+    return state

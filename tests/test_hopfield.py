@@ -405,3 +405,23 @@ def test_bad_temperatures_are_clear_errors(temperature, mode, match):
     with pytest.raises(ns.ParameterError, match=match):
         hop.recall(np.ones(hop.n), temperature=temperature, mode=mode, seed=0)
     assert np.array_equal(hop.weights, weights)
+
+
+@pytest.mark.parametrize("bad", ["", "a\x00b", "tab\there", "\ud800", 5])
+def test_hopfield_names_are_checked_like_every_neuron_name(bad):
+    with pytest.raises(ns.ParameterError, match="name"):
+        ns.HopfieldNetwork(["ok", bad])
+    with pytest.raises(ns.ParameterError, match="name"):
+        ns.HopfieldNetwork(names=["ok", bad])
+
+
+def test_hopfield_takes_names_as_a_keyword_and_its_graphml_reads_back(tmp_path):
+    import networkx as nx
+
+    hop = ns.HopfieldNetwork(names=["α", "b c", "<d>"])
+    hop.store([[1, -1, 1]])
+    assert hop.names == ["α", "b c", "<d>"] and hop.n == 3
+    with pytest.raises(ns.ParameterError, match="3 names"):
+        ns.HopfieldNetwork(4, names=["a", "b", "c"])
+    ns.io.write_graphml(hop, tmp_path / "hop.graphml")
+    assert set(nx.read_graphml(tmp_path / "hop.graphml").nodes) == set(hop.names)

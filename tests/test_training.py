@@ -5,7 +5,7 @@ import pytest
 
 import neurosim as ns
 
-from .conftest import snapshot
+from .conftest import deep_snapshot, snapshot
 
 X, Y = ns.datasets.xor()
 
@@ -211,3 +211,126 @@ def test_optimizer_state_carries_over_between_fits():
     net.fit(X, Y, epochs=2, optimizer=opt, batch_size=None)
     net.fit(X, Y, epochs=3, optimizer=opt, batch_size=None)
     assert opt.iterations == 5
+
+
+# ---------------------------------------------------------------- a failed fit changes nothing
+
+
+def _failing(kind):
+    if kind == "callback":
+
+        def callback(epoch, history, model):
+            if epoch == 2:
+                raise RuntimeError("the callback failed")
+
+        return {"callbacks": [callback]}, RuntimeError
+    if kind == "metric":
+
+        def metric(outputs, targets):
+            raise ZeroDivisionError("the metric failed")
+
+        return {"metrics": [metric]}, ZeroDivisionError
+
+    def interrupt(epoch, history, model):
+        if epoch == 1:
+            raise KeyboardInterrupt
+
+    return {"callbacks": [interrupt]}, KeyboardInterrupt
+
+
+@pytest.mark.parametrize("backend", ["object", "vectorized"])
+@pytest.mark.parametrize("kind", ["callback", "metric", "interrupt"])
+def test_a_fit_stopped_by_an_exception_restores_parameters_and_optimizer(
+    backend, kind
+):
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 3, 1], seed=0)
+    optimizer = ns.Adam(lr=0.05)
+    net.fit(X, Y, epochs=2, optimizer=optimizer, seed=1)  # some running state
+    before = deep_snapshot(net, optimizer)
+    options, error = _failing(kind)
+    with pytest.raises(error):
+        net.fit(X, Y, epochs=5, optimizer=optimizer, seed=2, backend=backend, **options)
+    assert deep_snapshot(net, optimizer) == before
+
+
+def test_restore_false_keeps_what_was_trained_before_the_exception():
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 3, 1], seed=0)
+    before = net.parameter_vector()
+    options, error = _failing("callback")
+    with pytest.raises(error):
+        net.fit(X, Y, epochs=5, lr=0.5, seed=2, restore=False, **options)
+    # Three epochs of four online updates each happened and stay.
+    reference = ns.Network.layered([2, 3, 1], seed=0)
+    reference.fit(X, Y, epochs=3, lr=0.5, seed=2)
+    assert not np.array_equal(net.parameter_vector(), before)
+    np.testing.assert_array_equal(net.parameter_vector(), reference.parameter_vector())
+
+
+@pytest.mark.parametrize("backend", ["object", "vectorized"])
+def test_outputs_that_overflow_after_the_last_update_are_caught_and_undone(backend):
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 4, 1], activation="identity", seed=0)
+    optimizer = ns.SGD(lr=1e200)
+    before = deep_snapshot(net, optimizer)
+    with pytest.raises(ns.NumericalError, match="after the last update"):
+        net.fit(X, Y, epochs=1, optimizer=optimizer, batch_size=None, backend=backend)
+    assert deep_snapshot(net, optimizer) == before
+    assert np.isfinite(net.predict(X)).all()
+
+
+def test_a_misspelt_fit_option_gets_did_you_mean_and_the_options_are_visible():
+    import inspect
+
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    with pytest.raises(ns.UnknownOptionError, match="did you mean 'epochs'"):
+        net.fit(X, Y, epoch=5)
+    with pytest.raises(TypeError, match="did you mean 'batch_size'"):
+        net.compile().fit(X, Y, batchsize=5)
+    shown = inspect.signature(net.fit).parameters
+    assert {"epochs", "lr", "loss", "batch_size", "callbacks", "seed"} <= set(shown)
+
+
+def test_metrics_may_be_one_name():
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    history = net.fit(X, Y, epochs=2, seed=0, metrics="accuracy")
+    assert len(history["accuracy"]) == 2
+
+
+@pytest.mark.parametrize("option", ["shuffle", "progress", "restore"])
+def test_flags_must_be_true_or_false(option):
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    before = deep_snapshot(net)
+    with pytest.raises(ns.ParameterError, match=f"{option} must be True or False"):
+        net.fit(X, Y, epochs=1, **{option: "no"})
+    assert deep_snapshot(net) == before
+
+
+def test_freezing_biases_needs_a_real_flag():
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    with pytest.raises(ns.ParameterError, match="biases must be True or False"):
+        net.freeze(biases="yes")
+    assert all(p.trainable for p in net.parameters)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda net: setattr(net.connection("x1", "h1_1"), "weight", 10**400),
+        lambda net: setattr(net["y1"], "bias", -(10**400)),
+        lambda net: net.step(lr=10**400),
+        lambda net: net.fit(*ns.datasets.xor(), epochs=1, lr=10**400),
+        lambda net: net.explain([0, 1], [1], lr=10**400),
+    ],
+)
+def test_a_number_too_large_for_a_float_is_a_clear_error(call):
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    net.forward([0.0, 1.0]), net.backward([1.0])
+    before = deep_snapshot(net)
+    with pytest.raises(ns.ParameterError, match="finite"):
+        call(net)
+    assert deep_snapshot(net) == before

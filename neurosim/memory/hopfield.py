@@ -42,7 +42,13 @@ import networkx as nx
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._checks import as_float_array, check_count, check_number, check_seed
+from .._checks import (
+    as_float_array,
+    check_count,
+    check_name,
+    check_number,
+    check_seed,
+)
 from ..errors import (
     DataError,
     MissingDependencyError,
@@ -99,6 +105,9 @@ class HopfieldNetwork:
     ----------
     n : int or sequence of str
         The number of neurons (named ``n0``, ``n1``, …) or their names.
+    names : sequence of str, optional
+        The neurons' names (as every unit-based model takes them); then
+        ``n`` may be left out, or must equal their number.
     states : {"bipolar", "binary"}, default "bipolar"
         How states and patterns are written: −1/+1, or 0/1. The arithmetic is
         bipolar either way (a binary pattern ``p`` is stored as ``2p − 1``).
@@ -126,10 +135,24 @@ class HopfieldNetwork:
 
     def __init__(
         self,
-        n: int | Sequence[str],
+        n: int | Sequence[str] | None = None,
         states: str = "bipolar",
         thresholds: ArrayLike | None = None,
+        *,
+        names: Sequence[str] | None = None,
     ) -> None:
+        if names is not None:
+            if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
+                raise ParameterError(f"names must be a list of strings, got {names!r}")
+            if n is not None and not (
+                isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n == len(names)
+            ):
+                raise ParameterError(
+                    f"n = {n!r} but {len(names)} names were given; give one of them"
+                )
+            n = names
+        if n is None:
+            raise ParameterError("give the number of neurons n, or their names")
         if isinstance(n, (str, bytes)) or not isinstance(
             n, (int, np.integer, Sequence)
         ):
@@ -137,7 +160,7 @@ class HopfieldNetwork:
                 f"n must be a number of neurons or a list of names, got {n!r}"
             )
         if isinstance(n, Sequence):
-            names = [str(name) for name in n]
+            names = [check_name(name, "a Hopfield neuron's name") for name in n]
             if len(set(names)) != len(names):
                 raise ParameterError(f"neuron names must be unique, got {names}")
         else:

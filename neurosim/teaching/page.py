@@ -44,10 +44,13 @@ from ..errors import ParameterError
 from ..io import document as file_document
 from ..layout import layered_positions
 from ..losses import Loss
+from ..losses import is_built_in as is_built_in_loss
 
 __all__ = ["ExplanationPage", "Page", "RecallPage", "explain_page", "recall_page"]
 
-BUILT_IN_LOSSES = ("mse", "sse", "bce", "cross_entropy")
+# Characters that could end the script element or open a comment inside it
+# ("</script>", "<!--<script>"): written as JSON escapes, which JSON.parse reads back.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 class Page:
@@ -103,8 +106,8 @@ def _asset(name: str) -> str:
 
 
 def _html(title: str, body: str, data: dict) -> str:
-    # "</" inside the JSON would end the script element: escape it.
-    payload = json.dumps(data, allow_nan=False).replace("</", "<\\/")
+    # No name can change how the page is parsed: "<", ">" and "&" never appear raw.
+    payload = json.dumps(data, allow_nan=False).translate(_SCRIPT_SAFE)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -139,7 +142,7 @@ def _readonly_reason(net, loss: Loss) -> str | None:
             return (
                 f"neuron {neuron.name!r} is a pooling neuron (max); edit it in Python"
             )
-    if loss.name not in BUILT_IN_LOSSES:
+    if not is_built_in_loss(loss):
         return f"the loss {loss.name!r} is defined in Python"
     if any(p.shared for p in net.parameters):
         return "the network shares parameters; edit them in Python"
@@ -238,7 +241,7 @@ def explain_page(
     reason = data["readonly_reason"]
     body = f"""<header>
   <h1>{html.escape(title)}</h1>
-  <p>Input x = [{", ".join(f"{v:g}" for v in data["x"])}], target = [{", ".join(f"{v:g}" for v in data["target"])}],
+  <p>Input x = {_vector_text(data["x"])}, target = {_vector_text(data["target"])},
   loss {html.escape(loss.name)}, learning rate {lr:g}. Forward (blue), loss and backward (red),
   update (green): step through with the buttons or the arrow keys, click any step, edit any number.</p>
   {f'<p class="readonly">This page is read-only: {html.escape(reason)}.</p>' if reason else ""}
@@ -246,7 +249,7 @@ def explain_page(
 <main>
   <section>
     {_CONTROLS}
-    <svg id="network" role="img" aria-label="the network"></svg>
+    <div class="network-view"><svg id="network" role="img" aria-label="the network"></svg></div>
     <p id="loss" class="loss"></p>
     <div id="formula" aria-live="polite"></div>
   </section>
@@ -259,6 +262,14 @@ def explain_page(
   </section>
 </main>"""
     return ExplanationPage(_html(title, body, data), data["title"], len(data["steps"]))
+
+
+def _vector_text(values: list[float], shown: int = 6) -> str:
+    """``[1, 0.5]``, or for a long vector its first values and its length."""
+    if len(values) <= shown + 2:
+        return "[" + ", ".join(f"{v:g}" for v in values) + "]"
+    head = ", ".join(f"{v:g}" for v in values[:shown])
+    return f"[{head}, … ({len(values)} values)]"
 
 
 def _generations(net) -> list[list[str]]:

@@ -7,6 +7,40 @@
 
 (function () {
   const data = JSON.parse(document.getElementById("neurosim-data").textContent);
+  // Every map keyed by a name is prototype-free: a neuron may be called
+  // "__proto__", "constructor" or "toString" and still be just a name.
+  const dict = (entries) => Object.assign(Object.create(null), entries || {});
+
+  // The link's fragment as [key, value] pairs. Whatever does not decode is
+  // skipped, and at most `limit` entries are read, so no link can stop the page.
+  function fragmentEntries(limit) {
+    const entries = [];
+    for (const part of location.hash.slice(1).split("&", limit)) {
+      const eq = part.indexOf("=");
+      if (eq < 0) continue;
+      try {
+        entries.push([decodeURIComponent(part.slice(0, eq)), decodeURIComponent(part.slice(eq + 1))]);
+      } catch (error) {  // a malformed % escape
+        continue;
+      }
+    }
+    return entries;
+  }
+  function finite(text) {  // a number, or NaN for anything else ("", "abc", "Infinity")
+    const v = text.trim() === "" ? NaN : Number(text);
+    return Number.isFinite(v) ? v : NaN;
+  }
+  // Where the page cannot change its own address (a sandboxed iframe in
+  // Jupyter, whose origin is null), the link simply stays as it is.
+  let linkWritable = true;
+  function setFragment(text) {
+    if (!linkWritable) return;
+    try {
+      history.replaceState(null, "", "#" + text);
+    } catch (error) {
+      linkWritable = false;
+    }
+  }
 
   // ------------------------------------------------------------ numbers as neurosim writes them
 
@@ -40,7 +74,7 @@
     const e = Math.exp(z);
     return e / (1 + e);
   }
-  const ACTIVATIONS = {
+  const ACTIVATIONS = dict({
     identity: [(z) => z, () => 1.0],
     sigmoid: [sigmoid, (z) => { const s = sigmoid(z); return s * (1 - s); }],
     tanh: [Math.tanh, (z) => { const t = Math.tanh(z); return 1 - t * t; }],
@@ -48,8 +82,8 @@
     leaky_relu: [(z) => (z > 0 ? z : 0.01 * z), (z) => (z > 0 ? 1 : 0.01)],
     softplus: [(z) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))), sigmoid],
     step: [(z) => (z >= 0 ? 1 : 0), () => 0],
-  };
-  const SYMBOLS = { sigmoid: "σ", tanh: "tanh" };
+  });
+  const SYMBOLS = dict({ sigmoid: "σ", tanh: "tanh" });
   const LOG_FLOOR = -100, BCE_EPS = 1e-12;
 
   function sum(values) { let s = 0; for (const v of values) s += v; return s; }
@@ -113,11 +147,11 @@
   // ------------------------------------------------------------ one training step
 
   const conns = data.connections || [];
-  const neuronsByName = {};
+  const neuronsByName = dict();
   for (const n of data.neurons || []) neuronsByName[n.name] = n;
 
   function compute(state) {
-    const out = {}, net = {}, delta = {}, grad = {}, biasGrad = {};
+    const out = dict(), net = dict(), delta = dict(), grad = dict(), biasGrad = dict();
     const steps = [];
     data.inputs.forEach((name, k) => { out[name] = state.x[k]; });
     for (const [name, incoming] of data.evaluation_order) {
@@ -140,7 +174,7 @@
     const loss = lossValue(data.loss, outs, state.t);
     steps.push({ phase: "backward", kind: "loss", target: null, value: loss,
                  formula: `L = ${lossText(data.loss, outs, state.t)} = ${number(loss)}` });
-    const outputGrad = {};
+    const outputGrad = dict();
     lossGradient(data.loss, outs, state.t).forEach((g, k) => { outputGrad[data.outputs[k]] = g; });
     for (const [name, incoming, outgoing] of data.backward_order) {
       const neuron = neuronsByName[name];
@@ -174,7 +208,7 @@
       steps.push({ phase: "backward", kind: "bias_grad", target: name, value: delta[name],
         formula: `∂L/∂b(${name}) = δ(${name}) = ${number(delta[name])}` });
     }
-    const after = { x: state.x, t: state.t, w: state.w.slice(), b: Object.assign({}, state.b) };
+    const after = { x: state.x, t: state.t, w: state.w.slice(), b: dict(state.b) };
     for (const [name, incoming] of data.evaluation_order) {
       for (const c of incoming) {
         const label = `w(${conns[c].source}→${conns[c].target})`;
@@ -197,7 +231,7 @@
              formula: `${label}: ${number(value)} - ${number(lr)}·${factor(gradient)} = ${number(next)}` };
   }
   function lossOf(state) {  // the forward pass alone, for the loss after the step
-    const out = {};
+    const out = dict();
     data.inputs.forEach((name, k) => { out[name] = state.x[k]; });
     for (const [name, incoming] of data.evaluation_order) {
       let z = state.b[name];
@@ -266,7 +300,7 @@
     const editable = data.editable;
     const state = {
       x: data.x.slice(), t: data.target.slice(), lr: data.lr,
-      w: conns.map((c) => c.weight), b: {},
+      w: conns.map((c) => c.weight), b: dict(),
     };
     for (const n of data.neurons) if (n.role !== "input") state.b[n.name] = n.bias;
     let result = null, current = 0, timer = null;
@@ -274,35 +308,43 @@
     function steps() { return result ? result.steps : data.steps; }
 
     // the fragment: #step=7&lr=0.3&x=1,0&t=1&w:x1>h1_1=0.3&b:h1_1=0.1
+    // (each key and value URI-encoded; anything that does not parse is ignored)
+    const connectionIndex = new Map(conns.map((c, k) => [`${c.source}>${c.target}`, k]));
+    function readVector(text, into) {
+      text.split(",", into.length).forEach((s, k) => {
+        const v = finite(s);
+        if (!Number.isNaN(v)) into[k] = v;
+      });
+    }
     function readFragment() {
-      const fragment = decodeURIComponent(location.hash.slice(1));
-      for (const part of fragment.split("&")) {
-        const [key, value] = part.split("=");
-        if (value === undefined) continue;
-        const v = Number(value);
-        if (key === "step") current = Math.max(0, Math.floor(v));
-        else if (key === "lr" && v > 0) state.lr = v;
-        else if (key === "x") value.split(",").forEach((s, k) => { if (k < state.x.length) state.x[k] = Number(s); });
-        else if (key === "t") value.split(",").forEach((s, k) => { if (k < state.t.length) state.t[k] = Number(s); });
+      const limit = 8 + conns.length + data.neurons.length;
+      for (const [key, value] of fragmentEntries(limit)) {
+        const v = finite(value);
+        if (key === "step") { if (!Number.isNaN(v)) current = Math.max(0, Math.floor(v)); }
+        else if (key === "lr") { if (v > 0) state.lr = v; }
+        else if (key === "x") readVector(value, state.x);
+        else if (key === "t") readVector(value, state.t);
         else if (key.startsWith("w:")) {
-          const [source, target] = key.slice(2).split(">");
-          const k = conns.findIndex((c) => c.source === source && c.target === target);
-          if (k >= 0 && Number.isFinite(v)) state.w[k] = v;
-        } else if (key.startsWith("b:") && key.slice(2) in state.b && Number.isFinite(v)) {
+          const k = connectionIndex.get(key.slice(2));
+          if (k !== undefined && !Number.isNaN(v)) state.w[k] = v;
+        } else if (key.startsWith("b:") && key.slice(2) in state.b && !Number.isNaN(v)) {
           state.b[key.slice(2)] = v;
         }
       }
     }
     function writeFragment() {
-      const parts = [`step=${current}`];
-      if (state.lr !== data.lr) parts.push(`lr=${state.lr}`);
-      if (state.x.some((v, k) => v !== data.x[k])) parts.push(`x=${state.x.join(",")}`);
-      if (state.t.some((v, k) => v !== data.target[k])) parts.push(`t=${state.t.join(",")}`);
-      conns.forEach((c, k) => { if (state.w[k] !== c.weight) parts.push(`w:${c.source}>${c.target}=${state.w[k]}`); });
+      const parts = [["step", current]];
+      if (state.lr !== data.lr) parts.push(["lr", state.lr]);
+      if (state.x.some((v, k) => v !== data.x[k])) parts.push(["x", state.x.join(",")]);
+      if (state.t.some((v, k) => v !== data.target[k])) parts.push(["t", state.t.join(",")]);
+      conns.forEach((c, k) => { if (state.w[k] !== c.weight) parts.push([`w:${c.source}>${c.target}`, state.w[k]]); });
       for (const n of data.neurons) {
-        if (n.role !== "input" && state.b[n.name] !== n.bias) parts.push(`b:${n.name}=${state.b[n.name]}`);
+        if (n.role !== "input" && state.b[n.name] !== n.bias) parts.push([`b:${n.name}`, state.b[n.name]]);
       }
-      history.replaceState(null, "", "#" + encodeURI(parts.join("&")));
+      // Encoded part by part (a name may hold "&" or "="), keeping ":", ">" and "," readable.
+      const encode = (text) => encodeURIComponent(String(text))
+        .replace(/%3A/g, ":").replace(/%3E/g, ">").replace(/%2C/g, ",");
+      setFragment(parts.map(([k, v]) => `${encode(k)}=${encode(v)}`).join("&"));
     }
 
     function recompute() {
@@ -326,7 +368,7 @@
     const manyEdges = conns.length > MANY_EDGES, manyNeurons = data.neurons.length > MANY_NEURONS;
     if (manyEdges) svg.classList.add("many-edges");
     const radius = manyNeurons ? 6 : 24;
-    const edgeNodes = [], edgeLabels = [], nodeGroups = {};
+    const edgeNodes = [], edgeLabels = [], nodeGroups = dict();
     conns.forEach((c, k) => {
       const a = neuronsByName[c.source], b = neuronsByName[c.target];
       const [x1, y1, x2, y2] = [px(a), py(a), px(b), py(b)];
@@ -356,13 +398,17 @@
       circle.setAttribute("r", radius);
       const name = document.createElementNS(SVG, "text");
       name.setAttribute("class", "name"); name.setAttribute("text-anchor", "middle");
-      name.setAttribute("y", -4); name.textContent = n.name;
+      name.setAttribute("y", 4); name.textContent = n.name.length > 8 ? n.name.slice(0, 7) + "…" : n.name;
+      const title = document.createElementNS(SVG, "title");
+      title.textContent = n.name;
+      g.append(title);
+      // The numbers sit under the circle, where no rim crosses them.
       const value = document.createElementNS(SVG, "text");
       value.setAttribute("class", "value"); value.setAttribute("text-anchor", "middle");
-      value.setAttribute("y", 11);
+      value.setAttribute("y", radius + 13);
       const deltaText = document.createElementNS(SVG, "text");
       deltaText.setAttribute("class", "delta"); deltaText.setAttribute("text-anchor", "middle");
-      deltaText.setAttribute("y", 40);
+      deltaText.setAttribute("y", radius + 26);
       if (manyNeurons) g.append(circle); else g.append(circle, name, value, deltaText);
       svg.append(g);
       nodeGroups[n.name] = { g, value, delta: deltaText };
@@ -374,6 +420,8 @@
     const position = document.getElementById("position");
 
     function renderList() {
+      // room for the widest step number ("100." and up)
+      list.style.paddingLeft = `${String(steps().length).length + 2.5}ch`;
       list.replaceChildren(...steps().map((s, k) => {
         const li = document.createElement("li");
         li.textContent = s.formula;
@@ -463,26 +511,36 @@
 
     // --- editing
     const editor = document.getElementById("editor");
-    function field(label, value, onChange) {
+    // An edit that cannot be used is marked and explained, never silently dropped:
+    // the numbers stay those of the last valid value until it is corrected.
+    function field(label, value, onChange, check) {
       const row = document.createElement("tr");
       const name = document.createElement("td"); name.textContent = label;
       const cell = document.createElement("td");
       const input = document.createElement("input");
       input.type = "number"; input.step = "any"; input.value = value; input.disabled = !editable;
       input.dataset.label = label;
+      const why = document.createElement("span");
+      why.className = "why";
       input.addEventListener("change", () => {
-        const v = Number(input.value);
-        if (!Number.isFinite(v) || input.value === "") { input.value = value; return; }
+        const v = finite(input.value);
+        const problem = Number.isNaN(v) ? "not a finite number" : check ? check(v) : null;
+        input.classList.toggle("invalid", !!problem);
+        input.setAttribute("aria-invalid", problem ? "true" : "false");
+        input.setCustomValidity(problem || "");
+        why.textContent = problem ? `${problem}: ignored` : "";
+        if (problem) return;
         onChange(v); recompute(); renderList(); render();
       });
-      cell.append(input); row.append(name, cell);
+      cell.append(input, why); row.append(name, cell);
       return row;
     }
     function renderEditor() {
       const rows = [];
       data.inputs.forEach((name, k) => rows.push(field(`x: ${name}`, state.x[k], (v) => { state.x[k] = v; })));
       data.outputs.forEach((name, k) => rows.push(field(`target: ${name}`, state.t[k], (v) => { state.t[k] = v; })));
-      rows.push(field("learning rate", state.lr, (v) => { if (v > 0) state.lr = v; }));
+      rows.push(field("learning rate", state.lr, (v) => { state.lr = v; },
+        (v) => (v > 0 ? null : "the learning rate must be positive")));
       conns.forEach((c, k) => rows.push(field(`w(${c.source}→${c.target})`, state.w[k], (v) => { state.w[k] = v; })));
       for (const n of data.neurons) {
         if (n.role !== "input") rows.push(field(`b(${n.name})`, state.b[n.name], (v) => { state.b[n.name] = v; }));
@@ -492,7 +550,7 @@
 
     function networkJSON() {  // the edited network as neurosim JSON, for ns.load
       const doc = JSON.parse(JSON.stringify(data.document));
-      const weights = {};
+      const weights = dict();
       conns.forEach((c, k) => { weights[c.source + "\u0000" + c.target] = state.w[k]; });
       for (const c of doc.connections) {
         const key = c.source + "\u0000" + c.target;
@@ -552,7 +610,21 @@
     const line = document.createElementNS(SVG, "polyline");
     line.setAttribute("points", E.map((v, k) => `${ex(k)},${ey(v)}`).join(" "));
     const marker = document.createElementNS(SVG, "circle"); marker.setAttribute("r", 4);
-    svg.append(line, marker);
+    function label(text, x, y, anchor, rotate) {
+      const node = document.createElementNS(SVG, "text");
+      node.setAttribute("x", x); node.setAttribute("y", y);
+      node.setAttribute("text-anchor", anchor); node.setAttribute("class", "axis");
+      if (rotate) node.setAttribute("transform", `rotate(-90 ${x} ${y})`);
+      node.textContent = text;
+      return node;
+    }
+    // The axes: energy (its highest and lowest value) against the update number.
+    svg.append(
+      label("energy", 12, (H - 25) / 2, "middle", true),
+      label(number(high), 36, ey(high) + 4, "end"), label(number(low), 36, ey(low) + 4, "end"),
+      label("0", ex(0), H - 8, "middle"),
+      label(`update ${E.length - 1}`, ex(E.length - 1), H - 8, "end"),
+      line, marker);
     const state = data.probe.slice();
     const list = document.getElementById("steps");
     list.replaceChildren(...data.steps.map((s, k) => {
@@ -585,7 +657,7 @@
         : `the probe, energy ${number(E[0])}`;
       document.getElementById("position").textContent =
         `update ${current} of ${data.steps.length}, energy ${number(E[current])}`;
-      history.replaceState(null, "", `#step=${current}`);
+      setFragment(`step=${current}`);
     }
     function go(k) { current = k; render(); }
     document.getElementById("prev").onclick = () => go(current - 1);
@@ -603,8 +675,10 @@
       else return;
       event.preventDefault();
     });
-    const match = /step=(\d+)/.exec(location.hash);
-    if (match) current = Number(match[1]);
+    for (const [key, value] of fragmentEntries(4)) {
+      const v = finite(value);
+      if (key === "step" && !Number.isNaN(v)) current = Math.floor(v);
+    }
     render();
     window.neurosim = { current: () => current, go, state: () => stateAt(current), energy: () => E[current] };
   }
