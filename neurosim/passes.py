@@ -317,12 +317,13 @@ class NodeByNode(Model):
         # A compiled network is a view of this one's parameters: what it
         # trains is what the graph shows, with no copying back.
         model = self if backend == "object" else self.compile()
-        options = dict(
-            epochs=epochs, lr=lr, loss=loss, optimizer=optimizer, batch_size=batch_size,
-            shuffle=shuffle, seed=seed, validation_data=validation_data, metrics=metrics,
-            callbacks=callbacks, progress=progress, restore=restore,
-            max_evaluations=max_evaluations, target_loss=target_loss,
-        )  # fmt: skip
+        options = {
+            "epochs": epochs, "lr": lr, "loss": loss, "optimizer": optimizer,
+            "batch_size": batch_size, "shuffle": shuffle, "seed": seed,
+            "validation_data": validation_data, "metrics": metrics,
+            "callbacks": callbacks, "progress": progress, "restore": restore,
+            "max_evaluations": max_evaluations, "target_loss": target_loss,
+        }  # fmt: skip
         return Model.fit(model, X, Y, **options)
 
     def compile(self, dtype=np.float64):

@@ -247,17 +247,27 @@ def deep_snapshot(model, optimizer=None):
         ids = {id(p): k for k, p in enumerate(parameters)}
         state = {
             "neurons": [
-                (n.name, n.role, getattr(n.activation, "name", None), n.aggregation,
-                 None if n.is_input else n.bias,
-                 None if n.is_input else ids[id(n.bias_parameter)],
-                 None if n.is_input else n.bias_parameter.trainable)
+                (
+                    n.name,
+                    n.role,
+                    getattr(n.activation, "name", None),
+                    n.aggregation,
+                    None if n.is_input else n.bias,
+                    None if n.is_input else ids[id(n.bias_parameter)],
+                    None if n.is_input else n.bias_parameter.trainable,
+                )
                 for n in model.neurons
-            ],  # fmt: skip
+            ],
             "connections": [
-                (c.source.name, c.target.name, c.weight, ids[id(c.parameter)],
-                 c.parameter.trainable)
+                (
+                    c.source.name,
+                    c.target.name,
+                    c.weight,
+                    ids[id(c.parameter)],
+                    c.parameter.trainable,
+                )
                 for c in model.connections
-            ],  # fmt: skip
+            ],
             "parameters": [(p.value, p.trainable) for p in parameters],
             "graph": (list(model.graph.nodes), list(model.graph.edges)),
             "vector": model.parameter_vector().tolist(),

@@ -145,7 +145,9 @@ class HopfieldNetwork:
             if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
                 raise ParameterError(f"names must be a list of strings, got {names!r}")
             if n is not None and not (
-                isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n == len(names)
+                isinstance(n, (int, np.integer))
+                and not isinstance(n, bool)
+                and n == len(names)
             ):
                 raise ParameterError(
                     f"n = {n!r} but {len(names)} names were given; give one of them"
