@@ -20,6 +20,7 @@ from . import (
     evolution,
     initializers,
     io,
+    layers,
     losses,
     memory,
     model,

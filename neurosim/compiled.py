@@ -354,8 +354,21 @@ class CompiledNetwork(Model):
 
     @property
     def n_parameters(self) -> int:
-        """Trainable numbers: one weight per connection, one bias per neuron."""
-        return sum(len(b.connections) + b.bias.size for b in self.blocks)
+        """The number of parameters, a shared one counted once (as the network's).
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.convolutional((6, 6), [ns.layers.Conv(2, 3), ns.layers.Dense(1)], seed=0)
+        >>> net.compile().n_parameters == net.n_parameters
+        True
+        """
+        return len(self._store.parameters)
+
+    @property
+    def n_trainable(self) -> int:
+        """The number of parameters an optimizer may change (a shared one once)."""
+        return len(self._store.trainable())
 
     def __repr__(self) -> str:
         levels = len({block.level for block in self.blocks})

@@ -45,7 +45,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._checks import check_count, check_number, check_positive, check_seed
-from .errors import NumericalError, ParameterError
+from .errors import DataError, NumericalError, ParameterError, ShapeError
 from .losses import Loss
 from .training import History, as_training_data, progress_bar
 
@@ -361,8 +361,13 @@ class AskTell(EvolutionStrategy):
             )
         self.strategy = strategy
 
+    def __repr__(self) -> str:
+        return f"AskTell({type(self.strategy).__name__})"
+
     def ask(self) -> np.ndarray:
-        return np.array(self.strategy.ask(), dtype=float)
+        # The external proposals checked: a clear error for a wrong length,
+        # ragged rows or anything that is not a real number.
+        return _proposals(self.strategy.ask(), len(self.centre), self)
 
     def tell(self, candidates, losses) -> None:
         losses = _worst_for_nan(losses)
@@ -456,15 +461,17 @@ def evolve(
         # A candidate whose outputs overflow gets an infinite or NaN loss: expected.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for generation in range(generations):
-                candidates = np.asarray(strategy.ask(), dtype=float)
-                losses = np.asarray(
-                    loss.values(model.candidate_outputs(X, candidates), Y), dtype=float
-                )
-                if np.isnan(losses).all():
+                candidates = _proposals(strategy.ask(), len(before), strategy)
+                losses = _candidate_losses(model, X, Y, loss, candidates)
+                if (
+                    np.isnan(losses).all()
+                    or not np.isfinite(candidates).all(axis=1).any()
+                ):
                     raise NumericalError(
                         f"every candidate of generation {generation + 1} has a NaN loss "
-                        f"(sigma = {strategy.sigma:g}); the model is put back as it was. "
-                        "Try a smaller sigma, or a loss that stays finite."
+                        f"or non-finite parameters (sigma = {strategy.sigma:g}); the model "
+                        "is put back as it was. Try a smaller sigma or learning rate, or "
+                        "a loss that stays finite."
                     )
                 # Where these candidates were drawn around (a strategy replaces its
                 # centre in tell, never edits it in place).
@@ -495,7 +502,14 @@ def evolve(
                 if stop:
                     history.stopped_early = generation + 1 < generations
                     break
-        model.load_trainable_values(strategy.solution)
+        solution = np.asarray(strategy.solution, dtype=float)
+        if not np.isfinite(solution).all():
+            raise NumericalError(
+                f"the strategy's solution has non-finite parameters after generation "
+                f"{len(history.loss)} (sigma = {strategy.sigma:g}): the search diverged. "
+                "The model is put back as it was; try a smaller sigma or learning rate."
+            )
+        model.load_trainable_values(solution)
     except BaseException:
         model.load_trainable_values(before)
         raise
@@ -503,6 +517,42 @@ def evolve(
         if bar is not None:
             bar.close()
     return history
+
+
+def _proposals(raw, width: int, strategy) -> np.ndarray:
+    """The candidates a strategy proposed, as an (n, width) float array, or a clear error."""
+    try:
+        array = np.asarray(raw)
+    except ValueError as error:
+        array, problem = None, str(error)
+    if array is not None and array.dtype.kind not in "biuf":
+        array, problem = None, f"they hold {array.dtype} values"
+    if array is None:
+        raise DataError(
+            f"{strategy!r} proposed candidates that are not a rectangular array of real "
+            f"numbers ({problem}); ask() must return vectors of {width} floats"
+        )
+    if array.ndim != 2 or array.shape[1] != width or len(array) == 0:
+        raise ShapeError(
+            f"{strategy!r} proposed candidates of shape {array.shape}; expected "
+            f"(n_candidates, {width}): one value per trainable parameter, as in "
+            "net.parameter_vector()"
+        )
+    return array.astype(float, copy=False)
+
+
+def _candidate_losses(model, X, Y, loss, candidates: np.ndarray) -> np.ndarray:
+    """Each candidate's loss; one with a non-finite parameter is the worst (+inf), unevaluated.
+
+    So a step size that overflows gives the same answer on both backends
+    (neither writes an infinite weight into a network).
+    """
+    usable = np.isfinite(candidates).all(axis=1)
+    losses = np.full(len(candidates), math.inf)
+    if usable.any():
+        chosen = candidates if usable.all() else candidates[usable]
+        losses[usable] = loss.values(model.candidate_outputs(X, chosen), Y)
+    return losses
 
 
 def _worst_for_nan(losses: np.ndarray) -> np.ndarray:

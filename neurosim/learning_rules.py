@@ -116,9 +116,12 @@ def train_single_layer(
                     error = target - predicted
                 else:  # ADALINE fits the net input to the bipolar target -1/+1
                     error = (2.0 * target - 1.0) - neuron.net
+                # Frozen parameters keep their values, as in every trainer.
                 for c in incoming:
-                    c.weight += lr * error * c.source.output
-                neuron.bias += lr * error
+                    if c.parameter.trainable:
+                        c.weight += lr * error * c.source.output
+                if neuron.bias_parameter.trainable:
+                    neuron.bias += lr * error
         result.epochs += 1
         result.errors.append(int(wrong))
         moved = np.abs(np.array(net.parameter_values()) - start).max()

@@ -561,8 +561,22 @@ class Network(NodeByNode):
 
     @property
     def n_parameters(self) -> int:
-        """The number of parameters: weights and biases, a shared one counted once."""
+        """The number of parameters: weights and biases, a shared one counted once.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([2, 1], seed=0)
+        >>> net.freeze(net.connection("x1", "y1"))
+        >>> net.n_parameters, net.n_trainable
+        (3, 2)
+        """
         return len(self._store.parameters)
+
+    @property
+    def n_trainable(self) -> int:
+        """The number of parameters an optimizer may change (a shared one once)."""
+        return len(self._store.trainable())
 
     @property
     def parameters(self) -> list[Parameter]:

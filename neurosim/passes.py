@@ -404,7 +404,7 @@ class NodeByNode(Model):
         --------
         >>> import neurosim as ns
         >>> print(ns.Network.layered([1, 1], seed=0).summary().splitlines()[-1])
-        1 input, 0 hidden, 1 output; 1 connection; 2 trainable parameters
+        1 input, 0 hidden, 1 output; 1 connection; 2 parameters
         """
         from .teaching import summary
 

@@ -67,20 +67,25 @@ class History:
     def __init__(self) -> None:
         self.history: dict[str, list[float]] = {}
         self.stopped_early = False
+        self._epochs = 0
 
     def record(self, logs: dict[str, float]) -> None:
-        """Append one epoch's values."""
+        """Close one epoch, appending its values (an epoch may record none)."""
         for name, value in logs.items():
             self.history.setdefault(name, []).append(value)
+        self._epochs += 1
 
     @property
     def epochs(self) -> int:
-        """How many epochs were recorded (the length of the longest series)."""
-        return max(map(len, self.history.values()), default=0)
+        """How many epochs were run (each :meth:`record` closes one)."""
+        return self._epochs
 
     @property
     def loss(self) -> list[float]:
-        """Mean training loss per epoch."""
+        """The training loss per epoch: what the trainer minimises (see its docstring).
+
+        Empty only when the trainer was asked to record nothing.
+        """
         return self.history.get("loss", [])
 
     @property

@@ -219,3 +219,39 @@ def test_save_and_load_round_trip_and_a_damaged_file_is_refused(tmp_path):
     (tmp_path / "big.json").write_text(text)
     with pytest.raises(ns.FormatError, match="weights: expected shape"):
         ns.load(tmp_path / "big.json")
+
+
+def test_a_target_of_zeros_is_refused_and_nothing_changes():
+    bm = ns.BoltzmannMachine(3, 1, seed=0)
+    before = (bm.weights.copy(), bm.bias.copy())
+    with pytest.raises(ns.DataError, match="positive sum"):
+        bm.fit([[0, 1, 1]], epochs=2, method="exact", target=[0] * 8)
+    np.testing.assert_array_equal(bm.weights, before[0])
+    np.testing.assert_array_equal(bm.bias, before[1])
+
+
+def test_a_boltzmann_fit_that_fails_later_restores_the_machine_before_fit(monkeypatch):
+    bm = ns.BoltzmannMachine(3, 1, seed=0)
+    data = [[0, 1, 1], [1, 0, 1]]
+    target = np.zeros(8)
+    target[[3, 5]] = 0.5
+    bm.fit(data, epochs=2, method="exact", seed=0)
+    before = (bm.weights.copy(), bm.bias.copy())
+    calls = []
+    import neurosim.memory.boltzmann as boltzmann
+
+    original = boltzmann.kl_divergence
+
+    def kl(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(*args)
+
+    monkeypatch.setattr(boltzmann, "kl_divergence", kl)
+    with pytest.raises(KeyboardInterrupt):
+        bm.fit(data, epochs=5, method="exact", target=target, seed=0)
+    np.testing.assert_array_equal(bm.weights, before[0])
+    np.testing.assert_array_equal(bm.bias, before[1])
+    history = bm.fit(data, epochs=2, method="exact", target=target)
+    assert history.loss == history["kl"] and history.epochs == 2

@@ -8,6 +8,8 @@ import pytest
 import neurosim as ns
 from neurosim.evolution import evolve
 
+from .conftest import deep_snapshot
+
 X, Y = ns.datasets.xor()
 
 
@@ -268,3 +270,62 @@ def test_numpys_global_random_state_is_untouched():
         X, Y, optimizer=ns.MuLambda(), epochs=5, seed=1
     )
     assert np.array_equal(np.random.get_state()[1], state)
+
+
+# ---------------------------------------------------------------- divergence and bad proposals
+
+
+@pytest.mark.parametrize("backend", ["object", "vectorized"])
+def test_a_solution_that_overflows_is_refused_and_the_model_restored(backend):
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    before = deep_snapshot(net)
+    with pytest.raises(ns.NumericalError, match="non-finite"):
+        net.fit(
+            X, Y, epochs=1, optimizer=ns.NaturalES(lr=1e308, sigma=1e-300), seed=0,
+            backend=backend,
+        )  # fmt: skip
+    assert deep_snapshot(net) == before
+
+
+def test_candidates_that_overflow_are_the_worst_on_both_backends_alike():
+    X, Y = ns.datasets.xor()
+    vectors = []
+    for backend in ("object", "vectorized"):
+        net = ns.Network.layered([2, 2, 1], seed=0)
+        net.fit(
+            X, Y, epochs=3, optimizer=ns.MuLambda(sigma=1e308), seed=0, backend=backend
+        )
+        assert np.isfinite(net.parameter_vector()).all()
+        vectors.append(net.parameter_vector())
+    np.testing.assert_array_equal(*vectors)
+
+
+class _Proposes:
+    def __init__(self, proposal):
+        self.proposal = proposal
+
+    def ask(self):
+        return self.proposal
+
+    def tell(self, solutions, losses):
+        pass
+
+
+@pytest.mark.parametrize(
+    ("proposal", "error", "words"),
+    [
+        ([[1.0, 2.0]], ns.ShapeError, r"shape \(1, 2\); expected \(n_candidates, 9\)"),
+        ([[1.0] * 9, [1.0]], ns.DataError, "rectangular"),
+        ([["a"] * 9], ns.DataError, "real numbers"),
+        ([[1j] * 9], ns.DataError, "complex"),
+        ([], ns.ShapeError, "expected"),
+    ],
+)
+def test_ask_tell_proposals_are_checked(proposal, error, words):
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    before = deep_snapshot(net)
+    with pytest.raises(error, match=words):
+        net.fit(X, Y, epochs=1, optimizer=ns.AskTell(_Proposes(proposal)))
+    assert deep_snapshot(net) == before

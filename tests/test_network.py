@@ -304,3 +304,30 @@ def test_a_bad_initialiser_fails_in_connect_before_the_connection_exists():
     with pytest.raises(ns.NumericalError, match="non-finite weight"):
         net.connect("x", "y")
     assert net.connections == []
+
+
+def test_n_parameters_means_unique_parameters_on_both_backends_and_n_trainable_the_free_ones():
+    net = ns.Network.convolutional(
+        (6, 6), [ns.layers.Conv(2, 3), ns.layers.MaxPool(2), ns.layers.Dense(1)], seed=0
+    )
+    unique = len({id(p) for p in net.parameters})
+    assert net.n_parameters == unique < len(net.connections)
+    assert net.compile().n_parameters == unique
+    trainable = sum(p.trainable for p in net.parameters)
+    net.freeze("y1")
+    frozen = 1 + len(net.graph.in_edges("y1"))
+    assert net.n_trainable == net.compile().n_trainable == trainable - frozen
+    last = net.summary().splitlines()[-1]
+    assert last.endswith(f"{unique} parameters ({trainable - frozen} trainable)")
+
+
+def test_train_single_layer_keeps_frozen_weights():
+    from neurosim.learning_rules import train_single_layer
+
+    net = ns.Network.layered([2, 1], activation="step", seed=0)
+    net.freeze(net.connection("x1", "y1"))
+    frozen = net.connection("x1", "y1").weight
+    X, Y = ns.datasets.logic_gate("or")
+    train_single_layer(net, X, Y, rule="perceptron", epochs=20)
+    assert net.connection("x1", "y1").weight == frozen
+    assert net.connection("x2", "y1").weight != 0 or net["y1"].bias != 0

@@ -482,7 +482,13 @@ def test_bad_input_gets_clear_errors(tmp_path):
 
 # ---------------------------------------------------------------- untrusted names and links
 
-HOSTILE_NAMES = ["__proto__", "constructor", "toString", "hasOwnProperty", "<!--<script>"]
+HOSTILE_NAMES = [
+    "__proto__",
+    "constructor",
+    "toString",
+    "hasOwnProperty",
+    "<!--<script>",
+]
 
 
 def hostile_network():
@@ -602,9 +608,7 @@ def test_the_page_runs_inside_a_jupyter_style_sandboxed_iframe(browser, tmp_path
         browser.find_element("id", "next").click()
         browser.find_element("id", "next").click()
         assert browser.execute_script("return window.neurosim.current()") == 2
-        assert [
-            e for e in browser.get_log("browser") if e["level"] == "SEVERE"
-        ] == []
+        assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
     finally:
         browser.switch_to.default_content()
 

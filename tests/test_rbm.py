@@ -310,3 +310,42 @@ def test_a_file_declaring_the_wrong_shapes_is_refused(tmp_path):
     (tmp_path / "bad.json").write_text(text)
     with pytest.raises(ns.FormatError, match="weights: expected shape"):
         ns.load(tmp_path / "bad.json")
+
+
+# ---------------------------------------------------------------- one rule: a failed fit changes nothing
+
+
+class _Interrupt:
+    """A pseudo-likelihood that raises in the second epoch (as Ctrl-C would)."""
+
+
+def test_an_rbm_fit_that_fails_in_a_later_epoch_restores_the_machine_before_fit(
+    monkeypatch,
+):
+    rbm = ns.RBM(6, 3, seed=0)
+    X = (np.random.default_rng(1).random((20, 6)) < 0.5).astype(float)
+    rbm.fit(X, epochs=1, seed=0)
+    before = (rbm.weights.copy(), rbm.visible_bias.copy(), rbm.hidden_bias.copy())
+    calls = []
+    original = ns.RBM._monitor
+
+    def monitor(self, *args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return original(self, *args)
+
+    monkeypatch.setattr(ns.RBM, "_monitor", monitor)
+    with pytest.raises(KeyboardInterrupt):
+        rbm.fit(X, epochs=3, seed=1)
+    for was, now in zip(before, (rbm.weights, rbm.visible_bias, rbm.hidden_bias)):
+        np.testing.assert_array_equal(was, now)
+
+
+def test_an_rbm_history_counts_epochs_and_records_a_loss():
+    X = (np.random.default_rng(1).random((20, 6)) < 0.5).astype(float)
+    history = ns.RBM(6, 3, seed=0).fit(X, epochs=3, seed=0)
+    assert history.epochs == 3 and len(history.loss) == 3
+    assert history.loss == [-v for v in history["pseudo_likelihood"]]
+    quiet = ns.RBM(6, 3, seed=0).fit(X, epochs=4, seed=0, monitor=False)
+    assert quiet.epochs == 4 and quiet.loss == []

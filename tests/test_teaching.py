@@ -218,9 +218,7 @@ def test_summary_and_state_table():
     net = two_two_one()
     summary = net.summary()
     assert "h2      hidden  tanh        -0.2  2       1" in summary
-    assert summary.endswith(
-        "2 inputs, 2 hidden, 1 output; 6 connections; 9 trainable parameters"
-    )
+    assert summary.endswith("2 inputs, 2 hidden, 1 output; 6 connections; 9 parameters")
     net.forward([1.0, 0.0])
     net.backward([1.0])
     table = net.state_table().splitlines()

@@ -240,9 +240,7 @@ def _failing(kind):
 
 @pytest.mark.parametrize("backend", ["object", "vectorized"])
 @pytest.mark.parametrize("kind", ["callback", "metric", "interrupt"])
-def test_a_fit_stopped_by_an_exception_restores_parameters_and_optimizer(
-    backend, kind
-):
+def test_a_fit_stopped_by_an_exception_restores_parameters_and_optimizer(backend, kind):
     X, Y = ns.datasets.xor()
     net = ns.Network.layered([2, 3, 1], seed=0)
     optimizer = ns.Adam(lr=0.05)

@@ -321,8 +321,10 @@ class BoltzmannMachine:
         Returns
         -------
         History
-            ``kl`` with ``target``; always ``weight_change`` (the largest
-            change of a weight in the epoch).
+            ``kl`` with ``target``, and ``loss`` (the same KL divergence, the
+            quantity the rule lowers); always ``weight_change`` (the largest
+            change of a weight in the epoch). On any exception (Ctrl-C
+            included) the weights are put back as they were before ``fit``.
         """
         data = self._states(X, self.n_visible, "X")
         epochs = check_count(epochs, "epochs")
@@ -337,10 +339,16 @@ class BoltzmannMachine:
         rng = check_seed(seed)
         if target is not None:
             target = as_float_array(target, "target")
-            if target.shape != (2**self.n_visible,) or target.min() < 0:
+            if target.shape != (2**self.n_visible,):
                 raise ShapeError(
                     f"target must hold {2**self.n_visible} probabilities, one per "
                     f"visible state, got shape {target.shape}"
+                )
+            if target.min() < 0 or target.sum() <= 0:
+                raise DataError(
+                    "target must be a distribution: non-negative values with a positive "
+                    f"sum (they are normalised), got values from {target.min():g} to "
+                    f"{target.max():g} summing to {target.sum():g}"
                 )
             target = target / target.sum()
         if method == "exact" or target is not None:
@@ -358,9 +366,9 @@ class BoltzmannMachine:
             if progress
             else None
         )
+        before = self._weights.copy(), self._bias.copy()
         try:
             for epoch in range(epochs):
-                saved = self._weights.copy(), self._bias.copy()
                 (clamped_ss, clamped_s), (free_ss, free_s) = statistics(sweeps)
                 rate = lr / (1.0 + decay * epoch)
                 change = rate * (clamped_ss - free_ss)
@@ -370,18 +378,22 @@ class BoltzmannMachine:
                 if not (
                     np.isfinite(self._weights).all() and np.isfinite(self._bias).all()
                 ):
-                    self._weights, self._bias = saved
                     raise NumericalError(
                         f"the weights became NaN or infinite (lr={lr:g} too large?); "
-                        "they are put back as they were before that epoch"
+                        "they are put back as they were before fit"
                     )
                 logs = {"weight_change": float(np.abs(change).max())}
                 if target is not None:
                     logs["kl"] = kl_divergence(target, self.distribution())
+                    logs["loss"] = logs["kl"]
                 history.record(logs)
                 if bar is not None:
                     bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()})
                     bar.update()
+        except BaseException:
+            # Whatever stopped training, the machine is as it was before fit.
+            self._weights, self._bias = before
+            raise
         finally:
             if bar is not None:
                 bar.close()

@@ -577,9 +577,11 @@ class RBM:
         Returns
         -------
         History
-            ``pseudo_likelihood`` (the mean of :meth:`score_samples` on ``X``)
-            and ``reconstruction_error`` (the mean squared difference between
-            ``X`` and :meth:`reconstruct`) after each epoch, with ``monitor``.
+            After each epoch, with ``monitor``: ``pseudo_likelihood`` (the
+            mean of :meth:`score_samples` on ``X``), ``loss`` (its negative,
+            the quantity training lowers) and ``reconstruction_error`` (the
+            mean squared difference between ``X`` and :meth:`reconstruct`).
+            ``history.epochs`` counts the epochs run either way.
 
         Raises
         ------
@@ -588,7 +590,8 @@ class RBM:
             is changed.
         NumericalError
             If the parameters stop being finite (the learning rate is too
-            large); they are put back as they were before that epoch.
+            large). On this or any other exception (Ctrl-C included) the
+            parameters are put back as they were before ``fit``.
         """
         visible = self._visible(X, "X")
         epochs = check_count(epochs, "epochs")
@@ -603,9 +606,9 @@ class RBM:
         bar = progress_bar(total=epochs, desc="RBM", unit="epoch") if progress else None
         data = np.hstack([visible, np.ones((len(visible), 1))])
         states = _States(min(batch_size, len(visible)), self.n_visible, self.n_hidden)
+        before = self._joint.copy()
         try:
             for epoch in range(1, epochs + 1):
-                saved = self._joint.copy()
                 batches = data[rng.permutation(len(data))] if shuffle else data
                 # Overflow shows as inf in the parameters, checked right below.
                 with np.errstate(over="ignore", invalid="ignore"):
@@ -616,19 +619,21 @@ class RBM:
                             batch = batches[start : start + batch_size]
                             self._update(batch, states, lr, method, k, rng, path)
                 if not np.isfinite(self._joint).all():
-                    self._joint[...] = saved
                     raise NumericalError(
                         f"the RBM's parameters became NaN or infinite in epoch "
                         f"{epoch} (lr={lr:g} is too large?); they are "
-                        "put back as they were before that epoch"
+                        "put back as they were before fit"
                     )
-                if monitor:
-                    logs = self._monitor(visible, rng)
-                    history.record(logs)
-                    if bar is not None:
-                        bar.set_postfix(pl=f"{logs['pseudo_likelihood']:.3f}")
+                logs = self._monitor(visible, rng) if monitor else {}
+                history.record(logs)
                 if bar is not None:
+                    if monitor:
+                        bar.set_postfix(pl=f"{logs['pseudo_likelihood']:.3f}")
                     bar.update()
+        except BaseException:
+            # Whatever stopped training, the machine is as it was before fit.
+            self._joint[...] = before
+            raise
         finally:
             if bar is not None:
                 bar.close()
@@ -643,6 +648,7 @@ class RBM:
         reconstruction = _sigmoid(_sigmoid(fields) @ self._weights + self._visible_bias)
         reconstruction -= visible
         return {
+            "loss": -float(score.mean()),
             "pseudo_likelihood": float(score.mean()),
             "reconstruction_error": float(np.mean(reconstruction**2)),
         }

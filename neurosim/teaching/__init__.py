@@ -644,7 +644,7 @@ def summary(net) -> str:
     x1      input   —           —     0       1
     x2      input   —           —     0       1
     y1      output  identity    0.0   2       0
-    2 inputs, 0 hidden, 1 output; 2 connections; 3 trainable parameters
+    2 inputs, 0 hidden, 1 output; 2 connections; 3 parameters
     """
     rows = [("neuron", "role", "activation", "bias", "fan-in", "fan-out")]
     for n in net.neurons:
@@ -657,7 +657,12 @@ def summary(net) -> str:
     counts = (
         f"{_plural(len(net.inputs), 'input')}, {len(net.hidden)} hidden, "
         f"{_plural(len(net.outputs), 'output')}; {_plural(len(net.connections), 'connection')}; "
-        f"{_plural(net.n_parameters, 'trainable parameter')}"
+        f"{_plural(net.n_parameters, 'parameter')}"
+        + (
+            f" ({net.n_trainable} trainable)"
+            if net.n_trainable != net.n_parameters
+            else ""
+        )
     )
     return _table(rows) + "\n" + counts
 
