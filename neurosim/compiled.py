@@ -287,6 +287,7 @@ class CompiledNetwork(Model):
         )
         self._index_parameters()
         self._synced = self._store.version  # the graph's values we hold
+        self._generation = 0  # counts every change of the arrays' values
         self._index_frozen()
         self._values: list[np.ndarray] | None = None  # outputs per block, last pass
         self._nets: list[np.ndarray] = []
@@ -413,6 +414,10 @@ class CompiledNetwork(Model):
 
     # ------------------------------------------------------------------ Model kernels
 
+    def values_version(self) -> int:
+        """A number that changes whenever the arrays' values change."""
+        return self._generation
+
     def prepare(self) -> None:
         """Refuse a stale structure; make sure the arrays hold the newest values."""
         if self.network.topology_version != self._version:
@@ -488,6 +493,7 @@ class CompiledNetwork(Model):
             block.bias[:] = [p.value for p in block.bias_parameters]
         self._shared_values[:] = [p.value for p in self._shared]
         self._synced = self._store.version
+        self._generation += 1
         self._index_frozen()
 
     def newest_values(self) -> tuple[list, list[float]]:
@@ -715,6 +721,7 @@ class CompiledNetwork(Model):
             if block.frozen_biases.size:
                 block.bias[block.frozen_biases] = block.frozen_bias_values
         self._store.holder = self
+        self._generation += 1
 
     def parameter_values(self) -> list[np.ndarray]:
         """A copy of every parameter array, for :meth:`restore_parameter_values`."""
@@ -728,6 +735,7 @@ class CompiledNetwork(Model):
             block.weight[...], block.bias[...] = next(values), next(values)
         self._shared_values[...] = next(values)
         self._store.holder = self
+        self._generation += 1
 
     # ------------------------------------------------------------------ parameter vectors
 
@@ -785,6 +793,7 @@ class CompiledNetwork(Model):
         at, to = self._vector_shared
         self._shared_values[at] = values[to]
         self._store.holder = self
+        self._generation += 1
 
     def candidate_outputs(self, batch: np.ndarray, vectors: np.ndarray) -> np.ndarray:
         """Every candidate's outputs; a layered MLP evaluates the population at once.

@@ -9,6 +9,9 @@ tools and the file formats use the public methods below and nothing else.
 
 The kernels (each backend's own; users never need to call them):
 
+``values_version()``
+    A number that changes whenever a parameter's value changes: ``backward``
+    refuses to mix a forward pass with values edited since.
 ``prepare()``
     Make sure the model can compute now: fetch the newest parameter values,
     refuse a stale structure.
@@ -92,6 +95,13 @@ class Model(ABC):
     @abstractmethod
     def has_gradients(self) -> bool:
         """Whether a backward pass has set gradients since the last forward pass."""
+
+    @abstractmethod
+    def values_version(self) -> int:
+        """A number that changes whenever a parameter's value changes."""
+
+    #: :meth:`values_version` at the last :meth:`forward` (backward checks it).
+    forward_values_version: int | None = None
 
     @abstractmethod
     def prepare(self) -> None:
@@ -186,6 +196,7 @@ class Model(ABC):
         self.prepare()
         batch, single = as_samples(x, self.n_inputs, "input x")
         outputs = self.propagate(batch, single)
+        self.forward_values_version = self.values_version()
         # A copy: the caller must not hold a view of the model's state.
         return outputs[0].copy() if single else outputs.copy()
 
@@ -222,7 +233,8 @@ class Model(ABC):
         Raises
         ------
         StateError
-            If no forward pass has been made since the network last changed.
+            If no forward pass has been made since the network last changed,
+            or a weight or bias changed since it.
         ShapeError, DataError
             For targets of the wrong shape or with non-finite values.
         NumericalError
@@ -245,6 +257,12 @@ class Model(ABC):
             raise StateError(
                 "backward needs the neuron outputs of a forward pass; call "
                 "forward(x) first (again if the network changed since)"
+            )
+        if self.values_version() != self.forward_values_version:
+            raise StateError(
+                "the weights or biases changed since the last forward pass (an edit, a "
+                "step or training), so its outputs no longer belong to them and the "
+                "deltas would mix old and new values; run forward(x) again"
             )
         loss = self.check_loss(loss)
         targets, single = as_samples(target, self.n_outputs, "target")

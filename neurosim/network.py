@@ -288,6 +288,15 @@ class Network(NodeByNode):
             key = (source.name, target.name)
             if key in seen or self._graph.has_edge(*key):
                 raise DuplicateNameError(f"{key[0]!r} -> {key[1]!r} appears twice")
+            if isinstance(weight, Parameter) and weight.store not in (
+                None,
+                self._store,
+            ):
+                raise ParameterError(
+                    f"the weight of {key[0]!r} -> {key[1]!r}, {weight!r}, belongs to "
+                    "another network; a parameter can be shared within one network only "
+                    "(copy its value instead)"
+                )
             seen.add(key)
             connections.append(Connection(source, target, weight))
         trial = nx.DiGraph(self._graph.edges)
@@ -300,6 +309,7 @@ class Network(NodeByNode):
                 + " -> ".join([*cycle, cycle[0]])
                 + "; a feed-forward network must be acyclic"
             )
+        # Everything is checked: from here on nothing can fail half-way.
         for connection in connections:
             self._store.adopt(connection.parameter, connection)
         self._graph.add_edges_from(
@@ -561,21 +571,17 @@ class Network(NodeByNode):
 
     @property
     def n_parameters(self) -> int:
-        """The number of parameters: weights and biases, a shared one counted once.
-
-        Examples
-        --------
-        >>> import neurosim as ns
-        >>> net = ns.Network.layered([2, 1], seed=0)
-        >>> net.freeze(net.connection("x1", "y1"))
-        >>> net.n_parameters, net.n_trainable
-        (3, 2)
-        """
+        """The number of parameters: weights and biases, a shared one counted once."""
         return len(self._store.parameters)
 
     @property
     def n_trainable(self) -> int:
-        """The number of parameters an optimizer may change (a shared one once)."""
+        """The number of parameters an optimizer may change (a shared one once).
+
+        >>> net = Network.layered([2, 1], seed=0); net.freeze(biases=True)
+        >>> net.n_parameters, net.n_trainable
+        (3, 2)
+        """
         return len(self._store.trainable())
 
     @property

@@ -90,15 +90,15 @@ class Neuron:
 
     __slots__ = (
         "_activation",
-        "aggregation",
+        "_aggregation",
+        "_position",
+        "_role",
         "bias_grad",
         "bias_parameter",
         "delta",
         "name",
         "net",
         "output",
-        "position",
-        "role",
         "store",
     )
 
@@ -113,20 +113,12 @@ class Neuron:
     ) -> None:
         if role not in ROLES:
             raise ParameterError(f"role must be one of {ROLES}, got {role!r}")
-        if aggregation not in AGGREGATIONS:
-            raise ParameterError(
-                f"aggregation must be one of {AGGREGATIONS}, got {aggregation!r}"
-            )
-        if aggregation != "sum" and role == "input":
-            raise ParameterError(
-                "an input neuron aggregates nothing; leave aggregation='sum'"
-            )
         self.name = name
-        self.role = role
-        self.aggregation = aggregation
-        self.position = position
+        self._role = role
         #: The ParameterStore of the network the neuron belongs to (None: none yet).
         self.store: ParameterStore | None = None
+        self._aggregation = _check_aggregation(aggregation, role)
+        self._position = _check_position(position)
         if role == "input":
             self._activation = None
             self.bias_parameter = None
@@ -145,7 +137,7 @@ class Neuron:
     @property
     def is_input(self) -> bool:
         """True for an input neuron."""
-        return self.role == "input"
+        return self._role == "input"
 
     @property
     def bias(self) -> float | None:
@@ -161,6 +153,35 @@ class Neuron:
                 "output neurons have one"
             )
         self.bias_parameter.assign(value, f"bias of neuron {self.name!r}")
+
+    @property
+    def role(self) -> str:
+        """``"input"``, ``"hidden"`` or ``"output"``: fixed when the neuron is made."""
+        return self._role
+
+    @property
+    def aggregation(self) -> str:
+        """``"sum"`` (a weighted sum) or ``"max"`` (a pooling neuron).
+
+        Changing it changes the arithmetic: a compiled view made before is
+        then stale (it refuses to compute), as after a new activation.
+        """
+        return self._aggregation
+
+    @aggregation.setter
+    def aggregation(self, aggregation: str) -> None:
+        self._aggregation = _check_aggregation(aggregation, self._role)
+        if self.store is not None:
+            self.store.structure_version += 1
+
+    @property
+    def position(self) -> tuple[int, ...] | None:
+        """Where the neuron sits in a grid, ``(channel, row, column)``, or None."""
+        return self._position
+
+    @position.setter
+    def position(self, position: tuple[int, ...] | None) -> None:
+        self._position = _check_position(position)
 
     @property
     def activation(self) -> Activation | None:
@@ -180,13 +201,13 @@ class Neuron:
 
     def activate(self, incoming: Sequence[Connection]) -> float | np.ndarray:
         """Forward step: ``net = bias + Σ w·x``, ``output = f(net)``; return the output."""
-        if self.aggregation == "max":
+        if self._aggregation == "max":
             return self._pool(incoming)
         # parameter.data is the weight (or bias) itself: the pass has synced
         # the values, so it reads the stored number without a property call.
         net = self.bias_parameter.data
         for connection in incoming:
-            net = net + connection.parameter.data * connection.source.output
+            net = net + connection._parameter.data * connection.source.output
         self.net = net
         self.output = self._activation.fn(net)
         return self.output
@@ -206,10 +227,10 @@ class Neuron:
         """
         error = output_grad
         for connection in outgoing:
-            error = error + connection.parameter.data * connection.target.delta
+            error = error + connection._parameter.data * connection.target.delta
         for connection in pooled:
             gated = connection.target.delta * connection.gate
-            error = error + connection.parameter.data * gated
+            error = error + connection._parameter.data * gated
         self.delta = error * self._activation.derivative(self.net)
 
     def _pool(self, incoming: Sequence[Connection]) -> float | np.ndarray:
@@ -218,7 +239,7 @@ class Neuron:
         Each incoming connection's ``gate`` records whether it won (1) or not
         (0), per sample; the first of equal maxima wins.
         """
-        weighted = [c.parameter.data * c.source.output for c in incoming]
+        weighted = [c._parameter.data * c.source.output for c in incoming]
         if isinstance(weighted[0], np.ndarray):
             stacked = np.stack(weighted)
             winner = np.argmax(stacked, axis=0)
@@ -241,7 +262,7 @@ class Neuron:
         a batch mean, so each delta carries its ``1/batch`` share.
         """
         delta = self.delta
-        if self.aggregation == "max":
+        if self._aggregation == "max":
             # Only the winner's weight took part: the others' inputs count as 0.
             self._set_pooling_gradients(incoming)
         elif isinstance(delta, np.ndarray):
@@ -273,6 +294,37 @@ class Neuron:
         )
 
 
+def _check_aggregation(aggregation: object, role: str) -> str:
+    if aggregation not in AGGREGATIONS:
+        raise ParameterError(
+            f"aggregation must be one of {AGGREGATIONS}, got {aggregation!r}"
+        )
+    if aggregation != "sum" and role == "input":
+        raise ParameterError(
+            "an input neuron aggregates nothing; leave aggregation='sum'"
+        )
+    return aggregation
+
+
+def _check_position(position: object) -> tuple[int, ...] | None:
+    """A position as files keep it: None, or up to four whole numbers."""
+    if position is None:
+        return None
+    if (
+        not isinstance(position, (tuple, list))
+        or len(position) > 4
+        or not all(
+            isinstance(p, (int, np.integer)) and not isinstance(p, bool)
+            for p in position
+        )
+    ):
+        raise ParameterError(
+            "a neuron's position must be None or a tuple of up to four whole numbers "
+            f"such as (channel, row, column), got {position!r}"
+        )
+    return tuple(int(p) for p in position)
+
+
 class Connection:
     """A weighted, directed link from one neuron's output to another's input.
 
@@ -289,8 +341,6 @@ class Connection:
     grad : float or None
         ``∂L/∂weight`` of this connection from the last backward pass (for a
         shared weight, this connection's share of the parameter's gradient).
-    parameter : Parameter
-        The parameter the weight reads and writes.
 
     Examples
     --------
@@ -298,7 +348,7 @@ class Connection:
     Connection('x' -> 'y', weight=0.5)
     """
 
-    __slots__ = ("gate", "grad", "parameter", "source", "target")
+    __slots__ = ("_parameter", "gate", "grad", "source", "target")
 
     def __init__(
         self, source: Neuron, target: Neuron, weight: float | Parameter
@@ -306,13 +356,22 @@ class Connection:
         self.source = source
         self.target = target
         if isinstance(weight, Parameter):
-            self.parameter = weight
+            self._parameter = weight
         else:
             what = f"weight of {source.name!r} -> {target.name!r}"
-            self.parameter = Parameter(check_parameter_value(weight, what))
+            self._parameter = Parameter(check_parameter_value(weight, what))
         self.grad = None
         #: Into a max-pooling neuron: 1 where this connection won the last pass, else 0.
         self.gate = None
+
+    @property
+    def parameter(self) -> Parameter:
+        """The parameter the weight reads and writes; fixed when the connection is made.
+
+        To share a weight, connect with ``share=`` (see
+        :meth:`~neurosim.network.Network.connect`).
+        """
+        return self._parameter
 
     @property
     def weight(self) -> float:

@@ -73,6 +73,7 @@ class NodeByNode(Model):
 
     def _init_passes(self) -> None:
         self._plan: _Plan | None = None
+        self._plan_structure = -1
         self._last_pass: int | None = (
             None  # batch size of the last forward (None: none)
         )
@@ -94,8 +95,10 @@ class NodeByNode(Model):
         self._has_gradients = False
 
     def _get_plan(self) -> _Plan:
-        if self._plan is None:
+        # A neuron that became a pooling neuron changes the plan's backward steps.
+        if self._plan is None or self._plan_structure != self._store.structure_version:
             self._plan = self._build_plan()
+            self._plan_structure = self._store.structure_version
         return self._plan
 
     def _build_plan(self) -> _Plan:
@@ -454,6 +457,10 @@ class NodeByNode(Model):
         """Whether a backward pass has set gradients since the last forward pass."""
         return self._has_gradients
 
+    def values_version(self) -> int:
+        """A number that changes whenever a parameter's value changes."""
+        return self._store.version
+
     def prepare(self) -> None:
         """Fetch the newest values if a compiled network trained since the last pass."""
         if self._store.holder is not None:
@@ -551,7 +558,12 @@ class NodeByNode(Model):
         return neurons, grads, flags, self.output_grads
 
     def restore_pass(self, saved: tuple) -> None:
-        """Put back what :meth:`stored_pass` copied (the parameters' values are not touched)."""
+        """Put back what :meth:`stored_pass` copied (the parameters' values are not touched).
+
+        Call it after putting back the values the pass was made with: the
+        restored pass then counts as made with the values as they are now.
+        """
+        self.forward_values_version = self.values_version()
         neurons, grads, flags, output_grads = saved
         for neuron, net, output, delta, bias_grad in neurons:
             neuron.net, neuron.output, neuron.delta = net, output, delta

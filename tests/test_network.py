@@ -6,7 +6,7 @@ import pytest
 
 import neurosim as ns
 
-from .conftest import snapshot
+from .conftest import deep_snapshot, snapshot
 
 
 def small_net():
@@ -331,3 +331,99 @@ def test_train_single_layer_keeps_frozen_weights():
     train_single_layer(net, X, Y, rule="perceptron", epochs=20)
     assert net.connection("x1", "y1").weight == frozen
     assert net.connection("x2", "y1").weight != 0 or net["y1"].bias != 0
+
+
+def test_a_failed_connect_many_adopts_no_parameter():
+    net = ns.Network.layered([2, 3, 1], seed=0)
+    net.add_neuron("extra")
+    other = ns.Network.layered([1, 1], seed=0)
+    before = deep_snapshot(net)
+    with pytest.raises(ns.ParameterError, match="another network"):
+        net.connect_many([("x1", "extra", 0.5), ("x2", "extra", other.parameters[0])])
+    with pytest.raises(ns.CycleError):
+        net.connect_many(
+            [("x1", "extra", 0.5), ("y1", "h1_1", 0.1), ("h1_1", "extra", 0.2)]
+        )
+    with pytest.raises(ns.DuplicateNameError):
+        net.connect_many(
+            [("x1", "extra", ns.parameters.Parameter(0.5)), ("x1", "h1_1", 1.0)]
+        )
+    assert deep_snapshot(net) == before
+    assert net.n_parameters == len(before["parameters"])
+
+
+@pytest.mark.parametrize("backend", ["object", "compiled"])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda net, model: setattr(net.connection("x1", "h1_1"), "weight", 3.0),
+        lambda net, model: setattr(net["y1"], "bias", -1.0),
+        lambda net, model: model.set_parameter_vector(model.parameter_vector() + 1),
+    ],
+    ids=["weight", "bias", "vector"],
+)
+def test_backward_refuses_weights_edited_since_the_forward_pass(backend, edit):
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    model = net if backend == "object" else net.compile()
+    model.forward([1.0, 0.5])
+    edit(net, model)
+    before = deep_snapshot(net)
+    with pytest.raises(ns.StateError, match="run forward"):
+        model.backward([1.0])
+    assert deep_snapshot(net) == before
+    model.forward([1.0, 0.5])  # a new pass with the new values: fine
+    assert np.isfinite(model.backward([1.0]))
+
+
+def test_reading_a_weight_between_forward_and_backward_is_not_an_edit():
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    compiled = net.compile()
+    X, Y = ns.datasets.xor()
+    compiled.fit(X, Y, epochs=1, seed=0)  # the compiled side holds the newest values
+    compiled.forward([1.0, 0.5])
+    _ = net.connection("x1", "h1_1").weight  # syncs the graph: no value changes
+    assert np.isfinite(compiled.backward([1.0]))
+
+
+def test_structural_attributes_are_validated_on_assignment():
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    before = deep_snapshot(net)
+    with pytest.raises(ns.ParameterError, match="aggregation must be one of"):
+        net["h1_1"].aggregation = "nonsense"
+    with pytest.raises(ns.ParameterError, match="aggregates nothing"):
+        net["x1"].aggregation = "max"
+    with pytest.raises(ns.ParameterError, match="position"):
+        net.add_neuron("p", position="abc")
+    with pytest.raises(ns.ParameterError, match="position"):
+        net["h1_1"].position = (1.5, 2)
+    with pytest.raises(AttributeError):
+        net["h1_1"].role = "output"
+    with pytest.raises(AttributeError):
+        net.connection("x1", "h1_1").parameter = net.connection("x2", "h1_1").parameter
+    assert deep_snapshot(net) == before
+
+
+def test_a_neuron_made_a_pooling_neuron_after_compile_makes_the_compiled_view_stale():
+    net = ns.Network.layered([3, 2, 1], activation="identity", seed=0)
+    compiled = net.compile()
+    net["h1_1"].aggregation = "max"
+    with pytest.raises(ns.StaleNetworkError):
+        compiled.forward([1.0, -2.0, 0.5])
+    # The object backend computes with the new aggregation at once,
+    # as a network built with the pooling neuron from the start does.
+    fresh = ns.Network()
+    for name in ("x1", "x2", "x3"):
+        fresh.add_input(name)
+    fresh.add_neuron("h1_1", activation="identity", aggregation="max")
+    fresh.add_neuron("h1_2", activation="identity")
+    fresh.add_output("y1", activation="identity")
+    for connection in net.connections:
+        fresh.connect(connection.source.name, connection.target.name, connection.weight)
+    for neuron in net.neurons:
+        if not neuron.is_input:
+            fresh[neuron.name].bias = neuron.bias
+    x = [1.0, -2.0, 0.5]
+    np.testing.assert_array_equal(net.forward(x), fresh.forward(x))
+    net.backward([1.0]), fresh.backward([1.0])
+    assert [c.grad for c in net.connections] == [c.grad for c in fresh.connections]
+    np.testing.assert_array_equal(net.compile().forward(x), fresh.forward(x))
