@@ -108,6 +108,7 @@ __all__ = [
     "gradcheck",
     "initializers",
     "io",
+    "layers",
     "load",
     "losses",
     "memory",

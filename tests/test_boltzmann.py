@@ -238,7 +238,7 @@ def test_a_boltzmann_fit_that_fails_later_restores_the_machine_before_fit(monkey
     bm.fit(data, epochs=2, method="exact", seed=0)
     before = (bm.weights.copy(), bm.bias.copy())
     calls = []
-    import neurosim.memory.boltzmann as boltzmann
+    from neurosim.memory import boltzmann
 
     original = boltzmann.kl_divergence
 
