@@ -27,9 +27,12 @@ __all__ = [
     "DataError",
     "DataNotFoundError",
     "DuplicateNameError",
+    "FileAccessError",
+    "FileSystemError",
     "FormatError",
     "MissingDependencyError",
     "NeurosimError",
+    "NotAFileError",
     "NumericalError",
     "ParameterError",
     "ShapeError",
@@ -95,6 +98,62 @@ class MissingDependencyError(NeurosimError, ImportError):
 
 class DataNotFoundError(NeurosimError, FileNotFoundError):
     """A data file the user pointed to does not exist."""
+
+
+class FileAccessError(NeurosimError, PermissionError):
+    """A file or folder may not be read or written by this user."""
+
+
+class NotAFileError(NeurosimError, IsADirectoryError):
+    """A path names a folder, a pipe or a device where a regular file is needed."""
+
+
+class FileSystemError(NeurosimError, OSError):
+    """Any other failure of the file system (a name too long, a link loop, a full disk)."""
+
+
+def file_error(error: OSError, path: object, action: str) -> NeurosimError:
+    """The :class:`NeurosimError` for an ``OSError`` met while ``action`` at ``path``.
+
+    The message names the path the user gave (never a temporary), the
+    system's reason, and what to do; the class derives from the matching
+    built-in (``PermissionError``, ``FileNotFoundError``, ...).
+
+    Examples
+    --------
+    >>> error = file_error(PermissionError(13, "Permission denied"), "/etc/x.json", "writing")
+    >>> type(error).__name__, str(error)
+    ('FileAccessError', "cannot write '/etc/x.json': permission denied; choose a folder you may write to")
+    """
+    import errno
+    import os
+
+    where = (
+        repr(os.fspath(path)) if isinstance(path, (str, os.PathLike)) else repr(path)
+    )
+    reason = (error.strerror or str(error)).lower()
+    verb = {"reading": "read", "writing": "write"}.get(action, action)
+    if isinstance(error, PermissionError):
+        kind, hint = (
+            FileAccessError,
+            "choose a folder you may write to"
+            if verb == "write"
+            else "check the file's permissions",
+        )
+    elif isinstance(error, FileNotFoundError):
+        kind, hint = DataNotFoundError, "check the path"
+    elif isinstance(error, IsADirectoryError):
+        kind, hint = NotAFileError, "give the path of a file, not of a folder"
+    elif error.errno == errno.ENAMETOOLONG:
+        kind, hint = FileSystemError, "choose a shorter file name"
+    elif error.errno == errno.ELOOP:
+        kind, hint = (
+            FileSystemError,
+            "the path's symbolic links form a loop; fix or remove them",
+        )
+    else:
+        kind, hint = FileSystemError, "check the disk and the path"
+    return kind(f"cannot {verb} {where}: {reason}; {hint}")
 
 
 class StateError(NeurosimError, RuntimeError):

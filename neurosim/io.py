@@ -18,6 +18,16 @@ A ``Network`` file::
                  {"name": "y", "role": "output", "activation": "sigmoid", "bias": 0.1}],
      "connections": [{"source": "x1", "target": "y", "weight": 0.5}]}
 
+A weight or bias shared by several entries carries the same ``"shared"``
+key in each (``"bias_shared"`` for a bias); a frozen one ``"trainable":
+false``. Since version 3 an optional ``"parameters"`` object holds what the
+entries alone do not tell: ``"order"``, the place in ``net.parameters`` of
+each parameter in the order a loader creates them (biases neuron by neuron,
+then weights connection by connection; left out when the two agree), so a
+``parameter_vector()`` taken before saving fits the loaded network; and
+``"names"``, the names given to parameters (a convolution kernel's). A key
+given twice, or one the format does not have, is an error, never ignored.
+
 A ``HopfieldNetwork`` file holds ``states``, ``neurons`` (names),
 ``thresholds``, ``rule``, ``patterns`` and the full ``weights`` matrix. An
 ``RBM`` file holds ``visible`` and ``hidden`` (names), ``weights`` (one row
@@ -39,6 +49,7 @@ True
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
 import math
@@ -50,7 +61,7 @@ import networkx as nx
 import numpy as np
 
 from ._checks import check_name
-from ._files import atomic_write, open_existing
+from ._files import atomic_write, open_existing, read_bounded
 from .activations import Activation, activation_names, get_activation
 from .errors import (
     CycleError,
@@ -76,7 +87,7 @@ __all__ = [
     "write_graphml",
 ]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAX_FILE_BYTES = 1 << 30  # refuse to parse more than 1 GiB
 
 
@@ -173,7 +184,8 @@ def _network_document(net: Network) -> dict:
             entry["position"] = list(neuron.position)
         neurons.append(entry)
     connections = []
-    for c in _insertion_order(net):
+    ordered = _insertion_order(net)
+    for c in ordered:
         entry = {
             "source": c.source.name,
             "target": c.target.name,
@@ -182,7 +194,7 @@ def _network_document(net: Network) -> dict:
         entry.update(_sharing(c.parameter, keys, ""))
         connections.append(entry)
     settings = {"init": net.init if isinstance(net.init, str) else "xavier"}
-    return {
+    document = {
         "format": "neurosim",
         "version": FORMAT_VERSION,
         "kind": "Network",
@@ -190,6 +202,45 @@ def _network_document(net: Network) -> dict:
         "neurons": neurons,
         "connections": connections,
     }
+    parameters = _parameter_section(net, ordered)
+    if parameters:
+        document["parameters"] = parameters
+    return document
+
+
+def _load_order(neurons, connections) -> list[Parameter]:
+    """The order a loaded network creates its parameters in: the biases, neuron by
+    neuron, then the weights, connection by connection (a shared one where it first
+    appears)."""
+    seen, order = set(), []
+    users = [n.bias_parameter for n in neurons if not n.is_input]
+    for parameter in users + [c.parameter for c in connections]:
+        if id(parameter) not in seen:
+            seen.add(id(parameter))
+            order.append(parameter)
+    return order
+
+
+def _parameter_section(net: Network, connections: list[Connection]) -> dict:
+    """What the entries alone do not tell: the parameters' order, and their given names.
+
+    ``order[k]`` is the place in ``net.parameters`` of the k-th parameter a
+    loader creates (left out when they agree); ``names`` maps a place to the
+    name given to that parameter (a convolution kernel's ``k(conv1[0],0,1,2)``).
+    """
+    place = {id(p): k for k, p in enumerate(net.parameters)}
+    order = [place[id(p)] for p in _load_order(net.neurons, connections)]
+    section = {}
+    if order != list(range(len(order))):
+        section["order"] = order
+    names = {
+        str(k): p.given_name
+        for k, p in enumerate(net.parameters)
+        if p.given_name is not None
+    }
+    if names:
+        section["names"] = names
+    return section
 
 
 _SHARING_KEYS = {
@@ -304,13 +355,11 @@ def load(
     ...
     neurosim.errors.FormatError: ...bad.json: neurons: expected a list, got 3
     """
-    path = os.fspath(path)
     custom = _custom_activations(activations)
     hint = "pass the path of a file written by ns.save"
     with open_existing(path, "network file", hint) as file:
-        if os.fstat(file.fileno()).st_size > MAX_FILE_BYTES:
-            raise FormatError(f"{path}: the file is larger than {MAX_FILE_BYTES} bytes")
-        raw = file.read()
+        path = os.fspath(path)
+        raw = read_bounded(file, MAX_FILE_BYTES, path)
     try:
         return _from_document(_parse(raw), custom)
     except FormatError as error:
@@ -337,7 +386,11 @@ def _custom_activations(activations: Iterable[Activation]) -> dict[str, Activati
 
 def _parse(raw: bytes) -> dict:
     try:
-        document = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        document = json.loads(
+            raw.decode("utf-8"),
+            parse_constant=_reject_constant,
+            object_pairs_hook=_unique_keys,
+        )
     except UnicodeDecodeError as error:
         raise FormatError(
             f"not UTF-8 text ({error.reason} at byte {error.start})"
@@ -354,6 +407,21 @@ def _parse(raw: bytes) -> dict:
     if not isinstance(document, dict):
         raise FormatError(f"expected a JSON object at the top, got {_kind(document)}")
     return document
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object as a dict, refusing a key that appears twice (JSON would keep the last)."""
+    entry = dict(pairs)
+    if len(entry) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise FormatError(
+                    f"the key {key!r} appears twice in one object; which one is meant "
+                    "is unclear: keep one"
+                )
+            seen.add(key)
+    return entry
 
 
 def _truncated(error: json.JSONDecodeError) -> bool:
@@ -404,6 +472,7 @@ def _network_from(document: dict, custom: dict, places: dict | None = None) -> N
     (``connections[3]``); ``from_networkx`` passes node and edge names.
     """
     places = places or {}
+    _known_keys(document, _NETWORK_KEYS, "the file")
     settings = document.get("settings", {})
     if not isinstance(settings, dict):
         raise FormatError(f"settings: expected an object, got {_kind(settings)}")
@@ -441,12 +510,67 @@ def _network_from(document: dict, custom: dict, places: dict | None = None) -> N
         net.connect_many(edges)
     except CycleError as error:
         raise FormatError(f"connections: {error}") from None
+    _restore_parameters(net, document.get("parameters", {}))
     return net
+
+
+def _restore_parameters(net: Network, section) -> None:
+    """Give a loaded network its parameters' saved order and names."""
+    if not isinstance(section, dict):
+        raise FormatError(f"parameters: expected an object, got {_kind(section)}")
+    _known_keys(section, ("order", "names"), "parameters")
+    n = net.n_parameters
+    order = section.get("order")
+    if order is not None:
+        if (
+            not isinstance(order, list)
+            or len(order) != n
+            or not all(isinstance(k, int) and not isinstance(k, bool) for k in order)
+            or sorted(order) != list(range(n))
+        ):
+            raise FormatError(
+                f"parameters.order: expected each of the {n} places 0 … {n - 1} once"
+            )
+        net.parameter_store.reorder(order)
+    names = section.get("names", {})
+    if not isinstance(names, dict):
+        raise FormatError(f"parameters.names: expected an object, got {_kind(names)}")
+    parameters = net.parameters
+    for key, name in names.items():
+        if not (key.isdigit() and int(key) < n) or not isinstance(name, str):
+            raise FormatError(
+                f"parameters.names: expected place (0 … {n - 1}) -> name, got "
+                f"{key!r} -> {_kind(name)}"
+            )
+        parameters[int(key)].name = name
+
+
+def _known_keys(entry: dict, known: tuple[str, ...], where: str) -> None:
+    """Refuse a key the format does not have (a typo would otherwise be ignored)."""
+    for key in entry:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise FormatError(
+                f"{where}: unknown key {key!r}{hint}; the known keys are "
+                + ", ".join(map(repr, known))
+            )
+
+
+_NEURON_KEYS = (
+    "name", "role", "activation", "bias", "bias_shared", "bias_trainable",
+    "aggregation", "position",
+)  # fmt: skip
+_CONNECTION_KEYS = ("source", "target", "weight", "shared", "trainable")
+_NETWORK_KEYS = (
+    "format", "version", "kind", "settings", "neurons", "connections", "parameters",
+)  # fmt: skip
 
 
 def _add_neuron(net: Network, entry, where: str, custom: dict, shared: dict) -> None:
     if not isinstance(entry, dict):
         raise FormatError(f"{where}: expected an object, got {_kind(entry)}")
+    _known_keys(entry, _NEURON_KEYS, where)
     name = _string(entry, "name", where)
     try:
         check_name(name)
@@ -524,6 +648,7 @@ def _connection(
 ) -> tuple[Neuron, Neuron, Parameter]:
     if not isinstance(entry, dict):
         raise FormatError(f"{where}: expected an object, got {_kind(entry)}")
+    _known_keys(entry, _CONNECTION_KEYS, where)
     ends = []
     for key in ("source", "target"):
         name = _string(entry, key, where)

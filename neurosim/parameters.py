@@ -150,6 +150,11 @@ class Parameter:
         self._name = name or None
 
     @property
+    def given_name(self) -> str | None:
+        """The name given to the parameter (kept in files), or None if it has none."""
+        return self._name
+
+    @property
     def value(self) -> float:
         """The current value; reading it first fetches newer values from a compiled network."""
         store = self.store
@@ -250,6 +255,24 @@ class ParameterStore:
             )
         parameter.users = (*parameter.users, user)
         return parameter
+
+    def reorder(self, order: list[int]) -> None:
+        """Put the parameters in a new order: the k-th one now goes to place ``order[k]``.
+
+        ``order`` must be a permutation of ``range(len(parameters))`` (files
+        use this to give a loaded network its saved order back).
+        """
+        if sorted(order) != list(range(len(self.parameters))):
+            raise ParameterError(
+                f"a new order of {len(self.parameters)} parameters must name each place "
+                "once"
+            )
+        arranged: list[Parameter] = [None] * len(self.parameters)  # type: ignore[list-item]
+        for parameter, place in zip(self.parameters, order):
+            arranged[place] = parameter
+        self.parameters = arranged
+        self._trainable = None
+        self.frozen_version += 1
 
     def release(self, parameter: Parameter, user: Connection | Neuron) -> None:
         """``user`` no longer uses ``parameter``; forget the parameter when nobody does."""

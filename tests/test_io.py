@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -590,3 +591,186 @@ def test_networkx_and_graphml_keep_sharing_and_freezing(tmp_path):
     io.write_graphml(net, tmp_path / "net.graphml")
     read = nx.read_graphml(tmp_path / "net.graphml")
     assert sharing_of(io.from_networkx(read)) == sharing_of(net)
+
+
+# ---------------------------------------------------------------- round three: files
+
+
+def _every_kind(seed: int):
+    """One network of each kind the library saves, drawn from ``seed``."""
+    rng = np.random.default_rng(seed)
+    dag = random_dag(seed, share=True, freeze=True)
+    # Parameters created in an order no loader would guess: biases last.
+    shuffled = ns.Network(seed=seed)
+    shuffled.add_input("a")
+    shuffled.add_input("b")
+    shuffled.add_output("y", bias=0.1)
+    shuffled.connect("b", "y", 0.3)
+    shuffled.add_neuron("h", bias=ns.parameters.Parameter(0.2, name="hidden bias"))
+    shuffled.connect("a", "h", 0.5)
+    shuffled.connect("h", "y", -0.7)
+    from neurosim.layers import Conv, Dense, MaxPool
+
+    conv = ns.Network.convolutional(
+        (6, 6), [Conv(2, 3), MaxPool(2), Dense(2)], seed=seed
+    )
+    hop = ns.HopfieldNetwork(6)
+    hop.store(np.where(rng.random((2, 6)) < 0.5, -1, 1))
+    rbm = ns.RBM(5, 3, seed=seed)
+    bm = ns.BoltzmannMachine(3, 2, seed=seed)
+    return {"dag": dag, "shuffled": shuffled, "conv": conv, "hopfield": hop,
+            "rbm": rbm, "boltzmann": bm}  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_save_load_save_is_byte_identical_for_every_kind(tmp_path, seed):
+    for kind, obj in _every_kind(seed).items():
+        first, second = tmp_path / f"{kind}1.json", tmp_path / f"{kind}2.json"
+        ns.save(obj, first)
+        loaded = ns.load(first)
+        ns.save(loaded, second)
+        assert first.read_bytes() == second.read_bytes(), kind
+        if isinstance(obj, ns.Network):
+            np.testing.assert_array_equal(
+                loaded.parameter_vector(), obj.parameter_vector()
+            )
+            assert [p.given_name for p in loaded.parameters] == [
+                p.given_name for p in obj.parameters
+            ]
+
+
+def test_a_parameter_vector_taken_before_saving_fits_the_loaded_network(tmp_path):
+    net = _every_kind(0)["shuffled"]
+    vector = net.parameter_vector() + np.arange(net.n_trainable)
+    ns.save(net, tmp_path / "net.json")
+    loaded = ns.load(tmp_path / "net.json")
+    net.set_parameter_vector(vector)
+    loaded.set_parameter_vector(vector)
+    for a, b in zip(net.connections, loaded.connections):
+        assert a.key == b.key and a.weight == b.weight
+    assert [n.bias for n in net.neurons if not n.is_input] == [
+        n.bias for n in loaded.neurons if not n.is_input
+    ]
+    # The same evolution strategy seed gives the same result on both.
+    X, Y = ns.datasets.xor()
+    for model in (net, loaded):
+        model.fit(X, Y, epochs=3, optimizer=ns.OnePlusOne(), seed=4)
+    np.testing.assert_array_equal(net.parameter_vector(), loaded.parameter_vector())
+
+
+def test_a_loaded_convolutional_network_keeps_its_kernels_names(tmp_path):
+    from neurosim.layers import Conv, Dense, kernels
+
+    net = ns.Network.convolutional((5, 5), [Conv(2, 3), Dense(1)], seed=0)
+    ns.save(net, tmp_path / "cnn.json")
+    loaded = ns.load(tmp_path / "cnn.json")
+    np.testing.assert_array_equal(kernels(loaded, "conv1"), kernels(net, "conv1"))
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda path: os.mkfifo(path), "named pipe"),
+        (lambda path: os.symlink(path, path), "loop"),
+        (lambda path: os.symlink("/dev/zero", path), "character device"),
+    ],
+    ids=["fifo", "symlink-loop", "dev-zero"],
+)
+def test_loading_refuses_what_is_not_a_regular_file_at_once(tmp_path, make, words):
+    path = str(tmp_path / "thing")
+    make(path)
+    for read in (ns.load, ns.datasets.load_idx):
+        with pytest.raises(ns.NeurosimError, match=words) as caught:
+            read(path)
+        assert isinstance(caught.value, OSError)
+
+
+def test_the_cli_refuses_a_fifo_without_waiting(tmp_path):
+    path = tmp_path / "pipe.json"
+    os.mkfifo(path)
+    run = subprocess.run(
+        [sys.executable, "-m", "neurosim", "info", str(path)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert run.returncode != 0 and "named pipe" in run.stderr
+
+
+def test_a_file_is_read_no_further_than_the_limit(tmp_path, monkeypatch):
+    import neurosim.io
+
+    path = tmp_path / "big.json"
+    path.write_bytes(b" " * 5000)
+    monkeypatch.setattr(neurosim.io, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(ns.FormatError, match="larger than 1,000 bytes"):
+        ns.load(path)
+
+
+@pytest.mark.parametrize("length", [200, 218, 240, 255])
+def test_names_up_to_the_file_systems_limit_can_be_saved(tmp_path, length):
+    net = ns.Network.layered([2, 1], seed=0)
+    path = tmp_path / ("n" * (length - 5) + ".json")
+    ns.save(net, path)
+    assert ns.load(path).n_parameters == 3
+    assert sorted(os.listdir(tmp_path)) == [path.name]
+
+
+def test_file_errors_name_the_target_and_derive_from_the_built_in(
+    tmp_path, monkeypatch
+):
+    net = ns.Network.layered([2, 1], seed=0)
+    with pytest.raises(ns.FileSystemError, match="too long") as caught:
+        ns.save(net, tmp_path / ("n" * 300 + ".json"))
+    assert isinstance(caught.value, OSError)
+    with pytest.raises(ns.NotAFileError, match="folder") as caught:
+        ns.save(net, tmp_path)
+    assert isinstance(caught.value, IsADirectoryError)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/somewhere/.tmp")
+
+    monkeypatch.setattr("builtins.open", refuse)
+    target = tmp_path / "net.json"
+    with pytest.raises(
+        ns.FileAccessError, match=re.escape(repr(str(target)))
+    ) as caught:
+        ns.save(net, target)
+    assert isinstance(caught.value, PermissionError)
+    assert ".tmp" not in str(caught.value)
+
+
+def _network_file(tmp_path, edit):
+    net = ns.Network.layered([2, 1], seed=0)
+    ns.save(net, tmp_path / "net.json")
+    text = edit((tmp_path / "net.json").read_text())
+    (tmp_path / "net.json").write_text(text)
+    return tmp_path / "net.json"
+
+
+def test_a_key_given_twice_is_refused(tmp_path):
+    path = _network_file(
+        tmp_path, lambda t: t.replace('"weight":', '"weight": 1, "weight":', 1)
+    )
+    with pytest.raises(ns.FormatError, match="'weight' appears twice"):
+        ns.load(path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (lambda t: t.replace('"weight":', '"sharedd": "p1", "weight":', 1), "did you mean 'shared'"),
+        (lambda t: t.replace('"role": "output"', '"role": "output", "bais": 1', 1), "did you mean 'bias'"),
+        (lambda t: t.replace('"kind"', '"colour": 1, "kind"', 1), "unknown key 'colour'"),
+    ],
+    ids=["connection", "neuron", "top"],
+)  # fmt: skip
+def test_an_unknown_key_is_refused_not_ignored(tmp_path, edit, words):
+    with pytest.raises(ns.FormatError, match=words):
+        ns.load(_network_file(tmp_path, edit))
+
+
+def test_files_of_every_earlier_version_still_load(tmp_path):
+    for version in ("1", "2"):
+        path = _network_file(
+            tmp_path, lambda t, v=version: t.replace('"version": 3', f'"version": {v}')
+        )
+        assert ns.load(path).n_parameters == 3
