@@ -70,7 +70,7 @@ def logic_gate(name: str) -> tuple[np.ndarray, np.ndarray]:
     >>> Y.ravel().tolist()
     [0.0, 0.0, 0.0, 1.0]
     """
-    if name.lower() not in _GATES:
+    if not isinstance(name, str) or name.lower() not in _GATES:
         raise unknown_name("logic gate", name, sorted(_GATES))
     return _GATE_INPUTS.copy(), np.array(_GATES[name.lower()]).reshape(-1, 1)
 

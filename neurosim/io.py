@@ -836,8 +836,10 @@ def to_networkx(obj: Network | HopfieldNetwork) -> nx.Graph:
     for inputs, ``activation`` (its name) and ``bias``; edge attribute
     ``weight``. A shared parameter gives every edge (``shared``) or node
     (``bias_shared``) that uses it the same key, such as ``"p7"``; a frozen
-    one has ``trainable`` (``bias_trainable``) False. A ``HopfieldNetwork`` gives an undirected ``Graph``: node
-    attribute ``threshold``, edge attribute ``weight``.
+    one has ``trainable`` (``bias_trainable``) False. A ``HopfieldNetwork``
+    gives an undirected ``Graph``: node attribute ``threshold``, edge
+    attribute ``weight``; an ``RBM`` or a ``BoltzmannMachine`` an undirected
+    ``Graph`` with node attributes ``layer`` (visible or hidden) and ``bias``.
 
     Examples
     --------
@@ -846,8 +848,13 @@ def to_networkx(obj: Network | HopfieldNetwork) -> nx.Graph:
     >>> dict(g.nodes["y1"]), list(g.edges(data="weight"))[0][:2]
     ({'role': 'output', 'activation': 'tanh', 'bias': 0.0}, ('x1', 'y1'))
     """
-    if isinstance(obj, HopfieldNetwork):
+    if isinstance(obj, HopfieldNetwork | RBM | BoltzmannMachine):
         return nx.Graph(obj.graph)
+    if not isinstance(obj, Network):
+        raise ParameterError(
+            "to_networkx takes a Network, a HopfieldNetwork, an RBM or a "
+            f"BoltzmannMachine, got {type(obj).__name__}"
+        )
     graph = nx.DiGraph()
     keys = _shared_keys(obj)
     for neuron in obj.neurons:

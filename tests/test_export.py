@@ -219,3 +219,20 @@ def test_import_neurosim_never_imports_torch_or_onnx_and_a_missing_one_is_named(
     first, message = out.split("\n", 1)
     assert first == "False"
     assert "pip install torch" in message and '".[torch]"' in message
+
+
+@pytest.mark.parametrize(
+    "thing",
+    [
+        ns.RBM(4, 2, seed=0),
+        ns.BoltzmannMachine(3, 1, seed=0),
+        ns.HopfieldNetwork(3),
+        "net",
+    ],
+    ids=["rbm", "boltzmann", "hopfield", "string"],
+)
+def test_exporting_what_is_not_a_network_is_a_clear_error(thing, tmp_path):
+    with pytest.raises(ns.ParameterError, match="only a feed-forward Network"):
+        ns.export.to_torch(thing)
+    with pytest.raises(ns.ParameterError, match="only a feed-forward Network"):
+        ns.export.to_onnx(thing, tmp_path / "model.onnx")

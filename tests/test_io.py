@@ -774,3 +774,27 @@ def test_files_of_every_earlier_version_still_load(tmp_path):
             tmp_path, lambda t, v=version: t.replace('"version": 3', f'"version": {v}')
         )
         assert ns.load(path).n_parameters == 3
+
+
+@pytest.mark.parametrize(
+    "machine",
+    [ns.RBM(4, 2, seed=0), ns.BoltzmannMachine(3, 1, seed=0)],
+    ids=["rbm", "boltzmann"],
+)
+def test_the_machines_give_networkx_graphs_and_graphml(machine, tmp_path):
+    graph = ns.io.to_networkx(machine)
+    assert graph.number_of_nodes() == machine.n_visible + machine.n_hidden
+    for a, b, w in graph.edges(data="weight"):
+        assert isinstance(w, float)
+    ns.io.write_graphml(machine, tmp_path / "m.graphml")
+    assert (
+        nx.read_graphml(tmp_path / "m.graphml").number_of_edges()
+        == graph.number_of_edges()
+    )
+    with pytest.raises(ns.ParameterError, match="to_networkx takes"):
+        ns.io.to_networkx("net.json")
+
+
+def test_a_logic_gate_that_is_not_a_name_is_a_clear_error():
+    with pytest.raises(ns.UnknownNameError, match="logic gate 5"):
+        ns.datasets.logic_gate(5)

@@ -360,3 +360,34 @@ def test_kernels_feature_maps_and_the_convolution_animation(tmp_path):
         assert gif.n_frames == 16  # one frame per neuron of the 4×4 map
     with pytest.raises(ns.ParameterError, match="filter must be in 0..1"):
         plotting.animate_convolution(net, x, filter=2)
+
+
+@pytest.mark.parametrize(
+    "machine",
+    [
+        lambda: ns.RBM(5, 3, seed=0),
+        lambda: ns.BoltzmannMachine(3, 2, seed=0),
+        lambda: ns.HopfieldNetwork(6),
+        lambda: ns.HopfieldNetwork(50),
+    ],
+    ids=["rbm", "boltzmann", "hopfield", "large-hopfield"],
+)
+def test_draw_network_draws_the_symmetric_machines(machine):
+    machine = machine()
+    ax = plotting.draw_network(machine)
+    assert ax.get_title().startswith(repr(machine))
+    units = machine.graph.number_of_nodes()
+    if units <= 40:
+        # A circle per unit, and a line per symmetric weight.
+        circles = [c for c in ax.collections if len(c.get_offsets()) == units]
+        lines = [c for c in ax.collections if isinstance(c, LineCollection)]
+        assert (
+            circles and len(lines[0].get_segments()) == machine.graph.number_of_edges()
+        )
+    else:
+        assert ax.images[0].get_array().shape == machine.weights.shape
+
+
+def test_draw_network_of_something_else_is_a_clear_error():
+    with pytest.raises(ns.ParameterError, match="draws a Network"):
+        plotting.draw_network("net.json")

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..activations import is_built_in
 from ..errors import ParameterError
+from ..network import Network
 
 __all__ = ["Level", "Plan", "plan"]
 
@@ -69,6 +70,18 @@ def plan(net, counterparts=()) -> Plan:
     ParameterError
         For a neuron whose activation is the user's own, naming it.
     """
+    if not isinstance(net, Network):
+        machine = type(net).__name__ in ("HopfieldNetwork", "RBM", "BoltzmannMachine")
+        raise ParameterError(
+            f"only a feed-forward Network exports to PyTorch or ONNX, got "
+            f"{type(net).__name__}"
+            + (
+                "; a symmetric machine has no forward pass to export: take its "
+                "numbers (.weights and the biases or thresholds) as arrays instead"
+                if machine
+                else ""
+            )
+        )
     for neuron in net.neurons:
         if (
             neuron.role != "input"

@@ -44,7 +44,9 @@ except ImportError as error:
 
 from .._files import atomic_write
 from ..layout import layered_positions
+from ..memory.boltzmann import BoltzmannMachine
 from ..memory.hopfield import HopfieldNetwork, RecallResult
+from ..memory.rbm import RBM
 from ..network import Network
 from ..training import History
 
@@ -122,7 +124,9 @@ def draw_network(
 
     Parameters
     ----------
-    net : Network
+    net : Network, HopfieldNetwork, BoltzmannMachine or RBM
+        A symmetric machine is drawn by :func:`draw_machine` (its units and
+        weights; the other options do not apply).
     ax : matplotlib Axes, optional
     show_weights : bool, default True
         Write each weight on its edge (up to 30 connections). Edges are
@@ -154,6 +158,15 @@ def draw_network(
     A convolutional network (whose neurons have grid positions) is drawn with
     ``layout="grid"`` by default: see :func:`draw_grid`.
     """
+    if isinstance(net, HopfieldNetwork | RBM | BoltzmannMachine):
+        from .memory import draw_machine
+
+        return draw_machine(net, ax=ax)
+    if not isinstance(net, Network):
+        raise ParameterError(
+            "draw_network draws a Network, a HopfieldNetwork, an RBM or a "
+            f"BoltzmannMachine, got {type(net).__name__}"
+        )
     if layout == "layered" and any(n.position is not None for n in net.hidden):
         layout = "grid"
     if layout == "grid":

@@ -24,7 +24,68 @@ from numpy.typing import ArrayLike
 from ..errors import ShapeError
 from ..memory.rbm import RBM
 
-__all__ = ["plot_energy_runs", "plot_image_rows", "plot_rbm_filters"]
+__all__ = ["draw_machine", "plot_energy_runs", "plot_image_rows", "plot_rbm_filters"]
+
+#: Above this many units, a symmetric machine is drawn as its weight matrix:
+#: a complete graph of more units is a tangle of lines.
+MANY_UNITS = 40
+
+
+def draw_machine(machine, ax: Axes | None = None) -> Axes:
+    """Draw a Hopfield network, Boltzmann machine or RBM: its units and symmetric weights.
+
+    An RBM is drawn as its bipartite graph, visible units below and hidden
+    units above; a Hopfield network or a Boltzmann machine as its complete
+    graph on a circle (a Boltzmann machine's hidden units in orange). Edges
+    are coloured by sign (blue negative, red positive) and sized by
+    magnitude. Past 40 units, the weight matrix is drawn instead.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> draw_machine(ns.RBM(4, 2, seed=0)).get_title()
+    'RBM(4 visible, 2 hidden)'
+    """
+    import networkx as nx
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4.5))
+    graph = machine.graph
+    title = repr(machine)
+    if graph.number_of_nodes() > MANY_UNITS:
+        limit = float(np.abs(machine.weights).max()) or 1.0
+        image = ax.imshow(machine.weights, cmap=FILTER_CMAP, vmin=-limit, vmax=limit)
+        ax.figure.colorbar(image, ax=ax, label="weight")
+        ax.set_xlabel("unit j")
+        ax.set_ylabel("unit i" if not isinstance(machine, RBM) else "hidden unit")
+        ax.set_title(f"{title}: weights", fontsize=10)
+        return ax
+    layers = nx.get_node_attributes(graph, "layer")
+    if isinstance(machine, RBM):
+        # Visible units in a row below, hidden units in a row above, in order.
+        positions = {}
+        for y, names in ((0.0, machine.visible_names), (1.0, machine.hidden_names)):
+            for k, name in enumerate(names):
+                positions[name] = (k - (len(names) - 1) / 2, y)
+    else:
+        positions = nx.circular_layout(graph)
+    weights = np.array([w for _, _, w in graph.edges(data="weight")])
+    limit = float(np.abs(weights).max()) if weights.size else 0.0
+    widths = 0.5 + 3.0 * np.abs(weights) / (limit or 1.0)
+    edges = nx.draw_networkx_edges(
+        graph, positions, ax=ax, edge_color=weights, edge_cmap=plt.get_cmap(FILTER_CMAP),
+        edge_vmin=-(limit or 1.0), edge_vmax=limit or 1.0, width=widths,
+    )  # fmt: skip
+    colours = ["#ffa94d" if layers.get(n) == "hidden" else "#74c0fc" for n in graph]
+    nx.draw_networkx_nodes(graph, positions, ax=ax, node_color=colours, node_size=500,
+                           edgecolors="#343a40")  # fmt: skip
+    nx.draw_networkx_labels(graph, positions, ax=ax, font_size=8)
+    if edges is not None and weights.size:
+        ax.figure.colorbar(edges, ax=ax, label="weight", shrink=0.8)
+    ax.set_title(title, fontsize=10)
+    ax.axis("off")
+    return ax
+
 
 FILTER_CMAP = (
     "coolwarm"  # diverging, as every weight picture: negative blue, positive red
