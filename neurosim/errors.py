@@ -38,6 +38,7 @@ __all__ = [
     "ShapeError",
     "StaleNetworkError",
     "StateError",
+    "TooLargeError",
     "TopologyError",
     "UnknownNameError",
     "UnknownOptionError",
@@ -154,6 +155,10 @@ def file_error(error: OSError, path: object, action: str) -> NeurosimError:
     else:
         kind, hint = FileSystemError, "check the disk and the path"
     return kind(f"cannot {verb} {where}: {reason}; {hint}")
+
+
+class TooLargeError(NeurosimError, MemoryError):
+    """A requested size needs more memory than the machine has (said before allocating)."""
 
 
 class StateError(NeurosimError, RuntimeError):

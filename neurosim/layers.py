@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_count
+from ._checks import BYTES_PER_CONNECTION, BYTES_PER_NEURON, check_count, check_memory
 from .errors import ParameterError, ShapeError
 from .initializers import draw_weights, get_initializer
 from .parameters import Parameter
@@ -109,6 +109,9 @@ def conv(net, grid: list[np.ndarray], spec: Conv, name: str) -> list[np.ndarray]
     c·s + dx]`` (a cross-correlation, as in every deep-learning library), plus
     the map's bias. ``padding="same"`` (stride 1) keeps the size: inputs
     outside the image count as 0, so those connections are simply absent.
+    It pads ``kernel − 1`` rows and columns in all, ``(kernel − 1) // 2``
+    above and to the left and the rest below and to the right (for an even
+    kernel, one more there), as PyTorch's and Keras's ``'same'``.
 
     Examples
     --------
@@ -127,15 +130,25 @@ def conv(net, grid: list[np.ndarray], spec: Conv, name: str) -> list[np.ndarray]
     if spec.padding == "same" and stride != 1:
         raise ParameterError("padding='same' needs stride=1")
     channels, height, width = len(grid), *grid[0].shape
+    # 'same' pads k − 1 in all: (k − 1) // 2 before, the rest (one more for an
+    # even kernel) after — below and to the right — as PyTorch and Keras do.
     pad = (kernel - 1) // 2 if spec.padding == "same" else 0
-    rows = (height + 2 * pad - kernel) // stride + 1
-    cols = (width + 2 * pad - kernel) // stride + 1
+    total = kernel - 1 if spec.padding == "same" else 0
+    rows = (height + total - kernel) // stride + 1
+    cols = (width + total - kernel) // stride + 1
     if rows < 1 or cols < 1:
         raise ShapeError(
             f"a {kernel}×{kernel} kernel does not fit a {height}×{width} input "
             f"with padding {spec.padding!r}; use a smaller kernel or padding='same'"
         )
     fan_in = channels * kernel * kernel
+    check_memory(
+        BYTES_PER_CONNECTION * filters * rows * cols * fan_in
+        + BYTES_PER_NEURON * filters * rows * cols,
+        f"the convolution {name} ({filters:,} maps of {rows}×{cols}, "
+        f"{filters * rows * cols * fan_in:,} connections)",
+        "use fewer filters or a smaller image",
+    )
     draw = get_initializer(
         "he" if spec.activation in ("relu", "leaky_relu") else "xavier"
     )
@@ -251,6 +264,11 @@ def dense(net, neurons: list, spec: Dense, name: str, output: bool = False) -> l
     (3, 12)
     """
     units = check_count(spec.units, "units")
+    check_memory(
+        BYTES_PER_CONNECTION * units * len(neurons) + BYTES_PER_NEURON * units,
+        f"the dense layer {name} ({units:,} units × {len(neurons):,} inputs)",
+        "use fewer units",
+    )
     add = net.add_output if output else net.add_neuron
     layer = [add(f"{name}{j + 1}", spec.activation) for j in range(units)]
     draw = get_initializer(
@@ -270,6 +288,12 @@ def dense(net, neurons: list, spec: Dense, name: str, output: bool = False) -> l
 
 def build_layered(net, sizes, hidden_activation, output_activation):
     """Build the layers of :meth:`Network.layered <neurosim.network.Network.layered>` into ``net``."""
+    connections = sum(a * b for a, b in itertools.pairwise(sizes))
+    check_memory(
+        BYTES_PER_CONNECTION * connections + BYTES_PER_NEURON * sum(sizes),
+        f"a layered network of {connections:,} connections",
+        "use smaller layers",
+    )
     layers = [[net.add_input(f"x{j + 1}") for j in range(sizes[0])]]
     for depth, size in enumerate(sizes[1:-1], start=1):
         layers.append(
@@ -302,10 +326,17 @@ def build_layered(net, sizes, hidden_activation, output_activation):
 
 def build_convolutional(net, input_shape, layers, output_activation):
     """Build the layers of :meth:`Network.convolutional <neurosim.network.Network.convolutional>` into ``net``."""
-    if len(input_shape) not in (2, 3):
+    if (
+        not isinstance(input_shape, (tuple, list))
+        or len(input_shape) not in (2, 3)
+        or not all(
+            isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 1
+            for d in input_shape
+        )
+    ):
         raise ShapeError(
-            f"input_shape must be (rows, columns) or (channels, rows, columns), "
-            f"got {input_shape!r}"
+            "input_shape must be (rows, columns) or (channels, rows, columns), each a "
+            f"whole number >= 1, got {input_shape!r}"
         )
     if not layers or not isinstance(layers[-1], Dense):
         raise ParameterError(

@@ -1,5 +1,7 @@
 """Convolution and pooling layers as neuron graphs, against independent oracles."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -7,7 +9,16 @@ from hypothesis import strategies as st
 from scipy.signal import correlate2d
 
 import neurosim as ns
-from neurosim.layers import AvgPool, Conv, Dense, MaxPool, conv, input_grid, pool
+from neurosim.layers import (
+    AvgPool,
+    Conv,
+    Dense,
+    MaxPool,
+    conv,
+    input_grid,
+    kernels,
+    pool,
+)
 
 seeds = st.integers(0, 2**32 - 1)
 
@@ -242,3 +253,68 @@ def test_a_convolution_compiles_in_memory_proportional_to_its_connections():
     # Within 3× of one float per connection: weights, gradients and int32 indices.
     assert sum(a.nbytes for a in arrays if a.base is None) <= 3 * 8 * n
     np.testing.assert_allclose(cnet.forward(X), net.forward(X), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kernel", [1, 2, 3, 4, 5])
+def test_same_padding_keeps_the_size_for_every_kernel_as_pytorch_pads(kernel):
+    torch = pytest.importorskip("torch")
+    net = ns.Network.convolutional(
+        (2, 5, 6), [Conv(3, kernel, padding="same", activation="identity"), Dense(1)],
+        seed=kernel,
+    )  # fmt: skip
+    x = np.random.default_rng(kernel).normal(size=(2, 5, 6))
+    net.forward(x.ravel())
+    weights = torch.tensor(kernels(net, "conv1"))
+    with warnings.catch_warnings():
+        # PyTorch warns that an even kernel needs a padded copy: expected here.
+        warnings.simplefilter("ignore", UserWarning)
+        expected = torch.nn.functional.conv2d(
+            torch.tensor(x)[None], weights, padding="same"
+        )[0].numpy()
+    found = np.array([[[net[f"conv1[{f},{r},{c}]"].output for c in range(6)]
+                       for r in range(5)] for f in range(3)])  # fmt: skip
+    np.testing.assert_allclose(found, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "shape", [(-1, 5), (2.5, 3), (0, 0, 5), "ab", (True, 5, 5), (5,), None]
+)
+def test_a_bad_input_shape_is_a_clear_error(shape):
+    with pytest.raises(ns.ShapeError, match="input_shape must be"):
+        ns.Network.convolutional(shape, [Dense(1)])
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: ns.Network.layered([2, 10**12]),
+        lambda: ns.Network.convolutional((28, 28), [Conv(10**6, 3), Dense(1)]),
+        lambda: ns.Network.convolutional((28, 28), [Dense(10**9)]),
+        lambda: ns.HopfieldNetwork(10**6),
+        lambda: ns.RBM(10**6, 10**6),
+        lambda: ns.BoltzmannMachine(10**6),
+    ],
+    ids=["layered", "conv", "dense", "hopfield", "rbm", "boltzmann"],
+)
+def test_a_size_beyond_the_machines_memory_is_refused_before_allocating(build):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            ns.TooLargeError, match="would need about .* of memory"
+        ) as caught:
+            build()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(caught.value, MemoryError)
+    assert peak < 200 << 20
+
+
+def test_too_many_boltzmann_chains_are_refused_and_nothing_changes():
+    bm = ns.BoltzmannMachine(3, 1, seed=0)
+    before = bm.weights.copy()
+    with pytest.raises(ns.TooLargeError, match="chains"):
+        bm.fit([[0, 1, 1]], chains=10**9)
+    np.testing.assert_array_equal(bm.weights, before)

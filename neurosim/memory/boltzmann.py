@@ -49,6 +49,7 @@ from numpy.typing import ArrayLike
 from .._checks import (
     as_float_array,
     check_count,
+    check_memory,
     check_number,
     check_positive,
     check_seed,
@@ -97,6 +98,13 @@ class BoltzmannMachine:
         n_visible = check_count(n_visible, "n_visible")
         init_scale = check_positive(init_scale, "init_scale")
         n_hidden = check_count(n_hidden, "n_hidden", minimum=0)
+        n = n_visible + n_hidden
+        # The weight matrix, its draw and a copy while training.
+        check_memory(
+            32.0 * n * n,
+            f"a Boltzmann machine of {n:,} units",
+            "use fewer units",
+        )
         self.names = [f"v{i}" for i in range(n_visible)] + [
             f"h{j}" for j in range(n_hidden)
         ]
@@ -336,6 +344,13 @@ class BoltzmannMachine:
             raise ParameterError(f"decay must be >= 0, got {decay!r}")
         chains = check_count(chains, "chains")
         sweeps = check_count(sweeps, "sweeps")
+        if method == "gibbs":
+            # The clamped chains (per distinct data vector) and the free ones.
+            check_memory(
+                16.0 * chains * self.n * (len(data) + 1),
+                f"{chains:,} chains per data vector",
+                "use fewer chains",
+            )
         rng = check_seed(seed)
         if target is not None:
             target = as_float_array(target, "target")

@@ -45,6 +45,7 @@ from numpy.typing import ArrayLike
 from .._checks import (
     as_float_array,
     check_count,
+    check_memory,
     check_name,
     check_number,
     check_seed,
@@ -166,7 +167,14 @@ class HopfieldNetwork:
             if len(set(names)) != len(names):
                 raise ParameterError(f"neuron names must be unique, got {names}")
         else:
-            names = [f"n{i}" for i in range(check_count(n, "n"))]
+            n = check_count(n, "n")
+            # The weights, a scratch matrix while storing, a copy while recalling.
+            check_memory(
+                24.0 * n * n,
+                f"a Hopfield network of {n:,} neurons",
+                "use fewer neurons",
+            )
+            names = [f"n{i}" for i in range(n)]
         if len(names) < 2:
             raise ParameterError(
                 f"a Hopfield network needs at least 2 neurons, got {len(names)}"

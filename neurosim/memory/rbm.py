@@ -52,6 +52,7 @@ from numpy.typing import ArrayLike
 from .._checks import (
     as_float_array,
     check_count,
+    check_memory,
     check_name,
     check_positive,
     check_seed,
@@ -130,6 +131,17 @@ class RBM:
         n_hidden: int | Sequence[str],
         seed: int | np.random.Generator | None = None,
     ) -> None:
+        sizes = [
+            n if isinstance(n, (int, np.integer)) else None
+            for n in (n_visible, n_hidden)
+        ]
+        if all(isinstance(n, (int, np.integer)) and n > 0 for n in sizes):
+            # [[W, c], [b, 0]], its gradient and a copy while training.
+            check_memory(
+                24.0 * (int(sizes[0]) + 1) * (int(sizes[1]) + 1),
+                f"an RBM of {sizes[0]:,} visible and {sizes[1]:,} hidden units",
+                "use fewer units",
+            )
         self.visible_names = _names(n_visible, "v", "n_visible")
         self.hidden_names = _names(n_hidden, "h", "n_hidden")
         names = self.visible_names + self.hidden_names
