@@ -14,6 +14,8 @@ torch = pytest.importorskip("torch", reason="the torch extra is not installed")
 from neurosim import export
 from neurosim.export.plan import plan as export_plan
 
+from .conftest import random_dag
+
 ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "step"]
 OUTPUT_FOR_LOSS = {"bce": "sigmoid", "cross_entropy": "identity"}
 
@@ -236,3 +238,52 @@ def test_exporting_what_is_not_a_network_is_a_clear_error(thing, tmp_path):
         ns.export.to_torch(thing)
     with pytest.raises(ns.ParameterError, match="only a feed-forward Network"):
         ns.export.to_onnx(thing, tmp_path / "model.onnx")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_from_torch_reads_back_the_neuron_graph_of_any_network(seed):
+    net = random_dag(seed, share=True, freeze=True)
+    back = export.from_torch(export.to_torch(net))
+    assert sorted(c.key for c in back.connections) == sorted(
+        c.key for c in net.connections
+    )
+    np.testing.assert_array_equal(back.parameter_vector(), net.parameter_vector())
+    assert back.n_parameters == net.n_parameters and back.n_trainable == net.n_trainable
+    assert [n.name for n in back.outputs] == [n.name for n in net.outputs]
+    x = np.random.default_rng(seed).normal(size=(4, net.n_inputs))
+    np.testing.assert_allclose(back.forward(x), net.forward(x), rtol=1e-13, atol=1e-15)
+
+
+def test_from_torch_reads_back_a_convolutional_network_with_its_pooling():
+    from neurosim.layers import Conv, Dense, MaxPool
+
+    net = ns.Network.convolutional((6, 6), [Conv(2, 3), MaxPool(2), Dense(2)], seed=0)
+    back = export.from_torch(export.to_torch(net))
+    assert sum(n.aggregation == "max" for n in back.neurons) == 8
+    x = np.random.default_rng(0).normal(size=(3, 36))
+    np.testing.assert_array_equal(back.forward(x), net.forward(x))
+    np.testing.assert_array_equal(back.parameter_vector(), net.parameter_vector())
+
+
+class _Doubled(torch.nn.Linear):
+    def forward(self, x):
+        return 2 * super().forward(x)
+
+
+@pytest.mark.parametrize(
+    ("module", "words"),
+    [
+        (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(5, 1)),
+         "takes 5 inputs but the layer before gives 3"),
+        (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Softplus(beta=2)),
+         "layer 1 is Softplus"),
+        (lambda: torch.nn.Sequential(_Doubled(2, 2)), "forward of its own"),
+        (lambda: torch.nn.Linear(2, 3, dtype=torch.complex64), "complex"),
+        (lambda: torch.nn.Linear(100_000, 100_000, device="meta"), "meta"),
+        (lambda: "model.pt", "torch.nn.Module"),
+    ],
+    ids=["in_features", "softplus-beta", "subclass", "complex", "meta", "string"],
+)  # fmt: skip
+def test_from_torch_refuses_what_it_cannot_read_exactly(module, words):
+    with pytest.raises(ns.ParameterError, match=words):
+        export.from_torch(module())

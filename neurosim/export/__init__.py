@@ -48,6 +48,7 @@ import numpy as np
 
 from .._files import atomic_write
 from ..errors import MissingDependencyError, ParameterError
+from ..network import Network
 from .plan import is_layered, plan
 
 __all__ = ["from_torch", "to_onnx", "to_torch", "torch_loss"]
@@ -114,77 +115,202 @@ def to_torch(net, dtype=None, activations: dict | None = None):
 
 
 def from_torch(module):
-    """An ``nn.Sequential`` of ``nn.Linear`` layers and activations as a layered Network.
+    """A PyTorch module as a Network: an ``nn.Sequential`` of layers, or a ``NeuronGraph``.
 
-    Each ``Linear`` becomes a layer of neurons with its weights and biases;
-    the activation module after it (``Sigmoid``, ``Tanh``, ``ReLU``,
-    ``LeakyReLU(0.01)``, ``Identity``, neurosim's ``Softplus`` and ``Step``;
-    none means identity) becomes the layer's activation. PyTorch's own
-    ``nn.Softplus`` is read as softplus (it is linear above 20, where the two
-    differ by less than 2e-9).
+    An ``nn.Sequential`` (or a single layer): each ``Linear`` becomes a layer
+    of neurons with its weights and biases; the activation module after it
+    (``Sigmoid``, ``Tanh``, ``ReLU``, ``LeakyReLU(0.01)``, ``Identity``,
+    neurosim's ``Softplus`` and ``Step``; none means identity) becomes the
+    layer's activation. PyTorch's own ``nn.Softplus()`` (beta 1) is read as
+    softplus (it is linear above 20, where the two differ by less than 2e-9).
+
+    A :class:`NeuronGraph` — what :func:`to_torch` makes of any other
+    network (skip connections, shared and frozen parameters, pooling) — is
+    read back with its whole structure: the same neurons, connections,
+    sharing and freezing, and ``parameter_vector()`` equal to its ``theta``.
 
     Raises
     ------
     ParameterError
-        For any other layer, naming it and its position.
+        For a layer it cannot express as neurons (naming it and its
+        position), a ``Linear`` whose ``in_features`` do not match the layer
+        before, a subclass with a ``forward`` of its own, complex weights, or
+        weights without data (``device="meta"``).
     """
     torch = _require("torch", "torch")
     mod = _require("neurosim.export.torch_module", "torch")
-    from ..network import Network
-
-    names = {
-        torch.nn.Identity: "identity", torch.nn.Sigmoid: "sigmoid", torch.nn.Tanh: "tanh",
-        torch.nn.ReLU: "relu", mod.Softplus: "softplus", torch.nn.Softplus: "softplus",
-        mod.Step: "step",
-    }  # fmt: skip
-    layers = list(module) if isinstance(module, torch.nn.Sequential) else [module]
-    linears, activations = [], []
-    for position, layer in enumerate(layers):
-        if isinstance(layer, torch.nn.Linear):
-            linears.append(layer)
-            activations.append("identity")
-        elif (
-            isinstance(layer, torch.nn.LeakyReLU)
-            and layer.negative_slope == 0.01
-            and linears
-        ):
-            activations[-1] = "leaky_relu"
-        elif type(layer) in names and linears and activations[-1] == "identity":
-            activations[-1] = names[type(layer)]
-        else:
-            raise ParameterError(
-                f"from_torch reads nn.Sequential of nn.Linear and activations "
-                f"({', '.join(sorted(set(names.values())))}, LeakyReLU(0.01)); layer "
-                f"{position} is {layer!r}, which it cannot express as neurons"
-            )
-    if not linears:
-        raise ParameterError("from_torch found no nn.Linear layer in the module")
+    if isinstance(module, mod.NeuronGraph):
+        return _from_neuron_graph(module, torch, mod)
+    if not isinstance(module, torch.nn.Module):
+        raise ParameterError(
+            f"from_torch reads a torch.nn.Module, got {type(module).__name__}"
+        )
+    linears, activations = _read_sequential(module, torch, mod)
+    # Every value read (and checked) before anything is built.
+    arrays = [_weights_of(linear, k, torch) for k, linear in enumerate(linears)]
     sizes = [linears[0].in_features] + [layer.out_features for layer in linears]
     net = Network.layered(
         sizes, activation="identity", output_activation="identity", seed=0
     )
-    layer_names = [[n.name for n in net.inputs]]
-    by_level: dict[int, list[str]] = {}
-    for neuron in net.neurons:
-        if neuron.role == "hidden":
-            by_level.setdefault(
-                int(neuron.name[1 : neuron.name.index("_")]), []
-            ).append(neuron.name)
-    layer_names += [by_level[k] for k in sorted(by_level)] + [
-        [n.name for n in net.outputs]
-    ]
-    for k, (linear, activation) in enumerate(zip(linears, activations)):
-        weight = linear.weight.detach().cpu().to(torch.float64).numpy()
-        bias = (
-            np.zeros(linear.out_features)
-            if linear.bias is None
-            else linear.bias.detach().cpu().to(torch.float64).numpy()
-        )
-        for j, target in enumerate(layer_names[k + 1]):
-            net[target].activation = activation
-            net[target].bias = float(bias[j])
-            for i, source in enumerate(layer_names[k]):
+    layers = [net.inputs]
+    for depth in range(1, len(sizes) - 1):
+        layers.append([net[f"h{depth}_{j + 1}"] for j in range(sizes[depth])])
+    layers.append(net.outputs)
+    for k, ((weight, bias), activation) in enumerate(zip(arrays, activations)):
+        for j, target in enumerate(layers[k + 1]):
+            target.activation = activation
+            target.bias = float(bias[j])
+            for i, source in enumerate(layers[k]):
                 net.connection(source, target).weight = float(weight[j, i])
+    return net
+
+
+def _activation_names(torch, mod) -> dict:
+    return {
+        torch.nn.Identity: "identity", torch.nn.Sigmoid: "sigmoid", torch.nn.Tanh: "tanh",
+        torch.nn.ReLU: "relu", mod.Softplus: "softplus", torch.nn.Softplus: "softplus",
+        mod.Step: "step", torch.nn.LeakyReLU: "leaky_relu",
+    }  # fmt: skip
+
+
+def _activation_of(layer, names: dict) -> str | None:
+    """The neurosim activation a module computes exactly, or None."""
+    name = names.get(type(layer))
+    if name == "leaky_relu" and layer.negative_slope != 0.01:
+        return None
+    torch_softplus = name == "softplus" and hasattr(layer, "beta")
+    if torch_softplus and (layer.beta != 1.0 or layer.threshold < 20.0):
+        return None
+    return name
+
+
+def _read_sequential(module, torch, mod) -> tuple[list, list[str]]:
+    """The Linear layers of a Sequential and the activation after each, checked."""
+    names = _activation_names(torch, mod)
+    if isinstance(module, torch.nn.Sequential):
+        if type(module).forward is not torch.nn.Sequential.forward:
+            raise ParameterError(
+                f"{type(module).__name__} subclasses nn.Sequential with a forward of its "
+                "own; from_torch can only read the plain layer-after-layer Sequential"
+            )
+        layers = list(module)
+    else:
+        layers = [module]
+    linears, activations = [], []
+    for position, layer in enumerate(layers):
+        if isinstance(layer, torch.nn.Linear):
+            if type(layer).forward is not torch.nn.Linear.forward:
+                raise ParameterError(
+                    f"layer {position} is a {type(layer).__name__}, a subclass of "
+                    "nn.Linear with a forward of its own, which neurons cannot express"
+                )
+            if linears and layer.in_features != linears[-1].out_features:
+                raise ParameterError(
+                    f"layer {position} ({layer!r}) takes {layer.in_features} inputs but "
+                    f"the layer before gives {linears[-1].out_features}; the module "
+                    "cannot run as it is"
+                )
+            linears.append(layer)
+            activations.append("identity")
+            continue
+        name = _activation_of(layer, names)
+        if name is None or not linears or activations[-1] != "identity":
+            raise ParameterError(
+                f"from_torch reads nn.Sequential of nn.Linear and activations "
+                f"({', '.join(sorted(set(names.values())))}: LeakyReLU with slope 0.01, "
+                f"Softplus with beta 1); layer {position} is {layer!r}, which it cannot "
+                "express as neurons"
+            )
+        activations[-1] = name
+    if not linears:
+        raise ParameterError("from_torch found no nn.Linear layer in the module")
+    return linears, activations
+
+
+def _weights_of(linear, position: int, torch) -> tuple[np.ndarray, np.ndarray]:
+    """A Linear's weight and bias as float64 arrays, refusing what has no real value."""
+    for tensor in (linear.weight, linear.bias):
+        if tensor is None:
+            continue
+        if tensor.is_meta:
+            raise ParameterError(
+                f"Linear layer {position} has no values (device 'meta'); load or "
+                "initialise its weights first"
+            )
+        if tensor.is_complex():
+            raise ParameterError(
+                f"Linear layer {position} has complex weights; neurosim's weights are "
+                "real numbers"
+            )
+    weight = linear.weight.detach().cpu().to(torch.float64).numpy()
+    bias = (
+        np.zeros(linear.out_features)
+        if linear.bias is None
+        else linear.bias.detach().cpu().to(torch.float64).numpy()
+    )
+    if not (np.isfinite(weight).all() and np.isfinite(bias).all()):
+        raise ParameterError(f"Linear layer {position} has NaN or infinite weights")
+    return weight, bias
+
+
+def _from_neuron_graph(module, torch, mod) -> Network:
+    """Rebuild the network a :class:`NeuronGraph` was made from."""
+    from ..parameters import Parameter
+
+    names = _activation_names(torch, mod)
+    theta = module.theta.detach().cpu().to(torch.float64).numpy()
+    frozen = module.frozen.detach().cpu().to(torch.float64).numpy()
+    values = np.concatenate([theta, frozen])
+    parameters = [
+        Parameter(float(v), trainable=k < len(theta)) for k, v in enumerate(values)
+    ]
+    absent = len(values)
+    sizes = [getattr(module, f"weight_index_{k}").shape[1] + len(pools)
+             for k, _, pools in module.levels]  # fmt: skip
+    n_inputs = len(module.names) - sum(sizes)
+    outputs = {module.names[c] for c in module.outputs.tolist()}
+    net = Network()
+    for name in module.names[:n_inputs]:
+        net.add_input(name)
+    column = n_inputs
+    edges, neurons = [], []
+    for k, groups, pools in module.levels:
+        weight_index = getattr(module, f"weight_index_{k}").numpy()
+        bias_index = getattr(module, f"bias_index_{k}").numpy()
+        sources = module.names[:column]
+        made = []
+        for start, stop, activation in groups:
+            act = _activation_of(activation, names)
+            for j in range(start, stop):
+                made.append((module.names[column + j], act, int(bias_index[j]), "sum"))
+                for i, index in enumerate(weight_index[:, j].tolist()):
+                    if index != absent:
+                        edges.append((sources[i], module.names[column + j], index))
+        for p, (source_columns, weight_indices, bias, activation) in enumerate(pools):
+            name = module.names[column + weight_index.shape[1] + p]
+            made.append((name, _activation_of(activation, names), int(bias), "max"))
+            for c, index in zip(source_columns.tolist(), weight_indices.tolist()):
+                edges.append((module.names[c], name, index))
+        for name, act, _, _ in made:
+            if act is None:
+                raise ParameterError(
+                    f"neuron {name!r} uses an activation neurosim does not have"
+                )
+        neurons.extend(made)
+        column += len(made)
+    # Hidden neurons in level order, then the outputs in the module's order
+    # (the order of the network's outputs).
+    spec = {name: (act, bias, aggregation) for name, act, bias, aggregation in neurons}
+    order = [m[0] for m in neurons if m[0] not in outputs]
+    order += [module.names[c] for c in module.outputs.tolist()]
+    for name in order:
+        act, bias, aggregation = spec[name]
+        add = net.add_output if name in outputs else net.add_neuron
+        add(name, act, parameters[bias], aggregation)
+    net.connect_many((s, t, parameters[index]) for s, t, index in edges)
+    # The parameters in the module's order: parameter_vector() == theta.
+    place = {id(p): k for k, p in enumerate(parameters)}
+    net.parameter_store.reorder([place[id(p)] for p in net.parameters])
     return net
 
 
