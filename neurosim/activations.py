@@ -63,8 +63,11 @@ class Activation:
     derivative : callable
         ``derivative(z)``: ``d fn / dz`` at ``z`` (float or array).
     differentiable : bool, default True
-        False for activations whose derivative carries no gradient (``step``);
-        gradient checks skip networks that use them.
+        False for activations whose derivative carries no gradient (``step``):
+        :func:`~neurosim.gradcheck` says that its check means nothing there.
+    output_range : (low, high), optional
+        The closed interval the outputs lie in, if known (a loss such as
+        ``bce`` checks it against the outputs it needs).
 
     Examples
     --------
@@ -78,6 +81,7 @@ class Activation:
     fn: Callable
     derivative: Callable
     differentiable: bool = True
+    output_range: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -172,13 +176,18 @@ def _zero(z):
 
 
 _BUILTIN = (
-    Activation("identity", _identity, _one),
-    Activation("sigmoid", _sigmoid, _sigmoid_derivative),
-    Activation("tanh", _tanh, _tanh_derivative),
-    Activation("relu", _relu, _relu_derivative),
-    Activation("leaky_relu", _leaky_relu, _leaky_relu_derivative),
-    Activation("softplus", _softplus, _sigmoid),
-    Activation("step", _step, _zero, differentiable=False),
+    Activation("identity", _identity, _one, output_range=(-math.inf, math.inf)),
+    Activation("sigmoid", _sigmoid, _sigmoid_derivative, output_range=(0.0, 1.0)),
+    Activation("tanh", _tanh, _tanh_derivative, output_range=(-1.0, 1.0)),
+    Activation("relu", _relu, _relu_derivative, output_range=(0.0, math.inf)),
+    Activation(
+        "leaky_relu",
+        _leaky_relu,
+        _leaky_relu_derivative,
+        output_range=(-math.inf, math.inf),
+    ),
+    Activation("softplus", _softplus, _sigmoid, output_range=(0.0, math.inf)),
+    Activation("step", _step, _zero, differentiable=False, output_range=(0.0, 1.0)),
 )
 _ALIASES = {"linear": "identity", "logistic": "sigmoid"}
 _BY_NAME: dict[str, Activation] = {a.name: a for a in _BUILTIN}

@@ -66,6 +66,10 @@ class Loss:
         ``population(outputs, targets) -> ndarray``: the value for each of a
         stack of outputs, shape (candidates, batch, n_outputs), at once
         (evolution strategies); without it, :meth:`values` loops.
+    output_range : (low, high), optional
+        The closed interval the outputs must lie in (``bce``: [0, 1], as it
+        takes the logarithms of y and 1 − y); checked against the output
+        activations and, in ``backward``, the outputs themselves.
 
     Examples
     --------
@@ -79,6 +83,7 @@ class Loss:
     needs_identity_outputs: bool = False
     fused: Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]] | None = None
     population: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+    output_range: tuple[float, float] | None = None
 
     def value_and_gradient(
         self, outputs: np.ndarray, targets: np.ndarray
@@ -218,7 +223,13 @@ _LOSSES = {
     for loss in (
         Loss("mse", _mse, _mse_gradient, population=_mse_population),
         Loss("sse", _sse, _sse_gradient, population=_sse_population),
-        Loss("bce", _bce, _bce_gradient, population=_bce_population),
+        Loss(
+            "bce",
+            _bce,
+            _bce_gradient,
+            population=_bce_population,
+            output_range=(0.0, 1.0),
+        ),
         Loss(
             "cross_entropy",
             _cross_entropy,

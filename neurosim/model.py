@@ -51,6 +51,7 @@ from numpy.typing import ArrayLike
 from . import training
 from ._checks import SeedLike, as_float_array, as_samples
 from .errors import (
+    DataError,
     NumericalError,
     ParameterError,
     ShapeError,
@@ -278,6 +279,7 @@ class Model(ABC):
             )
         outputs = self.output_matrix()
         targets = targets.astype(self.dtype, copy=False)
+        _check_output_range(loss, outputs)
         value = loss.value(outputs, targets)
         if not np.isfinite(value):
             raise NumericalError(
@@ -493,6 +495,18 @@ class Model(ABC):
         'mse'
         """
         loss = get_loss(loss)
+        if loss.output_range is not None:
+            low, high = loss.output_range
+            for neuron in self.output_neurons:
+                known = neuron.activation.output_range
+                if known is not None and (known[0] < low or known[1] > high):
+                    raise ParameterError(
+                        f"the {loss.name} loss needs outputs in [{low:g}, {high:g}], but "
+                        f"the output neuron {neuron.name!r} uses "
+                        f"{neuron.activation.name}, whose outputs range over "
+                        f"[{known[0]:g}, {known[1]:g}]. Use output_activation='sigmoid', "
+                        "or the cross_entropy loss on identity outputs"
+                    )
         if loss.needs_identity_outputs:
             wrong = [
                 n.name for n in self.output_neurons if n.activation.name != "identity"
@@ -514,3 +528,17 @@ class Model(ABC):
         self.backpropagate(output_grads)
         self.apply_update(optimizer)
         return value
+
+
+def _check_output_range(loss: Loss, outputs: np.ndarray) -> None:
+    """Refuse outputs outside the range a loss needs (a user's activation can leave it)."""
+    if loss.output_range is None:
+        return
+    low, high = loss.output_range
+    smallest, largest = float(outputs.min()), float(outputs.max())
+    if smallest < low or largest > high:
+        raise DataError(
+            f"the {loss.name} loss needs outputs in [{low:g}, {high:g}], but the outputs "
+            f"range over [{smallest:g}, {largest:g}] (the targets are not the problem). "
+            "Use a sigmoid output, or the cross_entropy loss on identity outputs"
+        )

@@ -347,6 +347,13 @@ def fit(
             f"{what} in epoch {epoch + 1}: training diverged. The parameters and "
             "the optimizer's state were restored to what they were before fit. "
             f"Try a smaller learning rate (optimizer was {optimizer!r})."
+            + (
+                f" The {loss.name} loss also needs outputs in "
+                f"[{loss.output_range[0]:g}, {loss.output_range[1]:g}]: check that the "
+                "output activation keeps them there."
+                if loss.output_range is not None
+                else ""
+            )
         )
 
     # No bar object at all unless asked: a disabled tqdm still costs ~0.1 ms.

@@ -1,6 +1,7 @@
 """Losses: hand-computed values, finite-difference gradients, numerical stability."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -98,3 +99,26 @@ def test_value_and_gradient_equal_the_separate_calls_exactly(name):
     value, gradient = loss.value_and_gradient(outputs, targets)
     assert value == loss.value(outputs, targets)
     assert np.array_equal(gradient, loss.gradient(outputs, targets))
+
+
+@pytest.mark.parametrize(
+    "activation", ["identity", "tanh", "relu", "leaky_relu", "softplus"]
+)
+def test_bce_on_outputs_that_can_leave_0_1_says_so_before_training(activation):
+    X, Y = ns.datasets.xor()
+    net = ns.Network.layered([2, 2, 1], output_activation=activation, seed=0)
+    before = [c.weight for c in net.connections]
+    with pytest.raises(ns.ParameterError, match=r"bce loss needs outputs in \[0, 1\]"):
+        net.fit(X, Y, loss="bce", lr=1e-9)
+    assert [c.weight for c in net.connections] == before
+
+
+def test_bce_on_a_users_activation_that_leaves_0_1_blames_the_outputs_not_the_targets():
+    cube = ns.Activation("cube", lambda z: z**3, lambda z: 3 * z**2)
+    net = ns.Network.layered([1, 1], output_activation=cube, seed=0)
+    net.connection("x1", "y1").weight = -1.0
+    net.forward([2.0])  # output -8
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy RuntimeWarning gets through
+        with pytest.raises(ns.DataError, match="the targets are not the problem"):
+            net.backward([1.0], loss="bce")

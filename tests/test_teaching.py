@@ -296,3 +296,16 @@ def test_gradcheck_checks_a_shared_parameter_as_one():
     labels = [row.parameter for row in report.rows]
     assert sorted(labels) == ["b(y)", "w(x1→y), w(x2→y) (shared)"]
     assert report.ok
+
+
+def test_gradcheck_on_a_step_network_says_the_check_means_nothing():
+    net = ns.Network.layered(
+        [2, 2, 1], activation="step", output_activation="sigmoid", seed=0
+    )
+    report = ns.gradcheck(net, [1.0, 0.0], [1.0])
+    assert not report.ok
+    assert "not meaningful" in str(report) and "'step'" in report.meaningless
+    smooth = ns.gradcheck(
+        ns.Network.layered([2, 2, 1], activation="tanh", seed=0), [1.0, 0.0], [1.0]
+    )
+    assert smooth.ok and smooth.meaningless == ""

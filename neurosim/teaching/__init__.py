@@ -508,17 +508,23 @@ class GradcheckReport:
     Attributes
     ----------
     ok : bool
-        True if every relative error is below the tolerance.
+        True if every relative error is below the tolerance and the check
+        means something (no neuron uses a non-differentiable activation).
     max_rel_error : float
     rows : list of GradcheckRow
         One per weight and bias, worst first.
     tolerance : float
+    meaningless : str
+        Why the check says nothing about the gradients (empty when it does):
+        a neuron whose activation is not differentiable, such as ``step``,
+        has a zero derivative by definition, not the slope of its function.
     """
 
     ok: bool
     max_rel_error: float
     rows: list[GradcheckRow]
     tolerance: float
+    meaningless: str = ""
 
     def __str__(self) -> str:
         verdict = "passed" if self.ok else "FAILED"
@@ -526,6 +532,8 @@ class GradcheckReport:
             f"gradient check {verdict}: max relative error {self.max_rel_error:.2e} "
             f"(tolerance {self.tolerance:.0e})"
         )
+        if self.meaningless:
+            head = f"gradient check not meaningful: {self.meaningless}"
         width = max(len("parameter"), *(len(r.parameter) for r in self.rows))
         lines = [
             head,
@@ -620,7 +628,26 @@ def _gradcheck(net, x, target, loss, eps, tolerance) -> GradcheckReport:
         net.restore_parameter_values(before)
     rows.sort(key=lambda r: r.rel_error, reverse=True)
     worst = rows[0].rel_error if rows else 0.0
-    return GradcheckReport(worst < tolerance, worst, rows, tolerance)
+    steps = [
+        n for n in net.neurons if not n.is_input and not n.activation.differentiable
+    ]
+    meaningless = (
+        f"{_names_text([n.name for n in steps])} use "
+        f"{_names_text(sorted({n.activation.name for n in steps}))}, which is not "
+        "differentiable: its derivative is 0 by definition and every gradient through "
+        "it is 0, so analytic and numerical gradients agree without saying anything. "
+        "Check a network of differentiable activations"
+        if steps
+        else ""
+    )
+    return GradcheckReport(
+        worst < tolerance and not steps, worst, rows, tolerance, meaningless
+    )
+
+
+def _names_text(names: list[str]) -> str:
+    shown = ", ".join(repr(n) for n in names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def _central_difference(net, parameter, batch, targets, loss, eps) -> float:
