@@ -354,6 +354,11 @@ class CompiledNetwork(Model):
         return self._has_gradients
 
     @property
+    def input_shape(self) -> tuple[int, int, int] | None:
+        """The grid the network's inputs form, or None (see :meth:`Network.input_shape`)."""
+        return self.network.input_shape
+
+    @property
     def n_parameters(self) -> int:
         """The number of parameters, a shared one counted once (as the network's).
 

@@ -447,7 +447,7 @@ def evolve(
             raise ParameterError(f"callbacks must be callables, got {callback!r}")
     model.prepare()
     loss = model.check_loss(loss)
-    X, Y = as_training_data(X, Y, model, "training")
+    X, Y = as_training_data(X, Y, model, "training", loss)
     rng = check_seed(seed)
     before = model.parameter_vector()
     strategy.start(before, rng)

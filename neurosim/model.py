@@ -157,7 +157,51 @@ class Model(ABC):
         finally:
             self.load_trainable_values(before)
 
+    @property
+    def input_shape(self) -> tuple[int, int, int] | None:
+        """The grid the inputs form, ``(channels, rows, columns)``, or None.
+
+        A convolutional network's inputs form one (see
+        :meth:`~neurosim.network.Network.convolutional`); then its methods
+        also take images.
+        """
+        return None
+
     # ------------------------------------------------------------------ the shell
+
+    def input_rows(self, x: ArrayLike) -> ArrayLike:
+        """``x`` with images flattened into rows of inputs, if the inputs form a grid.
+
+        For inputs of shape ``(C, H, W)``: one image ``(H, W)`` (C = 1) or
+        ``(C, H, W)``, or a batch ``(n, H, W)`` (C = 1) or ``(n, C, H, W)``,
+        in the order of the input neurons (channel, row, column). Anything
+        else is returned as it is.
+
+        Examples
+        --------
+        >>> import numpy as np, neurosim as ns
+        >>> from neurosim.layers import Conv, Dense
+        >>> net = ns.Network.convolutional((4, 4), [Conv(2, 3), Dense(3)], seed=0)
+        >>> net.predict(np.zeros((5, 4, 4))).shape, net.predict(np.zeros((4, 4))).shape
+        ((5, 3), (3,))
+        """
+        shape = self.input_shape
+        if shape is None:
+            return x
+        array = np.asarray(x)
+        channels, rows, columns = shape
+        if array.ndim < 2 or array.shape[-2:] != (rows, columns):
+            return x
+        lead = array.shape[:-2]
+        if channels > 1 or len(lead) == 2:
+            if not lead or lead[-1] != channels:
+                return x
+            lead = lead[:-1]
+        if lead == ():
+            return array.reshape(-1)
+        if len(lead) == 1:
+            return array.reshape(lead[0], -1)
+        return x
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """Propagate one sample or a batch through the network.
@@ -195,7 +239,7 @@ class Model(ABC):
                [ 1.]])
         """
         self.prepare()
-        batch, single = as_samples(x, self.n_inputs, "input x")
+        batch, single = as_samples(self.input_rows(x), self.n_inputs, "input x")
         outputs = self.propagate(batch, single)
         self.forward_values_version = self.values_version()
         # A copy: the caller must not hold a view of the model's state.
@@ -211,6 +255,82 @@ class Model(ABC):
         array([[0.]])
         """
         return self.forward(x)
+
+    def predict_proba(self, x: ArrayLike) -> np.ndarray:
+        """Class probabilities for ``x``: one row per sample, one column per class.
+
+        A softmax over the outputs when they are identity neurons (a network
+        trained with ``cross_entropy``, whose outputs are logits); for a single
+        output in [0, 1] (a sigmoid), the columns ``[1 − p, p]``, as
+        scikit-learn gives them.
+
+        Raises
+        ------
+        ParameterError
+            For outputs that are neither (their values are not probabilities).
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([2, 3], output_activation="identity", seed=0)
+        >>> float(net.predict_proba([[1.0, 0.5]]).sum())
+        1.0
+        """
+        outputs = self.forward(x)
+        rows = outputs.reshape(1, -1) if outputs.ndim == 1 else outputs
+        activations = [n.activation for n in self.output_neurons]
+        if self.n_outputs > 1 and all(a.name == "identity" for a in activations):
+            shifted = np.exp(rows - rows.max(axis=1, keepdims=True))
+            probabilities = shifted / shifted.sum(axis=1, keepdims=True)
+        elif self.n_outputs == 1 and _within(activations[0], (0.0, 1.0)):
+            probabilities = np.hstack([1.0 - rows, rows])
+        else:
+            raise ParameterError(
+                "predict_proba reads the outputs as probabilities: a softmax over "
+                "identity outputs (trained with cross_entropy) or one sigmoid output; "
+                f"this network's outputs use {sorted({a.name for a in activations})}. "
+                "Use classify() for the predicted class"
+            )
+        return probabilities[0] if outputs.ndim == 1 else probabilities
+
+    def classify(self, x: ArrayLike) -> np.ndarray | int:
+        """The predicted class of each sample: the largest output, or ``output ≥ 0.5`` for one.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> X, Y = ns.datasets.xor()
+        >>> net = ns.Network.layered([2, 4, 1], seed=0)
+        >>> _ = net.fit(X, Y, epochs=2000, lr=0.5, seed=0)
+        >>> net.classify(X).tolist(), net.score(X, Y)
+        ([0, 1, 1, 0], 1.0)
+        """
+        outputs = self.forward(x)
+        if self.n_outputs == 1:
+            classes = (outputs[..., 0] >= 0.5).astype(np.intp)
+        else:
+            classes = np.argmax(outputs, axis=-1)
+        return int(classes) if classes.ndim == 0 else classes
+
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
+        """The fraction of samples classified right (accuracy), as scikit-learn's ``score``.
+
+        ``y`` holds class labels (0, 1, …), one-hot rows, or for one output
+        0/1 targets (a target ≥ 0.5 counts as class 1).
+        """
+        predicted = np.atleast_1d(self.classify(X))
+        truth = as_float_array(y, "y")
+        if truth.ndim == 2 and truth.shape[1] == self.n_outputs and self.n_outputs > 1:
+            truth = truth.argmax(axis=1)
+        elif self.n_outputs == 1:
+            truth = (truth.reshape(-1) >= 0.5).astype(np.intp)
+        truth = truth.reshape(-1)
+        if truth.shape != predicted.shape:
+            raise ShapeError(
+                f"y has {truth.size} labels but X has {predicted.size} samples; give one "
+                "label (or one-hot row) per sample"
+            )
+        return float(np.mean(predicted == truth))
 
     def backward(self, target: ArrayLike, loss: str | Loss = "mse") -> float:
         """Backpropagate the loss of the last forward pass.
@@ -266,8 +386,15 @@ class Model(ABC):
                 "deltas would mix old and new values; run forward(x) again"
             )
         loss = self.check_loss(loss)
-        targets, single = as_samples(target, self.n_outputs, "target")
         batch, was_single = self.last_pass
+        if loss.needs_identity_outputs:
+            labels = as_float_array(target, "target")
+            if labels.ndim == 0 and was_single or labels.ndim == 1 and not was_single:
+                target = training.class_labels_as_rows(
+                    labels.reshape(-1), self.n_outputs, "target"
+                )
+                target = target[0] if was_single else target
+        targets, single = as_samples(target, self.n_outputs, "target")
         if single != was_single or targets.shape[0] != batch:
             expected = (
                 f"({self.n_outputs},)" if was_single else f"({batch}, {self.n_outputs})"
@@ -449,7 +576,7 @@ class Model(ABC):
         """
         self.prepare()
         loss = self.check_loss(loss)
-        X, Y = training.as_training_data(X, Y, self, "population")
+        X, Y = training.as_training_data(X, Y, self, "population", loss)
         vectors = self.check_vectors(vectors)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             return loss.values(self.candidate_outputs(X, vectors), Y)
@@ -466,7 +593,7 @@ class Model(ABC):
         """
         self.prepare()
         loss = self.check_loss(loss)
-        X, Y = training.as_training_data(X, Y, self, "evaluation")
+        X, Y = training.as_training_data(X, Y, self, "evaluation", loss)
         return float(loss.value(self.propagate(X, single=False), Y))
 
     def check_vectors(self, vectors: ArrayLike, one: bool = False) -> np.ndarray:
@@ -542,3 +669,9 @@ def _check_output_range(loss: Loss, outputs: np.ndarray) -> None:
             f"range over [{smallest:g}, {largest:g}] (the targets are not the problem). "
             "Use a sigmoid output, or the cross_entropy loss on identity outputs"
         )
+
+
+def _within(activation, interval: tuple[float, float]) -> bool:
+    """Whether an activation's outputs are known to lie in ``interval``."""
+    known = activation.output_range
+    return known is not None and interval[0] <= known[0] and known[1] <= interval[1]

@@ -445,6 +445,29 @@ class NodeByNode(Model):
         """The output neurons, in the order they were added."""
         return self._get_plan().outputs
 
+    def __iter__(self):
+        """The neurons, in the order they were added (as :attr:`neurons`)."""
+        return iter(self.neurons)
+
+    @property
+    def input_shape(self) -> tuple[int, int, int] | None:
+        """The grid the input neurons form, ``(channels, rows, columns)``, or None.
+
+        Read from their positions: a grid when every input has one and they
+        come in the order (channel, row, column), as
+        :meth:`~neurosim.network.Network.convolutional` makes them.
+        """
+        inputs = self._get_plan().inputs
+        if not inputs or inputs[0].position is None or len(inputs[0].position) != 3:
+            return None
+        positions = [n.position for n in inputs]
+        if any(p is None or len(p) != 3 for p in positions):
+            return None
+        shape = tuple(1 + max(p[d] for p in positions) for d in range(3))
+        if positions != list(np.ndindex(shape)):
+            return None
+        return shape
+
     @property
     def last_pass(self) -> tuple[int, bool] | None:
         """``(batch size, single sample?)`` of the last forward pass, or None."""

@@ -197,12 +197,42 @@ class EarlyStopping:
         return self.wait >= self.patience
 
 
+def class_labels_as_rows(Y: np.ndarray, n_outputs: int, what: str) -> np.ndarray:
+    """Integer class labels (shape (n,)) as one-hot rows (n, n_outputs), as PyTorch reads them.
+
+    Anything else is returned as it is.
+
+    Examples
+    --------
+    >>> class_labels_as_rows(np.array([2.0, 0.0]), 3, "targets")
+    array([[0., 0., 1.],
+           [1., 0., 0.]])
+    """
+    if n_outputs < 2 or Y.ndim != 1:
+        return Y
+    if not (np.all(Y == np.round(Y)) and Y.min() >= 0 and Y.max() < n_outputs):
+        raise ShapeError(
+            f"{what} has one value per sample; as class labels they must be whole "
+            f"numbers 0 … {n_outputs - 1} (one per output neuron), got values from "
+            f"{Y.min():g} to {Y.max():g}. Or pass one-hot rows of shape (n, {n_outputs})"
+        )
+    return np.eye(n_outputs)[Y.astype(np.intp)]
+
+
 def as_training_data(
-    X: ArrayLike, Y: ArrayLike, model, what: str
+    X: ArrayLike, Y: ArrayLike, model, what: str, loss: Loss | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    X = as_float_array(X, f"{what} inputs X")
+    """Inputs and targets checked against the model: (n, n_inputs) and (n, n_outputs).
+
+    Images (n, rows, columns) or (n, channels, rows, columns) for a network
+    whose inputs form that grid are flattened; with a loss on class
+    probabilities (``cross_entropy``), integer class labels become one-hot rows.
+    """
+    X = model.input_rows(as_float_array(X, f"{what} inputs X"))
     Y = as_float_array(Y, f"{what} targets Y")
     n_inputs, n_outputs = model.n_inputs, model.n_outputs
+    if loss is not None and loss.needs_identity_outputs:
+        Y = class_labels_as_rows(Y, n_outputs, f"{what} targets Y")
     if Y.ndim == 1 and n_outputs == 1:
         Y = Y.reshape(-1, 1)
     if X.ndim == 1 and n_inputs == 1:
@@ -320,11 +350,11 @@ def fit(
     rng = check_seed(seed)
     optimizer = get_optimizer(optimizer, lr)
     loss = model.check_loss(loss)
-    X, Y = as_training_data(X, Y, model, "training")
+    X, Y = as_training_data(X, Y, model, "training", loss)
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ParameterError("validation_data must be a pair (X_val, Y_val)")
-        X_val, Y_val = as_training_data(*validation_data, model, "validation")
+        X_val, Y_val = as_training_data(*validation_data, model, "validation", loss)
     if isinstance(metrics, str) or callable(metrics):
         metrics = [metrics]
     metrics = [get_metric(m) for m in metrics]

@@ -332,3 +332,89 @@ def test_a_number_too_large_for_a_float_is_a_clear_error(call):
     with pytest.raises(ns.ParameterError, match="finite"):
         call(net)
     assert deep_snapshot(net) == before
+
+
+# ---------------------------------------------------------------- classification without hand-work
+
+
+@pytest.mark.parametrize("backend", ["object", "vectorized"])
+def test_cross_entropy_takes_class_labels_as_pytorch_does(backend):
+    torch = pytest.importorskip("torch")
+    X = np.random.default_rng(0).normal(size=(12, 3))
+    labels = np.array([0, 1, 2, 2, 1, 0, 0, 1, 2, 1, 0, 2])
+    with_labels = ns.Network.layered([3, 4, 3], output_activation="identity", seed=1)
+    with_rows = ns.Network.layered([3, 4, 3], output_activation="identity", seed=1)
+    options = {"loss": "cross_entropy", "epochs": 3, "lr": 0.2, "batch_size": 4}
+    options.update(seed=0, backend=backend)
+    with_labels.fit(X, labels, **options)
+    with_rows.fit(X, np.eye(3)[labels], **options)
+    np.testing.assert_array_equal(
+        with_labels.parameter_vector(), with_rows.parameter_vector()
+    )
+    logits = with_labels.predict(X)
+    expected = torch.nn.functional.cross_entropy(
+        torch.tensor(logits), torch.tensor(labels)
+    )
+    assert with_labels.evaluate(X, labels, loss="cross_entropy") == pytest.approx(
+        float(expected), rel=1e-12
+    )
+    with pytest.raises(ns.ShapeError, match="whole numbers 0 … 2"):
+        with_labels.fit(X, labels + 0.5, loss="cross_entropy", epochs=1)
+
+
+def test_backward_takes_a_class_label_for_one_sample_and_a_batch():
+    net = ns.Network.layered([2, 3], output_activation="identity", seed=0)
+    net.forward([1.0, -1.0])
+    assert net.backward(2, loss="cross_entropy") == net.backward(
+        [0, 0, 1.0], loss="cross_entropy"
+    )
+    net.forward([[1.0, -1.0], [0.5, 0.2]])
+    assert net.backward([2, 0], loss="cross_entropy") == net.backward(
+        [[0, 0, 1.0], [1.0, 0, 0]], loss="cross_entropy"
+    )
+
+
+def test_predict_proba_classify_and_score_against_a_hand_softmax():
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    net = ns.Network.layered([2, 3], output_activation="identity", seed=0)
+    logits = net.predict(X)
+    softmax = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(net.predict_proba(X), softmax, rtol=1e-14)
+    np.testing.assert_array_equal(net.classify(X), logits.argmax(axis=1))
+    labels = logits.argmax(axis=1)
+    labels[0] = (labels[0] + 1) % 3
+    assert net.score(X, labels) == pytest.approx(5 / 6)
+    assert net.score(X, np.eye(3)[labels]) == pytest.approx(5 / 6)
+    sigmoid = ns.Network.layered([2, 1], seed=0)
+    p = sigmoid.predict(X)[:, 0]
+    np.testing.assert_allclose(sigmoid.predict_proba(X), np.column_stack([1 - p, p]))
+    with pytest.raises(ns.ParameterError, match="probabilities"):
+        ns.Network.layered(
+            [2, 2], activation="tanh", output_activation="tanh"
+        ).predict_proba(X)
+
+
+def test_a_convolutional_network_takes_images():
+    from neurosim.layers import Conv, Dense
+
+    net = ns.Network.convolutional((2, 4, 4), [Conv(2, 3), Dense(3)], seed=0)
+    images = np.random.default_rng(0).normal(size=(5, 2, 4, 4))
+    flat = images.reshape(5, -1)
+    np.testing.assert_array_equal(net.predict(images), net.predict(flat))
+    np.testing.assert_allclose(
+        net.compile().predict(images), net.predict(flat), rtol=1e-12
+    )
+    np.testing.assert_array_equal(net.predict(images[0]), net.predict(flat[0]))
+    gray = ns.Network.convolutional((4, 4), [Conv(2, 3), Dense(1)], seed=0)
+    pictures = images[:, 0]
+    np.testing.assert_array_equal(
+        gray.predict(pictures), gray.predict(pictures.reshape(5, -1))
+    )
+    history = gray.fit(pictures, np.ones(5), epochs=1, seed=0)
+    assert history.epochs == 1
+
+
+def test_iterating_a_network_gives_its_neurons():
+    net = ns.Network.layered([2, 2, 1], seed=0)
+    assert list(net) == net.neurons
+    assert [n.name for n in net] == ["x1", "x2", "h1_1", "h1_2", "y1"]
