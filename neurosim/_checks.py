@@ -226,6 +226,36 @@ def as_float_array(values: ArrayLike, what: str) -> np.ndarray:
     return array
 
 
+def images_as_rows(x: ArrayLike, shape: tuple[int, int, int] | None) -> ArrayLike:
+    """``x`` with images of ``shape`` (channels, rows, columns) flattened into rows.
+
+    One image ``(H, W)`` (one channel) or ``(C, H, W)`` becomes one row; a
+    batch ``(n, H, W)`` (one channel) or ``(n, C, H, W)`` becomes n rows, in
+    (channel, row, column) order. Anything else is returned as it is.
+
+    Examples
+    --------
+    >>> images_as_rows(np.zeros((5, 4, 4)), (1, 4, 4)).shape
+    (5, 16)
+    """
+    if shape is None:
+        return x
+    array = np.asarray(x)
+    channels, rows, columns = shape
+    if array.ndim < 2 or array.shape[-2:] != (rows, columns):
+        return x
+    lead = array.shape[:-2]
+    if channels > 1 or len(lead) == 2:
+        if not lead or lead[-1] != channels:
+            return x
+        lead = lead[:-1]
+    if lead == ():
+        return array.reshape(-1)
+    if len(lead) == 1:
+        return array.reshape(lead[0], -1)
+    return x
+
+
 def as_samples(values: ArrayLike, width: int, what: str) -> tuple[np.ndarray, bool]:
     """Return ``(array of shape (batch, width), single)`` for one sample or a batch.
 

@@ -98,6 +98,15 @@ class Activation:
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
 
+    def within(self, low: float, high: float) -> bool:
+        """Whether the outputs are known to lie in [low, high].
+
+        >>> get_activation("sigmoid").within(0, 1), get_activation("tanh").within(0, 1)
+        (True, False)
+        """
+        known = self.output_range
+        return known is not None and low <= known[0] and known[1] <= high
+
 
 def _identity(z):
     return z

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ParameterError, unknown_name
+from .errors import DataError, ParameterError, unknown_name
 
 __all__ = ["Loss", "get_loss", "loss_names", "softmax"]
 
@@ -99,6 +99,26 @@ class Loss:
         if self.fused is not None:
             return self.fused(outputs, targets)
         return self.value(outputs, targets), self.gradient(outputs, targets)
+
+    def check_outputs(self, outputs: np.ndarray) -> None:
+        """Refuse outputs outside :attr:`output_range` (a user's activation can leave it).
+
+        Raises
+        ------
+        DataError
+            Naming the range the outputs cover, and what to use instead.
+        """
+        if self.output_range is None:
+            return
+        low, high = self.output_range
+        smallest, largest = float(outputs.min()), float(outputs.max())
+        if smallest < low or largest > high:
+            raise DataError(
+                f"the {self.name} loss needs outputs in [{low:g}, {high:g}], but the "
+                f"outputs range over [{smallest:g}, {largest:g}] (the targets are not the "
+                "problem). Use a sigmoid output, or the cross_entropy loss on identity "
+                "outputs"
+            )
 
     def values(self, outputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """The loss of each candidate's outputs, from a stack (candidates, batch, n_outputs).

@@ -49,9 +49,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import training
-from ._checks import SeedLike, as_float_array, as_samples
+from ._checks import SeedLike, as_float_array, as_samples, images_as_rows
 from .errors import (
-    DataError,
     NumericalError,
     ParameterError,
     ShapeError,
@@ -185,23 +184,7 @@ class Model(ABC):
         >>> net.predict(np.zeros((5, 4, 4))).shape, net.predict(np.zeros((4, 4))).shape
         ((5, 3), (3,))
         """
-        shape = self.input_shape
-        if shape is None:
-            return x
-        array = np.asarray(x)
-        channels, rows, columns = shape
-        if array.ndim < 2 or array.shape[-2:] != (rows, columns):
-            return x
-        lead = array.shape[:-2]
-        if channels > 1 or len(lead) == 2:
-            if not lead or lead[-1] != channels:
-                return x
-            lead = lead[:-1]
-        if lead == ():
-            return array.reshape(-1)
-        if len(lead) == 1:
-            return array.reshape(lead[0], -1)
-        return x
+        return images_as_rows(x, self.input_shape)
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """Propagate one sample or a batch through the network.
@@ -282,7 +265,7 @@ class Model(ABC):
         if self.n_outputs > 1 and all(a.name == "identity" for a in activations):
             shifted = np.exp(rows - rows.max(axis=1, keepdims=True))
             probabilities = shifted / shifted.sum(axis=1, keepdims=True)
-        elif self.n_outputs == 1 and _within(activations[0], (0.0, 1.0)):
+        elif self.n_outputs == 1 and activations[0].within(0.0, 1.0):
             probabilities = np.hstack([1.0 - rows, rows])
         else:
             raise ParameterError(
@@ -406,7 +389,7 @@ class Model(ABC):
             )
         outputs = self.output_matrix()
         targets = targets.astype(self.dtype, copy=False)
-        _check_output_range(loss, outputs)
+        loss.check_outputs(outputs)
         value = loss.value(outputs, targets)
         if not np.isfinite(value):
             raise NumericalError(
@@ -626,7 +609,7 @@ class Model(ABC):
             low, high = loss.output_range
             for neuron in self.output_neurons:
                 known = neuron.activation.output_range
-                if known is not None and (known[0] < low or known[1] > high):
+                if known is not None and not neuron.activation.within(low, high):
                     raise ParameterError(
                         f"the {loss.name} loss needs outputs in [{low:g}, {high:g}], but "
                         f"the output neuron {neuron.name!r} uses "
@@ -655,23 +638,3 @@ class Model(ABC):
         self.backpropagate(output_grads)
         self.apply_update(optimizer)
         return value
-
-
-def _check_output_range(loss: Loss, outputs: np.ndarray) -> None:
-    """Refuse outputs outside the range a loss needs (a user's activation can leave it)."""
-    if loss.output_range is None:
-        return
-    low, high = loss.output_range
-    smallest, largest = float(outputs.min()), float(outputs.max())
-    if smallest < low or largest > high:
-        raise DataError(
-            f"the {loss.name} loss needs outputs in [{low:g}, {high:g}], but the outputs "
-            f"range over [{smallest:g}, {largest:g}] (the targets are not the problem). "
-            "Use a sigmoid output, or the cross_entropy loss on identity outputs"
-        )
-
-
-def _within(activation, interval: tuple[float, float]) -> bool:
-    """Whether an activation's outputs are known to lie in ``interval``."""
-    known = activation.output_range
-    return known is not None and interval[0] <= known[0] and known[1] <= interval[1]

@@ -25,9 +25,9 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import check_count, check_seed
-from ._files import open_existing
-from .errors import (
+from .._checks import check_count, check_seed
+from .._files import open_existing
+from ..errors import (
     DataError,
     DataNotFoundError,
     FormatError,
@@ -527,7 +527,7 @@ def mazur_example():
     >>> round(net.backward(target, loss="sse"), 9)
     0.298371109
     """
-    from .network import Network
+    from ..network import Network
 
     net = Network()
     for name in ("i1", "i2"):
