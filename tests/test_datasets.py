@@ -274,3 +274,85 @@ def test_train_test_split_shuffles_with_its_seed_only():
 def test_train_test_split_rejects_bad_arguments(arrays, test_size, error):
     with pytest.raises(error):
         datasets.train_test_split(*arrays, test_size=test_size)
+
+
+# ---------------------------------------------------------------- the toy sets
+
+
+@pytest.mark.parametrize("n", [2, 7, 100])
+def test_moons_and_circles_without_noise_are_scikit_learns(n):
+    from sklearn.datasets import make_circles, make_moons
+
+    for ours, theirs in (
+        (ns.datasets.moons(n, shuffle=False), make_moons(n, shuffle=False)),
+        (ns.datasets.circles(n, factor=0.3, shuffle=False), make_circles(n, factor=0.3, shuffle=False)),
+    ):  # fmt: skip
+        np.testing.assert_array_equal(ours[0], theirs[0])
+        np.testing.assert_array_equal(ours[1], theirs[1])
+
+
+@pytest.mark.parametrize("make", ["moons", "circles", "spirals", "blobs"])
+def test_toy_sets_are_seeded_shuffled_and_noisy_as_asked(make):
+    generate = getattr(ns.datasets, make)
+    state = np.random.get_state()[1].copy()
+    a, b = generate(60, seed=3), generate(60, seed=3)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    assert not np.array_equal(a[0], generate(60, seed=4)[0])
+    assert np.array_equal(
+        np.random.get_state()[1], state
+    )  # numpy's global state untouched
+    assert a[0].shape == (60, 2) and a[1].dtype.kind == "i"
+    assert np.bincount(a[1]).tolist() == ([20, 20, 20] if make == "blobs" else [30, 30])
+
+
+def test_noise_is_gaussian_with_the_standard_deviation_asked():
+    clean, _ = ns.datasets.moons(20_000, shuffle=False)
+    noisy, _ = ns.datasets.moons(20_000, noise=0.3, seed=0, shuffle=False)
+    assert np.std(noisy - clean) == pytest.approx(0.3, rel=0.02)
+
+
+def test_spirals_follow_the_playgrounds_formula():
+    X, _ = ns.datasets.spirals(8, shuffle=False)
+    i = np.arange(4)
+    r, t = 5 * i / 4, 1.75 * 2 * np.pi * i / 4
+    np.testing.assert_allclose(
+        X[:4], np.column_stack([r * np.sin(t), r * np.cos(t)]), atol=1e-15
+    )
+    np.testing.assert_allclose(
+        X[4:],
+        np.column_stack([r * np.sin(t + np.pi), r * np.cos(t + np.pi)]),
+        atol=1e-15,
+    )
+
+
+def test_a_network_learns_the_moons():
+    X, y = ns.datasets.moons(200, noise=0.1, seed=0)
+    net = ns.Network.layered(
+        [2, 8, 2], activation="tanh", output_activation="identity", seed=0
+    )
+    net.fit(
+        X,
+        y,
+        loss="cross_entropy",
+        epochs=200,
+        lr=0.1,
+        batch_size=10,
+        seed=0,
+        backend="vectorized",
+    )
+    assert net.score(X, y) > 0.95
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda: ns.datasets.moons(1), "n_samples"),
+        (lambda: ns.datasets.moons(10, noise=-1), "noise must be >= 0"),
+        (lambda: ns.datasets.circles(10, factor=1.5), "factor"),
+        (lambda: ns.datasets.blobs(10, centers=[]), "centers"),
+    ],
+)
+def test_toy_sets_refuse_bad_settings(call, words):
+    with pytest.raises(ns.NeurosimError, match=words):
+        call()

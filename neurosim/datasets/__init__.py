@@ -1,4 +1,4 @@
-"""Data: the logic gates, the tutorials' toy sets, digits and IDX files.
+"""Data: the logic gates, the tutorials' toy sets, moons, circles, spirals and blobs, digits and IDX files.
 
 The toy loaders return ``(X, Y)`` as float arrays of shape ``(n_samples,
 n_features)`` and ``(n_samples, n_targets)``. The image loaders return pixels
@@ -36,9 +36,12 @@ from ..errors import (
     ShapeError,
     unknown_name,
 )
+from .toy import blobs, circles, moons, spirals
 
 __all__ = [
     "binary_digits",
+    "blobs",
+    "circles",
     "glyphs",
     "height_weight",
     "load_digits",
@@ -46,7 +49,9 @@ __all__ = [
     "load_mnist",
     "logic_gate",
     "mazur_example",
+    "moons",
     "one_hot",
+    "spirals",
     "train_test_split",
     "xor",
 ]
