@@ -69,6 +69,9 @@ class Model(ABC):
     #: The floating-point type the model computes in.
     dtype = np.dtype(np.float64)
 
+    #: How to compute the same numbers faster, said when training is slow (or None).
+    faster_path: str | None = None
+
     # ------------------------------------------------------------------ kernels
 
     @property

@@ -19,6 +19,8 @@ History(epochs=5, loss=..., accuracy=...)
 from __future__ import annotations
 
 import math
+import time
+import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -35,7 +37,21 @@ from .errors import (
 from .losses import Loss
 from .optimizers import Optimizer, get_optimizer
 
-__all__ = ["EarlyStopping", "History", "accuracy", "fit", "get_metric"]
+__all__ = [
+    "EarlyStopping",
+    "History",
+    "SlowTrainingHint",
+    "accuracy",
+    "fit",
+    "get_metric",
+]
+
+#: An epoch slower than this (seconds) on a model with a faster path gets a hint.
+SLOW_EPOCH_SECONDS = 2.0
+
+
+class SlowTrainingHint(UserWarning):
+    """Training is slow on a path that has a faster twin with the same numbers."""
 
 
 class History:
@@ -391,6 +407,7 @@ def fit(
     epoch = 0
     try:
         for epoch in range(epochs):
+            started = time.perf_counter()
             # Divergence is reported below, in words.
             with np.errstate(over="ignore", invalid="ignore"):
                 logs = {
@@ -398,6 +415,8 @@ def fit(
                         model, X, Y, loss, optimizer, batch_size, shuffle, rng
                     )
                 }
+            if epoch == 0 and epochs > 1:
+                _hint_if_slow(model, time.perf_counter() - started)
             # The epoch's loss is computed before each update, so the last
             # update of the epoch is checked on the parameters themselves.
             if not math.isfinite(logs["loss"]):
@@ -439,6 +458,19 @@ def fit(
         if bar is not None:
             bar.close()
     return history
+
+
+def _hint_if_slow(model, seconds: float) -> None:
+    """Say once, after a slow first epoch, that a faster path gives the same numbers."""
+    faster = model.faster_path
+    if faster and seconds > SLOW_EPOCH_SECONDS:
+        warnings.warn(
+            SlowTrainingHint(
+                f"an epoch took {seconds:.1f} s computing neuron by neuron; {faster} "
+                "gives the same numbers much faster"
+            ),
+            stacklevel=4,
+        )
 
 
 def progress_bar(**options):

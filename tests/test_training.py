@@ -1,5 +1,7 @@
 """fit: reproducibility, learning, history, callbacks, progress, divergence."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -418,3 +420,22 @@ def test_iterating_a_network_gives_its_neurons():
     net = ns.Network.layered([2, 2, 1], seed=0)
     assert list(net) == net.neurons
     assert [n.name for n in net] == ["x1", "x2", "h1_1", "h1_2", "y1"]
+
+
+def test_a_slow_epoch_neuron_by_neuron_gets_one_hint_about_the_vectorized_backend(
+    monkeypatch,
+):
+    from neurosim import training
+
+    monkeypatch.setattr(training, "SLOW_EPOCH_SECONDS", 0.0)  # every epoch is "slow"
+    X, Y = ns.datasets.xor()
+    with pytest.warns(
+        ns.training.SlowTrainingHint, match="backend='vectorized'"
+    ) as caught:
+        ns.Network.layered([2, 2, 1], seed=0).fit(X, Y, epochs=3, seed=0)
+    assert len(caught) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the compiled backend has no faster twin
+        ns.Network.layered([2, 2, 1], seed=0).fit(
+            X, Y, epochs=3, seed=0, backend="vectorized"
+        )
