@@ -19,7 +19,10 @@ show the filters, digits next to their reconstructions, and digits the
 model dreams up by Gibbs sampling.
 
 Needs scikit-learn (``pip install ".[data]"`` in neurosim's source tree).
-Run: ``python examples/rbm_digits.py [--quick] [--out DIR]``
+Run: ``python examples/rbm_digits.py [--quick] [--out DIR]``. The full run
+takes about half a minute, most of it scikit-learn's logistic regression on
+5,750 images; ``--quick`` (seconds) fits the two regressions on 1,500 of the
+training images only, which costs both a few points but keeps the gap.
 """
 
 import argparse
@@ -36,7 +39,9 @@ import neurosim as ns
 
 parser = argparse.ArgumentParser(description="RBM features vs raw pixels on digits.")
 parser.add_argument(
-    "--quick", action="store_true", help="(the full run is quick already)"
+    "--quick",
+    action="store_true",
+    help="fit the logistic regressions on 1,500 training images (seconds)",
 )
 parser.add_argument(
     "--out",
@@ -82,10 +87,12 @@ for epoch, (pl, error) in enumerate(
     )
 print(f"RBM trained in {seconds:.1f} s")
 
+# The regressions see every training image, or in quick mode the first 1,500.
+X_fit, y_fit = (X_train[:1500], y_train[:1500]) if args.quick else (X_train, y_train)
 features = LogisticRegression(C=6000, max_iter=1000)
-features.fit(rbm.transform(X_train), y_train)
+features.fit(rbm.transform(X_fit), y_fit)
 pixels = LogisticRegression(C=100, max_iter=1000)
-pixels.fit(X_train, y_train)
+pixels.fit(X_fit, y_fit)
 on_features = features.score(rbm.transform(X_test), y_test)
 on_pixels = pixels.score(X_test, y_test)
 print(

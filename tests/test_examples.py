@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from .conftest import write_fake_mnist
@@ -16,14 +17,16 @@ OWN_TEST = {"rbm_digits.py", "distributed.py"}
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if p.name not in OWN_TEST)
 
 
-def run_script(path: Path, *args: str, expect_failure: bool = False) -> str:
+def run_script(
+    path: Path, *args: str, expect_failure: bool = False, timeout: float = 120
+) -> str:
     result = subprocess.run(
         [sys.executable, str(path), *args],
         check=False,
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
     if expect_failure:
         assert result.returncode != 0, result.stdout
@@ -127,6 +130,24 @@ def test_backprop_by_hand_example_improves_the_prediction():
         float(line.split()[-1]) for line in output.splitlines() if "cumulative" in line
     ]
     assert len(errors) == 10 and errors[-1] < errors[0]
+    # Why one neuron cannot learn the eight points, checked independently:
+    # no w, b with (2t − 1)(w·x + b) ≥ 1 for all of them (a linear program).
+    from scipy.optimize import linprog
+
+    X = np.array(
+        [[3, 1.5], [2, 1], [4, 1.5], [3, 4], [3.5, 0.5], [2, 0.5], [5.5, 1], [1, 1]]
+    )
+    signs = np.array([-1, 1, -1, 1, -1, 1, 1, -1])
+    rows = -signs[:, None] * np.hstack([X, np.ones((8, 1))])
+    assert (
+        linprog(
+            np.zeros(3), A_ub=rows, b_ub=-np.ones(8), bounds=[(None, None)] * 3
+        ).status
+        == 2
+    )
+    one = int(output.split("one neuron classifies ")[1].split()[0])
+    deeper = int(output.split("(2-8-1, Adam) classifies ")[1].split()[0])
+    assert one < 8 and deeper == 8
 
 
 def test_digits_reaches_97_percent_test_accuracy_in_quick_mode():
@@ -317,12 +338,27 @@ def test_cnn_benchmark_runs_in_quick_mode():
     assert "connections × 8 bytes" in output
 
 
-def test_rbm_features_beat_raw_pixels_by_ten_points_as_in_scikit_learns_example():
-    output = run_script(ROOT / "examples" / "rbm_digits.py", "--quick")
+def _rbm_accuracies(output: str) -> tuple[float, float]:
     on_features = float(output.split("on RBM features: accuracy")[1].split()[0])
     on_pixels = float(output.split("on raw pixels:   accuracy")[1].split()[0])
-    assert on_features >= 0.92, output
-    assert on_features - on_pixels >= 0.10, output
+    return on_features, on_pixels
+
+
+def test_rbm_features_beat_raw_pixels_by_ten_points_as_in_scikit_learns_example():
+    # The published run (0.94 against 0.78): the full example, about 30 s.
+    on_features, on_pixels = _rbm_accuracies(
+        run_script(ROOT / "examples" / "rbm_digits.py", timeout=600)
+    )
+    assert on_features >= 0.92
+    assert on_features - on_pixels >= 0.10
+
+
+def test_rbm_digits_quick_mode_keeps_the_gap():
+    on_features, on_pixels = _rbm_accuracies(
+        run_script(ROOT / "examples" / "rbm_digits.py", "--quick")
+    )
+    assert on_features >= 0.85
+    assert on_features - on_pixels >= 0.10
 
 
 def test_rbm_benchmark_runs_in_quick_mode_and_reports_both_measures():
