@@ -111,6 +111,7 @@ if args.out:
         right.bar(np.arange(8) + k * width, bm.distribution(), width, label=label)
     right.set_xticks(np.arange(8) + 0.4 - width / 2, names)
     right.set(xlabel="visible pattern", ylabel="probability")
-    right.legend(frameon=False, fontsize=8)
+    # Beside the bars, not over them.
+    right.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     plotting.save_figure(fig, os.path.join(args.out, "boltzmann_parity.png"))
     print(f"pictures written to {args.out}/")

@@ -135,7 +135,9 @@ if args.out:
     back.forward(X_test[0])
     ax = plotting.draw_network(back, values="output")
     ax.set_title(
-        "the network trained on in PyTorch, back in neurosim: outputs for one digit"
+        "the network trained on in PyTorch, back in neurosim:\n"
+        "each neuron's output for one test digit",
+        fontsize=10,
     )
     plotting.save_figure(ax.figure, os.path.join(args.out, "outgrow.png"))
     print(f"pictures written to {args.out}/")

@@ -339,7 +339,9 @@ def test_a_convolutional_network_is_drawn_as_grids_with_one_neurons_inputs():
     assert len(ax.collections[0].get_offsets()) == len(net)
     lines = [line for line in ax.lines if len(line.get_xdata()) == 2]
     assert len(lines) == 9  # the 3×3 patch of the highlighted neuron, not 1,000 lines
-    assert "conv1[0,3,3] and its 9 inputs" in [t.get_text() for t in ax.texts]
+    assert "outlined: conv1[0,3,3], with lines from its 9 inputs" in [
+        t.get_text() for t in ax.texts
+    ]
     picture = png_of(ax.figure)
     assert_not_blank(picture)
 
@@ -391,3 +393,37 @@ def test_draw_network_draws_the_symmetric_machines(machine):
 def test_draw_network_of_something_else_is_a_clear_error():
     with pytest.raises(ns.ParameterError, match="draws a Network"):
         plotting.draw_network("net.json")
+
+
+def test_a_probability_surface_keeps_the_scale_0_1_and_the_legend_covers_no_region():
+    X, Y = ns.datasets.xor()
+    untrained = ns.Network.layered([2, 3, 1], seed=0)
+    ax = plotting.plot_decision_boundary(untrained, X, Y)
+    filled = next(c for c in ax.collections if hasattr(c, "levels"))
+    assert filled.levels[0] == 0.0 and filled.levels[-1] == 1.0
+    ax.figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y0 >= ax.get_window_extent().y1 - 1  # above the plot
+
+
+def test_draw_network_grows_the_figure_so_neurons_do_not_overlap():
+    ax = plotting.draw_network(ns.Network.layered([4, 8, 8, 3], seed=0))
+    _, height = ax.figure.get_size_inches()
+    assert height >= 0.6 * 8  # about 0.6 inch per neuron of the tallest column
+    handles = ax.get_legend().legend_handles
+    assert [h.get_label() for h in handles] == ["negative weight", "positive weight"]
+
+
+def test_recall_frames_are_named_by_their_update():
+    letters = ns.datasets.glyphs("AT")
+    patterns = [g.ravel() for g in letters.values()]
+    hop = ns.HopfieldNetwork(100)
+    hop.store(patterns)
+    result = hop.recall(
+        ns.memory.corrupt(patterns[0], 0.3, seed=0), seed=0, record_states=True
+    )
+    titles = [ax.get_title() for ax in plotting.plot_recall(result, (10, 10)).axes[:-1]]
+    assert titles[0] == "probe" and titles[-1] == "final"
+    assert all(t.startswith("update ") for t in titles[1:-1])
+    updates = [int(t.split()[1]) for t in titles[1:-1]]
+    assert updates == sorted(updates) and updates[-1] <= len(result.states)

@@ -36,6 +36,7 @@ try:
     from matplotlib import animation, colormaps, colors
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 except ImportError as error:
     raise MissingDependencyError(
         f"pictures need matplotlib, which is not installed ({error}). Install it with "
@@ -171,14 +172,21 @@ def draw_network(
         layout = "grid"
     if layout == "grid":
         return draw_grid(net, ax=ax, values=values, highlight=highlight)
-    ax = _axes(ax)
     graph = net.graph
     pos = _positions(net, layout)
+    # The figure grows with the widest level and the number of levels, so
+    # neurons never overlap: about 0.6 inch per neuron in a column.
+    columns = np.unique(np.round([xy[0] for xy in pos.values()], 6), return_counts=True)
+    tallest, levels = int(columns[1].max()), len(columns[0])
+    # (at most 12 × 9 inches: a large network's neurons shrink instead).
+    width = min(12.0, max(6.0, 1.5 * levels + 1.5))
+    ax = _axes(ax, figsize=(width, min(9.0, max(4.0, 0.6 * tallest + 1.2))))
     shown = _neuron_values(net, values) if values is not None else None
     marked = _highlighted(highlight)
     nodes = list(graph.nodes)
     many_neurons = len(nodes) > MANY_NEURONS
-    node_size = 80 if many_neurons else 700
+    # A small neuron's marker stays within its share of the column's height.
+    node_size = min(80.0, 0.4 * (9.0 * 72 / tallest) ** 2) if many_neurons else 700
     if shown is None:
         tab10 = colormaps["tab10"]
         node_colour = [tab10(ROLE_COLOURS[net[name].role]) for name in nodes]
@@ -218,6 +226,15 @@ def draw_network(
             ax=ax,
             label=f"neuron {values}",
         )
+    # What the edges' colours and widths mean.
+    key = [
+        Line2D([], [], color=colormaps[WEIGHT_CMAP](0.0), lw=2.5, label="negative weight"),
+        Line2D([], [], color=colormaps[WEIGHT_CMAP](1.0), lw=2.5, label="positive weight"),
+    ]  # fmt: skip
+    ax.legend(
+        handles=key, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2,
+        fontsize=7, frameon=False, title="edge width ∝ |weight|", title_fontsize=7,
+    )  # fmt: skip
     ax.set_title(repr(net), fontsize=9)
     ax.set_axis_off()
     ax.margins(0.08)
@@ -288,9 +305,11 @@ def draw_grid(
         ax.scatter(
             *pos[target.name], marker="s", s=60, facecolors="none", edgecolors="black"
         )
-        ax.annotate(
-            f"{target.name} and its {net.graph.in_degree(target.name)} inputs",
-            pos[target.name], textcoords="offset points", xytext=(6, 6), fontsize=8,
+        # Said under the picture, where it runs over no grid.
+        ax.text(
+            0.5, 0.0, f"outlined: {target.name}, with lines from its "
+            f"{net.graph.in_degree(target.name)} inputs",
+            transform=ax.transAxes, ha="center", va="top", fontsize=8,
         )  # fmt: skip
     ax.set_title(repr(net), fontsize=9)
     ax.set_aspect("equal")
@@ -635,8 +654,13 @@ def plot_decision_boundary(
     n_classes = max(2, outputs.shape[1])
     if outputs.shape[1] == 1:
         surface = outputs[:, 0].reshape(gx.shape)
-        filled = ax.contourf(gx, gy, surface, levels=20, cmap="RdBu_r", alpha=0.8)
-        ax.contour(gx, gy, surface, levels=[0.5], colors="black", linewidths=1.5)
+        # A probability keeps the scale [0, 1]: an undecided network (outputs
+        # near 0.5 everywhere) looks undecided, not stretched to both ends.
+        probability = net.outputs[0].activation.within(0.0, 1.0)
+        levels = np.linspace(0.0, 1.0, 21) if probability else 20
+        filled = ax.contourf(gx, gy, surface, levels=levels, cmap="RdBu_r", alpha=0.8)
+        if surface.min() < 0.5 < surface.max():
+            ax.contour(gx, gy, surface, levels=[0.5], colors="black", linewidths=1.5)
         if colorbar:
             ax.figure.colorbar(filled, ax=ax, label="output")
         # The two ends of the same colormap as the surface: 0 blue, 1 red.
@@ -666,7 +690,11 @@ def plot_decision_boundary(
                 s=60,
                 label=f"class {names[k]}",
             )
-    ax.legend(loc="best", fontsize="small", framealpha=0.8)
+    # Above the plot, where it covers no region.
+    ax.legend(
+        loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(n_classes, 4),
+        fontsize="small", frameon=False,
+    )  # fmt: skip
     names = [n.name for n in net.inputs]
     ax.set(xlabel=names[0], ylabel=names[1], xlim=extent[:2], ylim=extent[2:])
     return ax
@@ -807,13 +835,14 @@ def plot_recall(
     ('probe', 'energy')
     """
     steps = result.states or []
-    chosen = (
-        [steps[int(k)] for k in np.linspace(0, len(steps) - 1, n_states + 2)[1:-1]]
+    # states[k] is the state after update k + 1: each frame says which update.
+    picked = (
+        [int(k) for k in np.linspace(0, len(steps) - 1, n_states + 2)[1:-1]]
         if len(steps) > n_states
-        else steps[:-1]
+        else list(range(len(steps) - 1))
     )
     pictures = [("probe", result.probe)] if result.probe is not None else []
-    pictures += [(f"step {k + 1}", s) for k, s in enumerate(chosen)]
+    pictures += [(f"update {k + 1}", steps[k]) for k in picked]
     pictures += [("final", result.state)]
     if fig is None:
         fig = plt.figure(figsize=(1.7 * len(pictures) + 3.5, 2.4), layout="constrained")
