@@ -20,7 +20,7 @@ with it. It is not meant to be used on its own.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -34,6 +34,9 @@ from .model import Model
 from .neuron import Connection, Neuron
 from .optimizers import Optimizer
 from .parameters import Parameter
+
+if TYPE_CHECKING:
+    from .teaching.page import ExplanationPage
 
 NeuronRef = str | Neuron
 
@@ -386,8 +389,12 @@ class NodeByNode(Model):
         loss: str | Loss = "mse",
         format: str = "text",
         lr: float = 0.1,
-    ) -> str:
+    ) -> str | ExplanationPage:
         """One training step as a document; see :func:`neurosim.teaching.explain`.
+
+        ``format="text"`` or ``"markdown"`` give a string, ``"html"`` an
+        :class:`~neurosim.teaching.page.ExplanationPage` (its ``str`` is the
+        page; Jupyter shows it live).
 
         Examples
         --------

@@ -272,6 +272,13 @@ def test_every_readme_snippet_runs_in_order_in_one_interpreter(tmp_path):
     assert len(snippets) >= 5
     # Verbatim, one after another, as a reader pastes them into one session.
     program = "import matplotlib\nmatplotlib.use('Agg')\n" + "\n".join(snippets)
+    # What the pictures snippet says it draws is what the names hold by then:
+    # the XOR network's 3,000-epoch history, and that network, trained.
+    program += (
+        "\nassert isinstance(history, ns.training.History) and history.epochs == 3000"
+        "\nassert history.loss[-1] < 0.05 and 'pseudo_likelihood' not in history"
+        "\nassert mlp.classify(X).tolist() == [0, 1, 1, 0]\n"
+    )
     result = subprocess.run(
         [sys.executable, "-c", program],
         cwd=tmp_path,

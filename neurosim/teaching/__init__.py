@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -38,6 +39,9 @@ from numpy.typing import ArrayLike
 from .._checks import as_samples, check_positive
 from ..errors import ParameterError, ShapeError
 from ..losses import Loss, softmax
+
+if TYPE_CHECKING:
+    from .page import ExplanationPage
 
 __all__ = [
     "GradcheckReport",
@@ -349,7 +353,7 @@ def explain(
     loss: str | Loss = "mse",
     format: str = "text",
     lr: float = 0.1,
-) -> str:
+) -> str | ExplanationPage:
     """The whole story of one training step on one sample, as a document.
 
     Forward pass, loss, backward pass with each chain-rule factor named, and
