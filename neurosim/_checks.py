@@ -203,6 +203,11 @@ def as_float_array(values: ArrayLike, what: str) -> np.ndarray:
         if raw.dtype.kind == "O" and all(isinstance(v, numbers.Real) for v in raw.flat):
             try:
                 raw = raw.astype(float)
+            except OverflowError:
+                raise DataError(
+                    f"{what} holds a number too large for a float (the largest is about "
+                    "1.8e308); scale the data down"
+                ) from None
             except (TypeError, ValueError):
                 pass
         if raw.dtype.kind not in "biuf":

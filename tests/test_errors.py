@@ -21,3 +21,21 @@ def test_an_unknown_loss_reads_right():
     with pytest.raises(ns.UnknownNameError, match="Known losses: ") as info:
         net.backward([0.0], loss="mae")
     assert "losss" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: ns.Network.layered([2, 1], seed=0).forward([10**400, 1.0]),
+        lambda: ns.Network.layered([2, 1], seed=0).fit([[1.0, 2.0]], [[10**400]]),
+        lambda: ns.HopfieldNetwork(3, thresholds=[10**400, 0, 0]),
+        lambda: ns.HopfieldNetwork(3).recall([1, 1, 1], temperature=10**400),
+        lambda: ns.NaturalES(sigma=10**400),
+        lambda: ns.OnePlusOne(sigma=10**400),
+        lambda: ns.Adam(lr=10**400),
+        lambda: ns.Momentum(0.1, momentum=10**400),
+    ],
+)
+def test_a_number_too_large_for_a_float_anywhere_is_a_neurosim_error(call):
+    with pytest.raises(ns.NeurosimError, match="too large|finite"):
+        call()

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .._checks import check_number
 from ..errors import ParameterError
 
 __all__ = [
@@ -41,10 +41,11 @@ def temperature_schedule(temperature) -> Callable[[int], float]:
     """The temperature of each sweep (from 1), checked: finite and >= 0."""
 
     def checked(value, what: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise ParameterError(f"{what} must be a number >= 0, got {value!r}")
-        value = float(value)
-        if not (math.isfinite(value) and value >= 0.0):
+        try:
+            value = check_number(value, what)
+        except ParameterError as error:
+            raise ParameterError(f"{what} must be finite and >= 0: {error}") from None
+        if value < 0.0:
             raise ParameterError(f"{what} must be finite and >= 0, got {value!r}")
         return value
 
