@@ -15,6 +15,9 @@ vectorised backend from the four IDX files you downloaded
 Run: ``python examples/cnn_mnist.py FOLDER [--quick] [--epochs N]``
 """
 
+# The gallery does not run this script (it needs data or processes): its card shows this.
+# sphinx_gallery_thumbnail_path = "images/cnn_mnist_grid.png"
+
 import argparse
 import math
 import sys

@@ -19,6 +19,9 @@ Needs scikit-learn and torch (``pip install ".[torch]"``).
 Run: ``python examples/distributed.py [--quick]``
 """
 
+# The gallery does not run this script (it needs data or processes): its card shows this.
+# sphinx_gallery_thumbnail_path = "images/outgrow.png"
+
 import argparse
 import os
 import socket

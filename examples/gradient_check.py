@@ -23,6 +23,13 @@ parser = argparse.ArgumentParser(description="Gradient checking on XOR.")
 parser.add_argument(
     "--quick", action="store_true", help="a short run (used by the test suite)"
 )
+parser.add_argument(
+    "--out",
+    nargs="?",
+    const="pictures",
+    metavar="DIR",
+    help="write the pictures to DIR (./pictures if no DIR is given)",
+)
 args = parser.parse_args()
 
 X, Y = ns.datasets.xor()
@@ -67,3 +74,34 @@ print(
 )
 print("   learns, and it learns the mean target (the class ratio) for every input.")
 print("   Fix: initialise biases at zero (net.initialize()) or use leaky_relu.")
+
+if args.out:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from neurosim import plotting
+
+    # Each parameter's relative error, correct network and buggy one.
+    fig, ax = plt.subplots(figsize=(8.5, 3.8), layout="constrained")
+    correct = {row.parameter: row.rel_error for row in ns.gradcheck(net, X, Y).rows}
+    wrong = {row.parameter: row.rel_error for row in report.rows}
+    names = list(correct)
+    where = np.arange(len(names))
+    floor = 1e-17  # a relative error of exactly 0 still shows, at the bottom
+    ax.bar(
+        where - 0.2, [max(correct[n], floor) for n in names], 0.4, label="correct tanh"
+    )
+    ax.bar(where + 0.2, [max(wrong.get(n, 0.0), floor) for n in names], 0.4,
+           label="tanh with a wrong derivative")  # fmt: skip
+    ax.axhline(1e-7, color="k", linestyle=":", label="tolerance 1e-7")
+    ax.set_xticks(where, names, rotation=60, ha="right", fontsize=7)
+    ax.set(
+        yscale="log",
+        ylabel="relative error",
+        title="gradient check, parameter by parameter",
+    )
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    plotting.save_figure(fig, f"{args.out}/gradient_check.png")
+    print(f"\npictures written to {args.out}/")

@@ -12,6 +12,9 @@ vectorised backend; a few epochs reach about 97–98 % test accuracy.
 Run: ``python examples/mnist.py FOLDER [--quick] [--epochs N]``
 """
 
+# The gallery does not run this script (it needs data or processes): its card shows this.
+# sphinx_gallery_thumbnail_path = "images/handwritten_digits.png"
+
 import argparse
 import sys
 import time

@@ -240,6 +240,8 @@ def test_hopfield_benchmark_runs_in_quick_mode():
         ("mnist.py", ["mnist_history.png"]),
         ("cnn_digits.py", ["cnn_kernels.png", "cnn_feature_maps.png"]),
         ("convolution_by_hand.py", ["convolution.gif"]),
+        ("bpnn_xor.py", ["bpnn_xor_loss.png"]),
+        ("gradient_check.py", ["gradient_check.png"]),
     ],
 )
 def test_examples_write_their_pictures_with_out(name, pictures, tmp_path):
