@@ -53,6 +53,7 @@ from .errors import (
     UnknownOptionError,
 )
 from .evolution import AskTell, EvolutionStrategy, MuLambda, NaturalES, OnePlusOne
+from .history import EarlyStopping, History
 from .io import load, save
 from .learning_rules import train_single_layer
 from .losses import Loss, softmax
@@ -62,7 +63,6 @@ from .neuron import Connection, Neuron
 from .optimizers import SGD, Adam, Correction, Momentum, Optimizer
 from .parameters import Parameter
 from .teaching import gradcheck
-from .training import EarlyStopping, History
 
 __version__ = "0.1.0"
 

@@ -11,11 +11,15 @@ import math
 import numbers
 import os
 import unicodedata
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .errors import DataError, ParameterError, ShapeError, TooLargeError
+
+if TYPE_CHECKING:
+    from .losses import Loss
 
 #: What every ``seed`` argument accepts (see :func:`check_seed`).
 SeedLike = int | np.random.SeedSequence | np.random.Generator | None
@@ -286,3 +290,64 @@ def as_samples(values: ArrayLike, width: int, what: str) -> tuple[np.ndarray, bo
         f"{what} must be one sample of shape ({width},) or a batch of shape "
         f"(batch, {width}), got an array of shape {array.shape}"
     )
+
+
+def class_labels_as_rows(Y: np.ndarray, n_outputs: int, what: str) -> np.ndarray:
+    """Integer class labels (shape (n,)) as one-hot rows (n, n_outputs), as PyTorch reads them.
+
+    Anything else is returned as it is.
+
+    Examples
+    --------
+    >>> class_labels_as_rows(np.array([2.0, 0.0]), 3, "targets")
+    array([[0., 0., 1.],
+           [1., 0., 0.]])
+    """
+    if n_outputs < 2 or Y.ndim != 1:
+        return Y
+    if not (np.all(Y == np.round(Y)) and Y.min() >= 0 and Y.max() < n_outputs):
+        raise ShapeError(
+            f"{what} has one value per sample; as class labels they must be whole "
+            f"numbers 0 … {n_outputs - 1} (one per output neuron), got values from "
+            f"{Y.min():g} to {Y.max():g}. Or pass one-hot rows of shape (n, {n_outputs})"
+        )
+    return np.eye(n_outputs)[Y.astype(np.intp)]
+
+
+def as_training_data(
+    X: ArrayLike, Y: ArrayLike, model, what: str, loss: Loss | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs and targets checked against the model: (n, n_inputs) and (n, n_outputs).
+
+    Images (n, rows, columns) or (n, channels, rows, columns) for a network
+    whose inputs form that grid are flattened; with a loss on class
+    probabilities (``cross_entropy``), integer class labels become one-hot rows.
+    """
+    X = model.input_rows(as_float_array(X, f"{what} inputs X"))
+    Y = as_float_array(Y, f"{what} targets Y")
+    n_inputs, n_outputs = model.n_inputs, model.n_outputs
+    if loss is not None and loss.needs_identity_outputs:
+        Y = class_labels_as_rows(Y, n_outputs, f"{what} targets Y")
+    if Y.ndim == 1 and n_outputs == 1:
+        Y = Y.reshape(-1, 1)
+    if X.ndim == 1 and n_inputs == 1:
+        X = X.reshape(-1, 1)
+    if X.ndim != 2 or X.shape[1] != n_inputs:
+        raise ShapeError(
+            f"{what} inputs X must have shape (n_samples, {n_inputs}) for a network with "
+            f"{n_inputs} inputs, got shape {X.shape}"
+        )
+    if Y.ndim != 2 or Y.shape[1] != n_outputs:
+        raise ShapeError(
+            f"{what} targets Y must have shape (n_samples, {n_outputs}) for a network with "
+            f"{n_outputs} outputs, got shape {Y.shape}"
+        )
+    if X.shape[0] != Y.shape[0]:
+        raise ShapeError(
+            f"{what} X has {X.shape[0]} samples but Y has {Y.shape[0]}; "
+            "they must have one target row per input row"
+        )
+    if X.shape[0] == 0:
+        raise ShapeError(f"{what} data is empty; fit needs at least one sample")
+    # The targets in the model's own float type, once (float32 for such a compiled network).
+    return X, Y.astype(model.dtype, copy=False)

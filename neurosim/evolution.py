@@ -44,10 +44,16 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import check_count, check_number, check_positive, check_seed
+from ._checks import (
+    as_training_data,
+    check_count,
+    check_number,
+    check_positive,
+    check_seed,
+)
 from .errors import DataError, NumericalError, ParameterError, ShapeError
+from .history import History, progress_bar
 from .losses import Loss
-from .training import History, as_training_data, progress_bar
 
 __all__ = [
     "AskTell",

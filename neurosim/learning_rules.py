@@ -33,9 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import check_count, check_positive
+from ._checks import as_training_data, check_count, check_positive
 from .errors import ParameterError, TopologyError
-from .training import as_training_data
 
 __all__ = ["RuleResult", "train_single_layer"]
 

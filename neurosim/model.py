@@ -49,7 +49,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import training
-from ._checks import SeedLike, as_float_array, as_samples, images_as_rows
+from ._checks import (
+    SeedLike,
+    as_float_array,
+    as_samples,
+    as_training_data,
+    class_labels_as_rows,
+    images_as_rows,
+)
 from .errors import (
     NumericalError,
     ParameterError,
@@ -376,7 +383,7 @@ class Model(ABC):
         if loss.needs_identity_outputs:
             labels = as_float_array(target, "target")
             if labels.ndim == 0 and was_single or labels.ndim == 1 and not was_single:
-                target = training.class_labels_as_rows(
+                target = class_labels_as_rows(
                     labels.reshape(-1), self.n_outputs, "target"
                 )
                 target = target[0] if was_single else target
@@ -476,40 +483,13 @@ class Model(ABC):
         >>> net.predict(X).round().ravel()
         array([0., 1., 1., 0.])
         """
-        from .evolution import EvolutionStrategy, evolve
-
         self.prepare()
-        if isinstance(optimizer, EvolutionStrategy):
-            gradient_only = {
-                "lr": lr is not None,
-                "batch_size": batch_size != 1,
-                "shuffle": shuffle is not True,
-                "validation_data": validation_data is not None,
-                "metrics": bool(metrics),
-                "restore": restore is not True,
-            }
-            given = sorted(name for name, set_ in gradient_only.items() if set_)
-            if given:
-                raise ParameterError(
-                    f"{given} belong to gradient descent; an evolution strategy takes "
-                    "epochs (its generations), loss, seed, max_evaluations, "
-                    "target_loss, callbacks and progress"
-                )
-            return evolve(
-                self, X, Y, optimizer, generations=epochs, loss=loss, seed=seed,
-                max_evaluations=max_evaluations, target_loss=target_loss,
-                callbacks=callbacks, progress=progress,
-            )  # fmt: skip
-        if max_evaluations is not None or target_loss is not None:
-            raise ParameterError(
-                "max_evaluations and target_loss stop an evolution strategy; pass one "
-                "as the optimizer (e.g. optimizer=ns.OnePlusOne()) or leave them out"
-            )
         return training.fit(
             self, X, Y, epochs=epochs, lr=lr, loss=loss, optimizer=optimizer,
             batch_size=batch_size, shuffle=shuffle, seed=seed,
             validation_data=validation_data, metrics=metrics, callbacks=callbacks,
-            progress=progress, restore=restore,
+            progress=progress, restore=restore, max_evaluations=max_evaluations,
+            target_loss=target_loss,
         )  # fmt: skip
 
     def parameter_vector(self) -> np.ndarray:
@@ -562,7 +542,7 @@ class Model(ABC):
         """
         self.prepare()
         loss = self.check_loss(loss)
-        X, Y = training.as_training_data(X, Y, self, "population", loss)
+        X, Y = as_training_data(X, Y, self, "population", loss)
         vectors = self.check_vectors(vectors)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             return loss.values(self.candidate_outputs(X, vectors), Y)
@@ -579,7 +559,7 @@ class Model(ABC):
         """
         self.prepare()
         loss = self.check_loss(loss)
-        X, Y = training.as_training_data(X, Y, self, "evaluation", loss)
+        X, Y = as_training_data(X, Y, self, "evaluation", loss)
         return float(loss.value(self.propagate(X, single=False), Y))
 
     def check_vectors(self, vectors: ArrayLike, one: bool = False) -> np.ndarray:

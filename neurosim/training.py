@@ -26,14 +26,19 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, check_count, check_flag, check_number, check_seed
+from ._checks import (
+    as_training_data,
+    check_count,
+    check_flag,
+    check_seed,
+)
 from .errors import (
-    MissingDependencyError,
     NumericalError,
     ParameterError,
-    ShapeError,
     unknown_name,
 )
+from .evolution import EvolutionStrategy, evolve
+from .history import EarlyStopping, History, progress_bar
 from .losses import Loss
 from .optimizers import Optimizer, get_optimizer
 
@@ -52,76 +57,6 @@ SLOW_EPOCH_SECONDS = 2.0
 
 class SlowTrainingHint(UserWarning):
     """Training is slow on a path that has a faster twin with the same numbers."""
-
-
-class History:
-    """What happened in each epoch of :func:`fit`.
-
-    ``history.loss`` is the mean training loss of each epoch (the mean of the
-    per-batch losses seen while training, weighted by batch size);
-    ``history.val_loss`` the loss on ``validation_data`` after each epoch;
-    a metric ``"accuracy"`` gives ``history["accuracy"]`` and, with
-    validation data, ``history["val_accuracy"]``.
-
-    Attributes
-    ----------
-    history : dict of str to list of float
-        Every recorded series, by name.
-    epochs : int
-        How many epochs were run.
-    stopped_early : bool
-        True if a callback stopped training before the last epoch.
-
-    Examples
-    --------
-    >>> h = History()
-    >>> h.record({"loss": 0.5}); h.record({"loss": 0.25})
-    >>> h.loss, h["loss"][-1], h.epochs
-    ([0.5, 0.25], 0.25, 2)
-    """
-
-    def __init__(self) -> None:
-        self.history: dict[str, list[float]] = {}
-        self.stopped_early = False
-        self._epochs = 0
-
-    def record(self, logs: dict[str, float]) -> None:
-        """Close one epoch, appending its values (an epoch may record none)."""
-        for name, value in logs.items():
-            self.history.setdefault(name, []).append(value)
-        self._epochs += 1
-
-    @property
-    def epochs(self) -> int:
-        """How many epochs were run (each :meth:`record` closes one)."""
-        return self._epochs
-
-    @property
-    def loss(self) -> list[float]:
-        """The training loss per epoch: what the trainer minimises (see its docstring).
-
-        Empty only when the trainer was asked to record nothing.
-        """
-        return self.history.get("loss", [])
-
-    @property
-    def val_loss(self) -> list[float]:
-        """Validation loss per epoch (empty without validation data)."""
-        return self.history.get("val_loss", [])
-
-    def __getitem__(self, name: str) -> list[float]:
-        if name not in self.history:
-            raise unknown_name("history series", name, list(self.history))
-        return self.history[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.history
-
-    def __repr__(self) -> str:
-        last = ", ".join(
-            f"{name}={values[-1]:.4g}" for name, values in self.history.items()
-        )
-        return f"History(epochs={self.epochs}" + (f", {last})" if last else ")")
 
 
 def accuracy(outputs: np.ndarray, targets: np.ndarray) -> float:
@@ -161,119 +96,6 @@ def get_metric(metric: str | Callable) -> tuple[str, Callable]:
     raise unknown_name("metric", metric, sorted(_METRICS))
 
 
-class EarlyStopping:
-    """A callback that stops :func:`fit` when a series stops improving.
-
-    Parameters
-    ----------
-    monitor : str, default "val_loss"
-        The series to watch (``"loss"`` when there is no validation data).
-    patience : int, default 10
-        How many epochs without improvement to wait.
-    min_delta : float, default 0.0
-        The smallest decrease that counts as an improvement.
-    mode : {"min", "max"}, default "min"
-        Whether smaller (loss) or larger (accuracy) is better.
-
-    Examples
-    --------
-    >>> stop = EarlyStopping(monitor="loss", patience=2)
-    >>> h = History()
-    >>> stopped = []
-    >>> for value in [1.0, 0.5, 0.6, 0.7]:
-    ...     h.record({"loss": value})
-    ...     stopped.append(stop(h.epochs - 1, h, None))
-    >>> stopped
-    [False, False, False, True]
-    """
-
-    def __init__(
-        self,
-        monitor: str = "val_loss",
-        patience: int = 10,
-        min_delta: float = 0.0,
-        mode: str = "min",
-    ) -> None:
-        if mode not in ("min", "max"):
-            raise ParameterError(f"mode must be 'min' or 'max', got {mode!r}")
-        self.monitor = monitor
-        self.patience = check_count(patience, "patience", minimum=0)
-        self.min_delta = check_number(min_delta, "min_delta")
-        self.mode = mode
-        self.best = math.inf
-        self.wait = 0
-
-    def __call__(self, epoch: int, history: History, model) -> bool:
-        value = history[self.monitor][-1]
-        score = value if self.mode == "min" else -value
-        if score < self.best - self.min_delta:
-            self.best, self.wait = score, 0
-            return False
-        self.wait += 1
-        return self.wait >= self.patience
-
-
-def class_labels_as_rows(Y: np.ndarray, n_outputs: int, what: str) -> np.ndarray:
-    """Integer class labels (shape (n,)) as one-hot rows (n, n_outputs), as PyTorch reads them.
-
-    Anything else is returned as it is.
-
-    Examples
-    --------
-    >>> class_labels_as_rows(np.array([2.0, 0.0]), 3, "targets")
-    array([[0., 0., 1.],
-           [1., 0., 0.]])
-    """
-    if n_outputs < 2 or Y.ndim != 1:
-        return Y
-    if not (np.all(Y == np.round(Y)) and Y.min() >= 0 and Y.max() < n_outputs):
-        raise ShapeError(
-            f"{what} has one value per sample; as class labels they must be whole "
-            f"numbers 0 … {n_outputs - 1} (one per output neuron), got values from "
-            f"{Y.min():g} to {Y.max():g}. Or pass one-hot rows of shape (n, {n_outputs})"
-        )
-    return np.eye(n_outputs)[Y.astype(np.intp)]
-
-
-def as_training_data(
-    X: ArrayLike, Y: ArrayLike, model, what: str, loss: Loss | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs and targets checked against the model: (n, n_inputs) and (n, n_outputs).
-
-    Images (n, rows, columns) or (n, channels, rows, columns) for a network
-    whose inputs form that grid are flattened; with a loss on class
-    probabilities (``cross_entropy``), integer class labels become one-hot rows.
-    """
-    X = model.input_rows(as_float_array(X, f"{what} inputs X"))
-    Y = as_float_array(Y, f"{what} targets Y")
-    n_inputs, n_outputs = model.n_inputs, model.n_outputs
-    if loss is not None and loss.needs_identity_outputs:
-        Y = class_labels_as_rows(Y, n_outputs, f"{what} targets Y")
-    if Y.ndim == 1 and n_outputs == 1:
-        Y = Y.reshape(-1, 1)
-    if X.ndim == 1 and n_inputs == 1:
-        X = X.reshape(-1, 1)
-    if X.ndim != 2 or X.shape[1] != n_inputs:
-        raise ShapeError(
-            f"{what} inputs X must have shape (n_samples, {n_inputs}) for a network with "
-            f"{n_inputs} inputs, got shape {X.shape}"
-        )
-    if Y.ndim != 2 or Y.shape[1] != n_outputs:
-        raise ShapeError(
-            f"{what} targets Y must have shape (n_samples, {n_outputs}) for a network with "
-            f"{n_outputs} outputs, got shape {Y.shape}"
-        )
-    if X.shape[0] != Y.shape[0]:
-        raise ShapeError(
-            f"{what} X has {X.shape[0]} samples but Y has {Y.shape[0]}; "
-            "they must have one target row per input row"
-        )
-    if X.shape[0] == 0:
-        raise ShapeError(f"{what} data is empty; fit needs at least one sample")
-    # The targets in the model's own float type, once (float32 for such a compiled network).
-    return X, Y.astype(model.dtype, copy=False)
-
-
 def fit(
     model,
     X: ArrayLike,
@@ -290,8 +112,10 @@ def fit(
     callbacks: Sequence[Callable] = (),
     progress: bool = False,
     restore: bool = True,
+    max_evaluations: int | None = None,
+    target_loss: float | None = None,
 ) -> History:
-    """Train ``model`` by mini-batch gradient descent.
+    """Train ``model`` by mini-batch gradient descent, or by an evolution strategy.
 
     Parameters
     ----------
@@ -332,6 +156,11 @@ def fit(
         Ctrl-C — put the parameters and the optimizer's state back as they
         were before ``fit``. ``restore=False`` keeps what was trained so far
         instead. A diverged fit is always undone.
+    max_evaluations, target_loss : optional
+        With an evolution strategy as ``optimizer`` (``OnePlusOne()``,
+        ``MuLambda()``, ``NaturalES()``, ``AskTell(cma_es)``), training goes
+        without gradients (:func:`neurosim.evolution.evolve`): ``epochs``
+        counts generations, and these stop the search early.
 
     Returns
     -------
@@ -357,6 +186,29 @@ def fit(
     >>> h.epochs
     3
     """
+    if isinstance(optimizer, EvolutionStrategy):
+        gradient_only = {
+            "lr": lr is not None, "batch_size": batch_size != 1, "shuffle": shuffle is not True,
+            "validation_data": validation_data is not None, "metrics": bool(metrics),
+            "restore": restore is not True,
+        }  # fmt: skip
+        given = sorted(name for name, set_ in gradient_only.items() if set_)
+        if given:
+            raise ParameterError(
+                f"{given} belong to gradient descent; an evolution strategy takes "
+                "epochs (its generations), loss, seed, max_evaluations, "
+                "target_loss, callbacks and progress"
+            )
+        return evolve(
+            model, X, Y, optimizer, generations=epochs, loss=loss, seed=seed,
+            max_evaluations=max_evaluations, target_loss=target_loss,
+            callbacks=callbacks, progress=progress,
+        )  # fmt: skip
+    if max_evaluations is not None or target_loss is not None:
+        raise ParameterError(
+            "max_evaluations and target_loss stop an evolution strategy; pass one "
+            "as the optimizer (e.g. optimizer=ns.OnePlusOne()) or leave them out"
+        )
     epochs = check_count(epochs, "epochs")
     if batch_size is not None:
         batch_size = check_count(batch_size, "batch_size")
@@ -471,25 +323,6 @@ def _hint_if_slow(model, seconds: float) -> None:
             ),
             stacklevel=4,
         )
-
-
-def progress_bar(**options):
-    """A tqdm progress bar; tqdm is imported only when a bar is asked for.
-
-    Raises
-    ------
-    MissingDependencyError
-        If tqdm is not installed, saying how to install it.
-    """
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        raise MissingDependencyError(
-            "progress=True needs tqdm, which is not installed. Install it with "
-            "'pip install tqdm' (or, in neurosim's source tree, 'pip install \".[progress]\"'), "
-            "or leave progress=False."
-        ) from None
-    return tqdm(**options)
 
 
 def _all_finite(parameters) -> bool:

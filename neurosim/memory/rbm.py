@@ -58,7 +58,7 @@ from .._checks import (
     check_seed,
 )
 from ..errors import DataError, NumericalError, ParameterError, ShapeError, unknown_name
-from ..training import History, progress_bar
+from ..history import History, progress_bar
 from .units import all_states, read_only
 
 __all__ = ["RBM"]

@@ -44,12 +44,12 @@ except ImportError as error:
     ) from None
 
 from .._files import atomic_write
+from ..history import History
 from ..layout import layered_positions
 from ..memory.boltzmann import BoltzmannMachine
 from ..memory.hopfield import HopfieldNetwork, RecallResult
 from ..memory.rbm import RBM
 from ..network import Network
-from ..training import History
 
 __all__ = [
     "animate_convolution",

@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..errors import ParameterError
-from ..training import History
+from ..history import History
 
 __all__ = ["plot_evolution"]
 

@@ -1,0 +1,164 @@
+"""What a trainer records: ``History``, the callback ``EarlyStopping`` and the progress bar.
+
+Every trainer in neurosim — ``fit`` by gradients or by an evolution
+strategy, the RBM and the Boltzmann machine, the single-layer rules —
+returns a :class:`History`: one value per epoch in each named series,
+``loss`` the quantity the trainer lowers, ``epochs`` the epochs run.
+
+Examples
+--------
+>>> h = History()
+>>> h.record({"loss": 0.5}); h.record({"loss": 0.25})
+>>> h.loss, h.epochs
+([0.5, 0.25], 2)
+"""
+
+from __future__ import annotations
+
+import math
+
+from ._checks import check_count, check_number
+from .errors import MissingDependencyError, ParameterError, unknown_name
+
+__all__ = ["EarlyStopping", "History", "progress_bar"]
+
+
+class History:
+    """What happened in each epoch of :func:`fit`.
+
+    ``history.loss`` is the mean training loss of each epoch (the mean of the
+    per-batch losses seen while training, weighted by batch size);
+    ``history.val_loss`` the loss on ``validation_data`` after each epoch;
+    a metric ``"accuracy"`` gives ``history["accuracy"]`` and, with
+    validation data, ``history["val_accuracy"]``.
+
+    Attributes
+    ----------
+    history : dict of str to list of float
+        Every recorded series, by name.
+    epochs : int
+        How many epochs were run.
+    stopped_early : bool
+        True if a callback stopped training before the last epoch.
+
+    Examples
+    --------
+    >>> h = History()
+    >>> h.record({"loss": 0.5}); h.record({"loss": 0.25})
+    >>> h.loss, h["loss"][-1], h.epochs
+    ([0.5, 0.25], 0.25, 2)
+    """
+
+    def __init__(self) -> None:
+        self.history: dict[str, list[float]] = {}
+        self.stopped_early = False
+        self._epochs = 0
+
+    def record(self, logs: dict[str, float]) -> None:
+        """Close one epoch, appending its values (an epoch may record none)."""
+        for name, value in logs.items():
+            self.history.setdefault(name, []).append(value)
+        self._epochs += 1
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs were run (each :meth:`record` closes one)."""
+        return self._epochs
+
+    @property
+    def loss(self) -> list[float]:
+        """The training loss per epoch: what the trainer minimises (see its docstring).
+
+        Empty only when the trainer was asked to record nothing.
+        """
+        return self.history.get("loss", [])
+
+    @property
+    def val_loss(self) -> list[float]:
+        """Validation loss per epoch (empty without validation data)."""
+        return self.history.get("val_loss", [])
+
+    def __getitem__(self, name: str) -> list[float]:
+        if name not in self.history:
+            raise unknown_name("history series", name, list(self.history))
+        return self.history[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.history
+
+    def __repr__(self) -> str:
+        last = ", ".join(
+            f"{name}={values[-1]:.4g}" for name, values in self.history.items()
+        )
+        return f"History(epochs={self.epochs}" + (f", {last})" if last else ")")
+
+
+class EarlyStopping:
+    """A callback that stops :func:`fit` when a series stops improving.
+
+    Parameters
+    ----------
+    monitor : str, default "val_loss"
+        The series to watch (``"loss"`` when there is no validation data).
+    patience : int, default 10
+        How many epochs without improvement to wait.
+    min_delta : float, default 0.0
+        The smallest decrease that counts as an improvement.
+    mode : {"min", "max"}, default "min"
+        Whether smaller (loss) or larger (accuracy) is better.
+
+    Examples
+    --------
+    >>> stop = EarlyStopping(monitor="loss", patience=2)
+    >>> h = History()
+    >>> stopped = []
+    >>> for value in [1.0, 0.5, 0.6, 0.7]:
+    ...     h.record({"loss": value})
+    ...     stopped.append(stop(h.epochs - 1, h, None))
+    >>> stopped
+    [False, False, False, True]
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        patience: int = 10,
+        min_delta: float = 0.0,
+        mode: str = "min",
+    ) -> None:
+        if mode not in ("min", "max"):
+            raise ParameterError(f"mode must be 'min' or 'max', got {mode!r}")
+        self.monitor = monitor
+        self.patience = check_count(patience, "patience", minimum=0)
+        self.min_delta = check_number(min_delta, "min_delta")
+        self.mode = mode
+        self.best = math.inf
+        self.wait = 0
+
+    def __call__(self, epoch: int, history: History, model) -> bool:
+        value = history[self.monitor][-1]
+        score = value if self.mode == "min" else -value
+        if score < self.best - self.min_delta:
+            self.best, self.wait = score, 0
+            return False
+        self.wait += 1
+        return self.wait >= self.patience
+
+
+def progress_bar(**options):
+    """A tqdm progress bar; tqdm is imported only when a bar is asked for.
+
+    Raises
+    ------
+    MissingDependencyError
+        If tqdm is not installed, saying how to install it.
+    """
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        raise MissingDependencyError(
+            "progress=True needs tqdm, which is not installed. Install it with "
+            "'pip install tqdm' (or, in neurosim's source tree, 'pip install \".[progress]\"'), "
+            "or leave progress=False."
+        ) from None
+    return tqdm(**options)
