@@ -26,32 +26,33 @@ array([1.])
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ._checks import check_count, check_name, check_number, check_seed
+from ._checks import SeedLike, check_count, check_flag
 from .activations import Activation, get_activation
-from .errors import (
-    CycleError,
-    DuplicateNameError,
-    MissingDependencyError,
-    ParameterError,
-    TopologyError,
-    unknown_name,
-)
-from .initializers import default_initializer, draw_weights, get_initializer
-from .neuron import Connection, Neuron
-from .parameters import Parameter, ParameterStore
-from .passes import NodeByNode
+from .compiled import CompiledNetwork
+from .errors import MissingDependencyError, ParameterError, suggest_options
+from .graph import Graph, NeuronRef
+from .history import History
+from .initializers import default_initializer
+from .layers import build_convolutional, build_layered
+from .losses import Loss
+from .model import Model
+from .neuron import Connection
+from .optimizers import Optimizer
+from .parameters import Parameter
+
+if TYPE_CHECKING:
+    from .teaching.page import ExplanationPage
 
 __all__ = ["Network"]
 
-NeuronRef = str | Neuron
 
-
-class Network(NodeByNode):
+class Network(Graph):
     """A feed-forward network of neurons on a networkx graph.
 
     Parameters
@@ -74,345 +75,6 @@ class Network(NodeByNode):
     >>> ns.Network.layered([2, 4, 1], seed=0)
     Network(2 inputs, 4 hidden, 1 output; 12 connections, 17 parameters)
     """
-
-    def __init__(self, init: str = "xavier", seed: int | None = None) -> None:
-        get_initializer(init)  # fail now, not at the first connect
-        self.init = init
-        self.rng = check_seed(seed)
-        self._graph = nx.DiGraph()
-        self._graph_view = self._graph.copy(as_view=True)
-        self._store = ParameterStore()
-        self._init_passes()
-
-    # ------------------------------------------------------------------ building
-
-    def add_input(self, name: str) -> Neuron:
-        """Add an input neuron, which holds the value it is given as its output.
-
-        Examples
-        --------
-        >>> net = Network()
-        >>> net.add_input("x1")
-        Neuron('x1', role='input')
-        """
-        return self._add(Neuron(self._new_name(name), role="input"))
-
-    def add_neuron(
-        self,
-        name: str,
-        activation: str | Activation = "sigmoid",
-        bias: float | Parameter = 0.0,
-        aggregation: str = "sum",
-        position: tuple | None = None,
-    ) -> Neuron:
-        """Add a hidden neuron.
-
-        Parameters
-        ----------
-        name : str
-            A name not yet used in this network.
-        activation : str or Activation, default "sigmoid"
-            See :mod:`neurosim.activations`.
-        bias : float or Parameter, default 0.0
-            A :class:`~neurosim.parameters.Parameter` shares one bias.
-        aggregation : {"sum", "max"}, default "sum"
-            ``"max"``: a max-pooling neuron (see :class:`~neurosim.neuron.Neuron`).
-        position : tuple, optional
-            Its place in a grid, for pictures (builders of layers set it).
-
-        Examples
-        --------
-        >>> Network().add_neuron("h1", activation="tanh", bias=0.5)
-        Neuron('h1', role='hidden', activation='tanh', bias=0.5)
-        """
-        return self._add(
-            Neuron(
-                self._new_name(name), activation, bias, "hidden", aggregation, position
-            )
-        )
-
-    def add_output(
-        self,
-        name: str,
-        activation: str | Activation = "sigmoid",
-        bias: float | Parameter = 0.0,
-        aggregation: str = "sum",
-        position: tuple | None = None,
-    ) -> Neuron:
-        """Add an output neuron; outputs are returned in the order they were added.
-
-        The parameters are those of :meth:`add_neuron`.
-
-        Examples
-        --------
-        >>> Network().add_output("y", activation="identity")
-        Neuron('y', role='output', activation='identity', bias=0)
-        """
-        return self._add(
-            Neuron(
-                self._new_name(name), activation, bias, "output", aggregation, position
-            )
-        )
-
-    def connect(
-        self,
-        source: NeuronRef,
-        target: NeuronRef,
-        weight: float | Parameter | None = None,
-        share: Connection | Parameter | None = None,
-        trainable: bool = True,
-    ) -> Connection:
-        """Connect ``source``'s output to ``target``'s input.
-
-        Parameters
-        ----------
-        source, target : str or Neuron
-            The neurons, by name or as objects of this network.
-        weight : float, Parameter or None
-            The weight; ``None`` draws one from the network's initialiser,
-            with fan-in and fan-out counted as the graph stands (call
-            :meth:`initialize` once a hand-built network is complete to
-            redraw every weight with the final counts). A
-            :class:`~neurosim.parameters.Parameter` shares it.
-        share : Connection or Parameter, optional
-            Use the same weight parameter as this connection (or this
-            parameter): the weights stay equal, and the gradient of the
-            shared parameter is the sum of its connections' gradients.
-        trainable : bool, default True
-            False freezes the weight (see :meth:`freeze`).
-
-        Returns
-        -------
-        Connection
-
-        Raises
-        ------
-        UnknownNameError
-            If either neuron is not in the network.
-        TopologyError
-            For a self-loop or a connection into an input neuron.
-        DuplicateNameError
-            If the two neurons are already connected.
-        CycleError
-            If the connection would close a cycle; the message names it.
-
-        Examples
-        --------
-        >>> net = Network()
-        >>> _ = net.add_input("x"); _ = net.add_output("y")
-        >>> net.connect("x", "y", weight=0.5)
-        Connection('x' -> 'y', weight=0.5)
-        """
-        source, target = self._neuron(source), self._neuron(target)
-        weight = self._shared_weight(weight, share)
-        if source is target:
-            raise TopologyError(
-                f"cannot connect neuron {source.name!r} to itself: a feed-forward network "
-                "has no self-loops (a HopfieldNetwork is the recurrent kind)"
-            )
-        if target.is_input:
-            raise TopologyError(
-                f"cannot connect {source.name!r} -> {target.name!r}: {target.name!r} is an "
-                "input neuron, which takes its value from the data. Add the target with "
-                "add_neuron or add_output instead."
-            )
-        if self._graph.has_edge(source.name, target.name):
-            raise DuplicateNameError(
-                f"{source.name!r} -> {target.name!r} are already connected; change the "
-                f"weight with net.connection({source.name!r}, {target.name!r}).weight = ..."
-            )
-        if nx.has_path(self._graph, target.name, source.name):
-            cycle = [
-                *nx.shortest_path(self._graph, target.name, source.name),
-                target.name,
-            ]
-            raise CycleError(
-                f"connecting {source.name!r} -> {target.name!r} would close the cycle "
-                + " -> ".join(cycle)
-                + "; a feed-forward network must stay acyclic"
-            )
-        if not isinstance(trainable, bool):
-            raise ParameterError(f"trainable must be True or False, got {trainable!r}")
-        if weight is None:
-            fan_in = np.array([self._graph.in_degree(target.name) + 1])
-            fan_out = np.array([self._graph.out_degree(source.name) + 1])
-            weight = draw_weights(
-                get_initializer(self.init), self.rng, fan_in, fan_out
-            )[0]
-        connection = Connection(source, target, weight)
-        self._store.adopt(connection.parameter, connection)
-        if not trainable:
-            connection.parameter.trainable = False
-        self._graph.add_edge(source.name, target.name, connection=connection)
-        self._topology_changed()
-        return connection
-
-    def connect_many(
-        self, edges: Iterable[tuple[NeuronRef, NeuronRef, float | Parameter]]
-    ) -> list[Connection]:
-        """Add many connections at once, with one acyclicity check: O(neurons + connections).
-
-        The bulk builder behind :meth:`layered` and :func:`neurosim.load`.
-        Nothing is added if any connection is invalid.
-
-        Parameters
-        ----------
-        edges : iterable of (source, target, weight)
-            Neurons by name or object; a weight is a float or a shared
-            :class:`~neurosim.parameters.Parameter`.
-
-        Raises
-        ------
-        UnknownNameError, TopologyError, DuplicateNameError, CycleError
-            As :meth:`connect`; the message names the connection at fault.
-
-        Examples
-        --------
-        >>> net = Network()
-        >>> _ = net.add_input("x"); _ = net.add_neuron("h"); _ = net.add_output("y")
-        >>> net.connect_many([("x", "h", 0.5), ("h", "y", -1.0)])
-        [Connection('x' -> 'h', weight=0.5), Connection('h' -> 'y', weight=-1)]
-        """
-        connections, seen = [], set()
-        for source, target, weight in edges:
-            source, target = self._neuron(source), self._neuron(target)
-            if source is target or target.is_input:
-                raise TopologyError(
-                    f"cannot connect {source.name!r} -> {target.name!r}: "
-                    + (
-                        "a neuron to itself"
-                        if source is target
-                        else "the target is an input"
-                    )
-                )
-            key = (source.name, target.name)
-            if key in seen or self._graph.has_edge(*key):
-                raise DuplicateNameError(f"{key[0]!r} -> {key[1]!r} appears twice")
-            if isinstance(weight, Parameter) and weight.store not in (
-                None,
-                self._store,
-            ):
-                raise ParameterError(
-                    f"the weight of {key[0]!r} -> {key[1]!r}, {weight!r}, belongs to "
-                    "another network; a parameter can be shared within one network only "
-                    "(copy its value instead)"
-                )
-            seen.add(key)
-            connections.append(Connection(source, target, weight))
-        trial = nx.DiGraph(self._graph.edges)
-        trial.add_nodes_from(self._graph)
-        trial.add_edges_from(seen)
-        if not nx.is_directed_acyclic_graph(trial):
-            cycle = [u for u, _ in nx.find_cycle(trial)]
-            raise CycleError(
-                "the connections form the cycle "
-                + " -> ".join([*cycle, cycle[0]])
-                + "; a feed-forward network must be acyclic"
-            )
-        # Everything is checked: from here on nothing can fail half-way.
-        for connection in connections:
-            self._store.adopt(connection.parameter, connection)
-        self._graph.add_edges_from(
-            (c.source.name, c.target.name, {"connection": c}) for c in connections
-        )
-        self._topology_changed()
-        return connections
-
-    def _shared_weight(self, weight, share):
-        """The weight argument of :meth:`connect`, resolving ``share``."""
-        if share is None:
-            return weight
-        if weight is not None:
-            raise ParameterError(
-                "pass either weight= or share=, not both: a shared weight takes the "
-                "value of the parameter it shares"
-            )
-        if isinstance(share, Connection):
-            if self._graph.edges.get(share.key, {}).get("connection") is not share:
-                raise TopologyError(f"{share!r} is not a connection of this network")
-            return share.parameter
-        if isinstance(share, Parameter):
-            return share
-        raise ParameterError(
-            f"share must be a Connection or a Parameter of this network, got {share!r}"
-        )
-
-    def disconnect(self, source: NeuronRef, target: NeuronRef) -> Connection:
-        """Remove the connection ``source -> target`` and return it.
-
-        Examples
-        --------
-        >>> net = Network()
-        >>> _ = net.add_input("x"); _ = net.add_output("y"); _ = net.connect("x", "y", 1.0)
-        >>> net.disconnect("x", "y")
-        Connection('x' -> 'y', weight=1)
-        >>> net.connections
-        []
-        """
-        connection = self.connection(source, target)
-        self._graph.remove_edge(*connection.key)
-        self._store.release(connection.parameter, connection)
-        self._topology_changed()
-        return connection
-
-    def remove_neuron(self, neuron: NeuronRef) -> Neuron:
-        """Remove a neuron and every connection to or from it; return the neuron.
-
-        Examples
-        --------
-        >>> net = Network.layered([2, 2, 1], seed=0)
-        >>> net.remove_neuron("h1_2")
-        Neuron('h1_2', role='hidden', activation='sigmoid', bias=0)
-        >>> len(net.connections)
-        3
-        """
-        neuron = self._neuron(neuron)
-        for _, _, connection in [
-            *self._graph.in_edges(neuron.name, data="connection"),
-            *self._graph.out_edges(neuron.name, data="connection"),
-        ]:
-            self._store.release(connection.parameter, connection)
-        if neuron.bias_parameter is not None:
-            self._store.release(neuron.bias_parameter, neuron)
-        neuron.store = None
-        self._graph.remove_node(neuron.name)
-        self._topology_changed()
-        return neuron
-
-    def initialize(
-        self, init: str | None = None, seed: int | None = None, bias: float = 0.0
-    ) -> None:
-        """Redraw every weight, with the fan-in and fan-out of the finished graph.
-
-        Parameters
-        ----------
-        init : str or callable, optional
-            The scheme; the network's own ``init`` if not given.
-        seed : int, optional
-            Reseed the network's generator first.
-        bias : float, default 0.0
-            The value every bias is set to.
-
-        Examples
-        --------
-        >>> net = Network.layered([2, 2, 1], seed=0)
-        >>> net.initialize(init="uniform", seed=1, bias=0.1)
-        >>> net["y1"].bias
-        0.1
-        """
-        draw = get_initializer(self.init if init is None else init)
-        bias = check_number(bias, "bias")
-        rng = self.rng if seed is None else check_seed(seed)
-        edges = list(self._graph.edges(data="connection"))
-        fan_in = np.array([self._graph.in_degree(t) for _, t, _ in edges], dtype=int)
-        fan_out = np.array([self._graph.out_degree(s) for s, _, _ in edges], dtype=int)
-        weights = draw_weights(draw, rng, fan_in, fan_out)
-        self.rng = rng
-        for (_, _, connection), weight in zip(edges, weights.tolist()):
-            connection.weight = weight
-        for neuron in self.neurons:
-            if not neuron.is_input:
-                neuron.bias = bias
 
     @classmethod
     def layered(
@@ -462,8 +124,6 @@ class Network(NodeByNode):
             hidden_activation if output_activation is None else output_activation
         )
         net = cls(init=init or default_initializer(hidden_activation.name), seed=seed)
-        from .layers import build_layered
-
         return build_layered(net, sizes, hidden_activation, output_activation)
 
     @classmethod
@@ -499,100 +159,245 @@ class Network(NodeByNode):
         ...     "x[5,5]", "conv1[2,5,5]").parameter          # one shared kernel weight
         True
         """
-        from .layers import build_convolutional
-
         return build_convolutional(
             cls(seed=seed), input_shape, layers, output_activation
         )
 
-    # ------------------------------------------------------------------ looking up
+    # ------------------------------------------------------------------ training
 
-    def __getitem__(self, name: str) -> Neuron:
-        """The neuron called ``name``."""
-        return self._neuron(name)
+    def freeze(
+        self, *items: NeuronRef | Connection | Parameter, biases: bool = False
+    ) -> None:
+        """Keep parameters fixed in training: gradients are computed, no optimizer changes them.
 
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name in self._graph
-
-    def __len__(self) -> int:
-        """The number of neurons."""
-        return self._graph.number_of_nodes()
-
-    def connection(self, source: NeuronRef, target: NeuronRef) -> Connection:
-        """The connection ``source -> target``.
-
-        Raises
-        ------
-        UnknownNameError
-            If either neuron or the connection does not exist.
+        Parameters
+        ----------
+        *items : neuron name, Neuron, Connection or Parameter
+            A neuron freezes its bias and every weight into it (pass a
+            layer's names to freeze the layer); a connection its weight.
+        biases : bool, default False
+            Also freeze every bias of the network.
 
         Examples
         --------
-        >>> net = Network.layered([2, 1], seed=0)
-        >>> net.connection("x1", "y1").key
-        ('x1', 'y1')
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([2, 2, 1], seed=0)
+        >>> net.freeze(biases=True)
+        >>> net.freeze("y1")
+        >>> sum(p.trainable for p in net.parameters)   # the 4 weights into h1_*
+        4
+        >>> net.unfreeze("y1", biases=True)
+        >>> sum(p.trainable for p in net.parameters)
+        9
         """
-        source, target = self._neuron(source), self._neuron(target)
-        data = self._graph.get_edge_data(source.name, target.name)
-        if data is None:
-            known = [f"{s} -> {t}" for s, t in self._graph.in_edges(target.name)]
-            raise unknown_name("connection", f"{source.name} -> {target.name}", known)
-        return data["connection"]
+        for parameter in self._chosen_parameters(items, biases):
+            parameter.trainable = False
 
-    @property
-    def graph(self) -> nx.DiGraph:
-        """The network's graph, read-only: edit it through the Network's methods."""
-        return self._graph_view
+    def unfreeze(
+        self, *items: NeuronRef | Connection | Parameter, biases: bool = False
+    ) -> None:
+        """Undo :meth:`freeze` for the same kinds of items."""
+        for parameter in self._chosen_parameters(items, biases):
+            parameter.trainable = True
 
-    @property
-    def neurons(self) -> list[Neuron]:
-        """Every neuron, in the order they were added."""
-        return [neuron for _, neuron in self._graph.nodes(data="neuron")]
+    def _chosen_parameters(self, items, biases: bool) -> list[Parameter]:
+        biases = check_flag(biases, "biases")
+        chosen = []
+        for item in items:
+            if isinstance(item, Parameter):
+                if item.store is not self._store:
+                    raise ParameterError(f"{item!r} is not a parameter of this network")
+                chosen.append(item)
+            elif isinstance(item, Connection):
+                chosen.append(self.connection(item.source, item.target).parameter)
+            else:
+                neuron = self._neuron(item)
+                if neuron.is_input:
+                    raise ParameterError(
+                        f"{neuron.name!r} is an input neuron: it has no bias and no "
+                        "incoming weights to freeze"
+                    )
+                chosen.append(neuron.bias_parameter)
+                chosen.extend(
+                    c.parameter
+                    for _, _, c in self._graph.in_edges(neuron.name, data="connection")
+                )
+        if biases:
+            chosen.extend(n.bias_parameter for n in self.neurons if not n.is_input)
+        return chosen
 
-    @property
-    def inputs(self) -> list[Neuron]:
-        """The input neurons, in the order they were added."""
-        return [n for n in self.neurons if n.role == "input"]
+    @suggest_options
+    def fit(
+        self,
+        X: ArrayLike,
+        Y: ArrayLike,
+        *,
+        backend: str = "object",
+        epochs: int = 100,
+        lr: float | None = None,
+        loss: str | Loss = "mse",
+        optimizer: str | Optimizer | None = None,
+        batch_size: int | None = 1,
+        shuffle: bool = True,
+        seed: SeedLike = None,
+        validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+        metrics: str | Callable | Sequence[str | Callable] = (),
+        callbacks: Sequence[Callable] = (),
+        progress: bool = False,
+        restore: bool = True,
+        max_evaluations: int | None = None,
+        target_loss: float | None = None,
+    ) -> History:
+        """Train the network by backpropagation (or an evolution strategy).
 
-    @property
-    def hidden(self) -> list[Neuron]:
-        """The hidden neurons, in the order they were added."""
-        return [n for n in self.neurons if n.role == "hidden"]
+        Parameters
+        ----------
+        X, Y : array_like
+            Inputs (n_samples, n_inputs) and targets (n_samples, n_outputs).
+        backend : {"object", "vectorized"}, default "object"
+            ``"object"`` propagates neuron by neuron through the graph;
+            ``"vectorized"`` (or ``"vectorised"``) trains a compiled view of
+            the network (:meth:`compile`) — the same schedule and numbers,
+            much faster on large networks, and the graph shows the trained
+            weights. Callbacks then receive the CompiledNetwork.
+        epochs, lr, loss, optimizer, batch_size, shuffle, seed, validation_data, metrics, callbacks, progress, restore
+            See :func:`neurosim.training.fit`.
+        max_evaluations, target_loss
+            For an evolution strategy as ``optimizer``: see :meth:`Model.fit`.
 
-    @property
-    def outputs(self) -> list[Neuron]:
-        """The output neurons, in the order they were added."""
-        return [n for n in self.neurons if n.role == "output"]
-
-    @property
-    def connections(self) -> list[Connection]:
-        """Every connection, grouped by source neuron."""
-        return [connection for _, _, connection in self._graph.edges(data="connection")]
-
-    @property
-    def n_parameters(self) -> int:
-        """The number of parameters: weights and biases, a shared one counted once."""
-        return len(self._store.parameters)
-
-    @property
-    def n_trainable(self) -> int:
-        """The number of parameters an optimizer may change (a shared one once).
-
-        >>> net = Network.layered([2, 1], seed=0); net.freeze(biases=True)
-        >>> net.n_parameters, net.n_trainable
-        (3, 2)
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> X, Y = ns.datasets.xor()
+        >>> net = ns.Network.layered([2, 4, 1], seed=0)
+        >>> history = net.fit(X, Y, epochs=2000, lr=0.5, seed=0)
+        >>> history.loss[-1] < 0.01
+        True
+        >>> net.predict(X).round().ravel()
+        array([0., 1., 1., 0.])
+        >>> fast = ns.Network.layered([2, 4, 1], seed=0)
+        >>> _ = fast.fit(X, Y, epochs=2000, lr=0.5, seed=0, backend="vectorized")
+        >>> bool(np.allclose(fast.predict(X), net.predict(X), rtol=1e-9))
+        True
         """
-        return len(self._store.trainable())
+        if backend not in ("object", "vectorized", "vectorised"):
+            raise ParameterError(
+                f"backend must be 'object' (neuron by neuron) or 'vectorized' (compiled "
+                f"matrices), got {backend!r}"
+            )
+        # A compiled network is a view of this one's parameters: what it
+        # trains is what the graph shows, with no copying back.
+        model = self if backend == "object" else self.compile()
+        options = {
+            "epochs": epochs, "lr": lr, "loss": loss, "optimizer": optimizer,
+            "batch_size": batch_size, "shuffle": shuffle, "seed": seed,
+            "validation_data": validation_data, "metrics": metrics,
+            "callbacks": callbacks, "progress": progress, "restore": restore,
+            "max_evaluations": max_evaluations, "target_loss": target_loss,
+        }  # fmt: skip
+        return Model.fit(model, X, Y, **options)
 
-    @property
-    def parameters(self) -> list[Parameter]:
-        """Every parameter (weights and biases; a shared one once), in creation order."""
-        return list(self._store.parameters)
+    def compile(self, dtype=np.float64):
+        """Compile the network into weight matrices: the vectorised backend.
 
-    @property
-    def parameter_store(self) -> ParameterStore:
-        """The owner of the parameters' values, shared with compiled networks."""
-        return self._store
+        The result offers the same ``forward``, ``backward``, ``step``,
+        ``fit`` and ``predict``, with the same numbers. It is a view of this
+        network's parameters: what it trains, the graph shows; what is edited
+        through the graph, it uses. See :mod:`neurosim.compiled`.
+
+        Parameters
+        ----------
+        dtype : {numpy.float64, numpy.float32}, default float64
+
+        Returns
+        -------
+        CompiledNetwork
+
+        Raises
+        ------
+        TopologyError
+            For a network without inputs or outputs, or an unreachable output.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([64, 32, 10], activation="relu", seed=0)
+        >>> net.compile()
+        CompiledNetwork(2 blocks on 2 levels, 2410 parameters, float64)
+        """
+
+        return CompiledNetwork(self, dtype=dtype)
+
+    # ------------------------------------------------------------------ views
+    # One-line delegations to the layers above (the teaching tools, pictures):
+    # the only imports of the network that point upwards.
+
+    def trace(
+        self, x: ArrayLike, target: ArrayLike | None = None, loss: str | Loss = "mse"
+    ):
+        """Every step of one forward (and backward) pass; see :func:`neurosim.teaching.trace`.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([1, 1], activation="identity", seed=0)
+        >>> print(net.trace([2.0])[0])  # doctest: +ELLIPSIS
+        net(y1) = ...·2.0 + 0.0 = ...
+        """
+        from .teaching import trace
+
+        return trace(self, x, target=target, loss=loss)
+
+    def explain(
+        self,
+        x: ArrayLike,
+        target: ArrayLike,
+        loss: str | Loss = "mse",
+        format: str = "text",
+        lr: float = 0.1,
+    ) -> str | ExplanationPage:
+        """One training step as a document; see :func:`neurosim.teaching.explain`.
+
+        ``format="text"`` or ``"markdown"`` give a string, ``"html"`` an
+        :class:`~neurosim.teaching.page.ExplanationPage` (its ``str`` is the
+        page; Jupyter shows it live).
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([1, 1], seed=0)
+        >>> net.explain([1.0], [0.0]).splitlines()[0]
+        'One training step of Network(1 input, 0 hidden, 1 output; 1 connection, 2 parameters)'
+        """
+        from .teaching import explain
+
+        return explain(self, x, target, loss=loss, format=format, lr=lr)
+
+    def summary(self) -> str:
+        """The neurons as a table and the parameter count; see :func:`neurosim.teaching.summary`.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> print(ns.Network.layered([1, 1], seed=0).summary().splitlines()[-1])
+        1 input, 0 hidden, 1 output; 1 connection; 2 parameters
+        """
+        from .teaching import summary
+
+        return summary(self)
+
+    def state_table(self) -> str:
+        """Each neuron's net, output, delta; see :func:`neurosim.teaching.state_table`.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> print(ns.Network.layered([1, 1], seed=0).state_table().splitlines()[0])
+        neuron  net  output  delta
+        """
+        from .teaching import state_table
+
+        return state_table(self)
 
     def _repr_png_(self) -> bytes | None:
         """A drawing of the network for Jupyter; the text repr serves terminals.
@@ -618,33 +423,3 @@ class Network(NodeByNode):
             f"{count(self._graph.number_of_edges(), 'connection')}, "
             f"{count(self.n_parameters, 'parameter')})"
         )
-
-    def _new_name(self, name: object) -> str:
-        name = check_name(name)
-        if name in self._graph:
-            raise DuplicateNameError(
-                f"there is already a neuron called {name!r} "
-                f"({self._graph.nodes[name]['neuron'].role}); choose another name"
-            )
-        return name
-
-    def _add(self, neuron: Neuron) -> Neuron:
-        if neuron.bias_parameter is not None:
-            self._store.adopt(neuron.bias_parameter, neuron)
-        neuron.store = self._store
-        self._graph.add_node(neuron.name, neuron=neuron)
-        self._topology_changed()
-        return neuron
-
-    def _neuron(self, ref: NeuronRef) -> Neuron:
-        name = ref.name if isinstance(ref, Neuron) else ref
-        if not isinstance(name, str):
-            raise ParameterError(
-                f"a neuron is named by a string or a Neuron, got {ref!r}"
-            )
-        data = self._graph.nodes.get(name)
-        if data is None:
-            raise unknown_name("neuron", name, list(self._graph))
-        if isinstance(ref, Neuron) and data["neuron"] is not ref:
-            raise TopologyError(f"{ref!r} is not this network's neuron called {name!r}")
-        return data["neuron"]

@@ -1,6 +1,7 @@
 """The architecture holds: no module reaches into another's underscore names."""
 
 import ast
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "neurosim"
@@ -63,6 +64,145 @@ def test_the_scan_catches_a_reach_into_a_network(tmp_path):
 def test_the_network_is_split_into_building_computing_and_the_protocol():
     lengths = {
         name: len((PACKAGE / name).read_text(encoding="utf-8").splitlines())
-        for name in ("network.py", "passes.py", "model.py", "parameters.py")
+        for name in ("network.py", "graph.py", "passes.py", "model.py", "parameters.py")
     }
     assert all(n <= 650 for n in lengths.values()), lengths
+
+
+# ---------------------------------------------------------------- the layer rule
+
+#: The modules, lowest first: a module imports (at module level) only from
+#: modules on an earlier line; modules on one line do not import each other.
+LAYERS = [
+    # 0: exceptions and checks at the public boundary
+    ["errors"],
+    ["_checks", "_files"],
+    # 1: the small math objects, and what a trainer records
+    ["activations", "losses", "initializers", "optimizers", "history", "layout"],
+    # 2: every trainable number with one owner; neurons and connections
+    ["parameters"],
+    ["neuron"],
+    # 3: trainers, written against the Model protocol
+    ["evolution", "learning_rules"],
+    ["training"],
+    # 4: the protocol, the node-by-node passes, the graph, the compiled
+    # backend, the layer builders, the network; the symmetric machines
+    ["model", "memory.units"],
+    ["passes", "memory.hopfield", "memory.rbm", "memory.boltzmann"],
+    ["graph", "compiled", "memory"],
+    ["layers"],
+    ["network"],
+    # 5: data, teaching, files, interchange
+    ["datasets.toy"],
+    ["datasets", "teaching", "io", "export.plan"],
+    ["export.torch_module", "export.onnx_model", "export"],
+    # 6: the web pages, the pictures, the command line
+    ["teaching.page", "plotting.memory", "plotting.evolution"],
+    ["plotting"],
+    ["cli"],
+    ["__main__", ""],
+]
+RANK = {name: k for k, names in enumerate(LAYERS) for name in names}
+
+#: The only imports that point upwards: one-line lazy delegations to a
+#: higher layer, each a convenience a user reaches from the object itself.
+VIEWS = {
+    ("network", "teaching"): "Network.trace, .explain, .summary, .state_table",
+    ("network", "plotting"): "Network._repr_png_ (Jupyter's picture)",
+    ("memory.hopfield", "plotting"): "HopfieldNetwork._repr_png_ (Jupyter's picture)",
+    ("teaching", "teaching.page"): "explain(format='html'): the step as a web page",
+}
+
+#: Imports that break the rule today, to be removed one by one (a ratchet:
+#: the test fails when one is fixed and still listed, or a new one appears).
+KNOWN: set[tuple[str, str]] = set()
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def imports_of(path: Path) -> tuple[set[str], set[str]]:
+    """The neurosim modules ``path`` imports at module level, and inside functions.
+
+    Imports under ``if TYPE_CHECKING:`` are annotations only and not counted.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    checking = {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+        for node in ast.walk(block)
+    }
+    top_level = {id(node) for node in tree.body}
+    for block in tree.body:
+        if isinstance(block, (ast.Try, ast.If)):
+            top_level |= {id(node) for node in ast.walk(block)}
+    found: tuple[set[str], set[str]] = (set(), set())
+    for node in ast.walk(tree):
+        if id(node) in checking or not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        targets = []
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.split(".") if package else []
+            base = base[: len(base) - (node.level - 1)]
+            if node.module:
+                targets.append(".".join([*base, node.module]))
+            else:  # from . import a, b
+                targets += [".".join([*base, alias.name]) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "neurosim"
+        ):
+            targets.append(node.module.removeprefix("neurosim").lstrip("."))
+        elif isinstance(node, ast.Import):
+            targets += [
+                a.name.removeprefix("neurosim").lstrip(".")
+                for a in node.names
+                if a.name.startswith("neurosim")
+            ]
+        for target in targets:
+            # A name imported from a package's __init__ counts as the package.
+            while target and target not in RANK and "." in target:
+                target = target.rpartition(".")[0]
+            if target in RANK and target != name:
+                found[id(node) not in top_level].add(target)
+    return found
+
+
+def test_every_module_has_a_layer():
+    names = {module_name(p) for p in PACKAGE.rglob("*.py")}
+    assert names <= set(RANK), f"modules without a layer: {sorted(names - set(RANK))}"
+
+
+def test_modules_import_only_from_lower_layers():
+    upward = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = module_name(path)
+        top, lazy = imports_of(path)
+        for target in top | lazy:
+            below = RANK[target] < RANK[name] or name.startswith(target + ".")
+            if not below and (target in top or (name, target) not in VIEWS):
+                upward.add((name, target))
+    assert upward - KNOWN == set(), (
+        f"imports against the layer rule: {sorted(upward - KNOWN)}"
+    )
+    assert KNOWN - upward == set(), (
+        f"fixed, remove from KNOWN: {sorted(KNOWN - upward)}"
+    )
+
+
+def test_the_layer_check_catches_an_upward_import(tmp_path, monkeypatch):
+    fake = PACKAGE / "neuron.py"
+    top, lazy = imports_of(fake)
+    assert "parameters" in top and not lazy
+    sample = tmp_path / "neuron.py"
+    sample.write_text(
+        "from .network import Network\ndef f():\n    from .plotting import x\n"
+    )
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path)
+    assert imports_of(sample) == ({"network"}, {"plotting"})
