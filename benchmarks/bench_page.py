@@ -32,7 +32,9 @@ def browser():
                  "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"):  # fmt: skip
         options.add_argument(flag)
-    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    return webdriver.Chrome(
+        service=Service(shutil.which("chromedriver")), options=options
+    )
 
 
 def open_time(driver, path, repeats=3) -> float:
