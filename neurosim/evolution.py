@@ -52,7 +52,7 @@ from ._checks import (
     check_seed,
 )
 from .errors import DataError, NumericalError, ParameterError, ShapeError
-from .history import History, progress_bar
+from .history import History, check_callbacks, progress_bar
 from .losses import Loss
 
 __all__ = [
@@ -448,9 +448,7 @@ def evolve(
         max_evaluations = check_count(max_evaluations, "max_evaluations")
     if target_loss is not None:
         target_loss = check_number(target_loss, "target_loss")
-    for callback in callbacks:
-        if not callable(callback):
-            raise ParameterError(f"callbacks must be callables, got {callback!r}")
+    callbacks = check_callbacks(callbacks)
     model.prepare()
     loss = model.check_loss(loss)
     X, Y = as_training_data(X, Y, model, "training", loss)

@@ -20,7 +20,13 @@ import math
 from ._checks import check_count, check_number
 from .errors import MissingDependencyError, ParameterError, unknown_name
 
-__all__ = ["EarlyStopping", "History", "progress_bar"]
+__all__ = [
+    "EarlyStopping",
+    "History",
+    "call_callbacks",
+    "check_callbacks",
+    "progress_bar",
+]
 
 
 class History:
@@ -162,3 +168,39 @@ def progress_bar(**options):
             "or leave progress=False."
         ) from None
     return tqdm(**options)
+
+
+def check_callbacks(callbacks) -> list:
+    """The callbacks of a trainer, checked: a sequence of callables.
+
+    Every trainer calls each as ``callback(epoch, history, model)`` after an
+    epoch (``epoch`` from 0); a true return value stops training.
+
+    Examples
+    --------
+    >>> check_callbacks([print])
+    [<built-in function print>]
+    >>> check_callbacks(print)
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.ParameterError: callbacks must be a list of callables ...
+    """
+    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
+        raise ParameterError(
+            "callbacks must be a list of callables callback(epoch, history, model), got "
+            f"{callbacks!r}; wrap one in a list: callbacks=[{getattr(callbacks, '__name__', 'f')}]"
+        )
+    callbacks = list(callbacks)
+    for callback in callbacks:
+        if not callable(callback):
+            raise ParameterError(f"callbacks must be callables, got {callback!r}")
+    return callbacks
+
+
+def call_callbacks(callbacks, epoch: int, epochs: int, history: History, model) -> bool:
+    """Call every callback after ``epoch``; True (and ``stopped_early`` set) if one says stop."""
+    votes = [callback(epoch, history, model) for callback in callbacks]
+    if any(votes):
+        history.stopped_early = epoch + 1 < epochs
+        return True
+    return False

@@ -28,35 +28,41 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ._checks import as_training_data, check_count, check_positive
 from .errors import ParameterError, TopologyError
+from .history import History, call_callbacks, check_callbacks
 
 __all__ = ["RuleResult", "train_single_layer"]
 
 
-@dataclass
-class RuleResult:
-    """What :func:`train_single_layer` did.
+class RuleResult(History):
+    """What :func:`train_single_layer` did: a :class:`~neurosim.history.History` that converged or not.
+
+    Series per epoch: ``errors`` (misclassified samples, output ≠ target)
+    and ``loss`` (their fraction for the perceptron rule; for the delta rule
+    the mean squared error of the net inputs against the ±1 targets, the
+    quantity it lowers), both counted during the epoch, as the rule sees them.
 
     Attributes
     ----------
     converged : bool
         Perceptron rule: an epoch classified every sample right. Delta rule:
         no weight ended an epoch more than ``tol`` from where it began it.
-    epochs : int
-        Epochs run.
-    errors : list of int
-        Misclassified samples (output ≠ target) in each epoch.
     """
 
-    converged: bool
-    epochs: int
-    errors: list[int] = field(default_factory=list)
+    def __init__(self) -> None:
+        super().__init__()
+        self.converged = False
+
+    @property
+    def errors(self) -> list[int]:
+        """Misclassified samples in each epoch."""
+        return self.history.get("errors", [])
 
     def __repr__(self) -> str:
         return f"RuleResult(converged={self.converged}, epochs={self.epochs})"
@@ -70,12 +76,15 @@ def train_single_layer(
     epochs: int = 100,
     lr: float = 1.0,
     tol: float = 1e-6,
+    callbacks: Sequence[Callable] = (),
 ) -> RuleResult:
     """Train a single-layer network with the perceptron rule or the delta rule.
 
     Stops when the rule has converged or after ``epochs`` epochs, never
     looping forever: on data that are not linearly separable (XOR) the
-    perceptron rule reports ``converged=False``.
+    perceptron rule reports ``converged=False``. Frozen weights and biases
+    keep their values. If training stops with an exception (a callback
+    raised, Ctrl-C), the parameters are put back as they were.
 
     Parameters
     ----------
@@ -88,10 +97,14 @@ def train_single_layer(
     lr : float, default 1.0
     tol : float, default 1e-6
         Delta rule: converged when no weight moves more than this over an epoch.
+    callbacks : sequence of callable
+        Each is called as ``callback(epoch, history, net)`` after an epoch,
+        as in every trainer; a true return value stops training.
 
     Returns
     -------
     RuleResult
+        A :class:`~neurosim.history.History` with ``converged``.
 
     Raises
     ------
@@ -101,33 +114,49 @@ def train_single_layer(
     if rule not in ("perceptron", "delta"):
         raise ParameterError(f"rule must be 'perceptron' or 'delta', got {rule!r}")
     epochs, lr = check_count(epochs, "epochs"), check_positive(lr, "learning rate lr")
+    callbacks = check_callbacks(callbacks)
     layer = _single_layer(net)
     X, Y = as_training_data(X, Y, net, "training")
-    result = RuleResult(converged=False, epochs=0)
-    for _ in range(epochs):
-        start, wrong = np.array(net.parameter_values()), 0
-        for x, t in zip(X.tolist(), Y.tolist()):
-            net.forward(x)
-            for (neuron, incoming), target in zip(layer, t):
-                predicted = float(neuron.output >= 0.5)
-                wrong += predicted != target
-                if rule == "perceptron":
-                    error = target - predicted
-                else:  # ADALINE fits the net input to the bipolar target -1/+1
-                    error = (2.0 * target - 1.0) - neuron.net
-                # Frozen parameters keep their values, as in every trainer.
-                for c in incoming:
-                    if c.parameter.trainable:
-                        c.weight += lr * error * c.source.output
-                if neuron.bias_parameter.trainable:
-                    neuron.bias += lr * error
-        result.epochs += 1
-        result.errors.append(int(wrong))
-        moved = np.abs(np.array(net.parameter_values()) - start).max()
-        if (wrong == 0) if rule == "perceptron" else (moved < tol):
-            result.converged = True
-            break
+    result = RuleResult()
+    before = net.parameter_values()
+    try:
+        for epoch in range(epochs):
+            start = np.array(net.parameter_values())
+            wrong, squared = _epoch(net, layer, X, Y, rule, lr)
+            loss = wrong / X.shape[0] if rule == "perceptron" else squared / Y.size
+            result.record({"loss": loss, "errors": wrong})
+            moved = np.abs(np.array(net.parameter_values()) - start).max()
+            if (wrong == 0) if rule == "perceptron" else (moved < tol):
+                result.converged = True
+                break
+            if call_callbacks(callbacks, epoch, epochs, result, net):
+                break
+    except BaseException:
+        net.restore_parameter_values(before)
+        raise
     return result
+
+
+def _epoch(net, layer, X, Y, rule: str, lr: float) -> tuple[int, float]:
+    """One pass over the samples in order; the misclassified count and squared error."""
+    wrong, squared = 0, 0.0
+    for x, t in zip(X.tolist(), Y.tolist()):
+        net.forward(x)
+        for (neuron, incoming), target in zip(layer, t):
+            predicted = float(neuron.output >= 0.5)
+            wrong += predicted != target
+            if rule == "perceptron":
+                error = target - predicted
+            else:  # ADALINE fits the net input to the bipolar target -1/+1
+                error = (2.0 * target - 1.0) - neuron.net
+            squared += error * error
+            # Frozen parameters keep their values, as in every trainer.
+            for c in incoming:
+                if c.parameter.trainable:
+                    c.weight += lr * error * c.source.output
+            if neuron.bias_parameter.trainable:
+                neuron.bias += lr * error
+    return int(wrong), squared
 
 
 def _single_layer(net):

@@ -38,7 +38,13 @@ from .errors import (
     unknown_name,
 )
 from .evolution import EvolutionStrategy, evolve
-from .history import EarlyStopping, History, progress_bar
+from .history import (
+    EarlyStopping,
+    History,
+    call_callbacks,
+    check_callbacks,
+    progress_bar,
+)
 from .losses import Loss
 from .optimizers import Optimizer, get_optimizer
 
@@ -226,9 +232,7 @@ def fit(
     if isinstance(metrics, str) or callable(metrics):
         metrics = [metrics]
     metrics = [get_metric(m) for m in metrics]
-    for callback in callbacks:
-        if not callable(callback):
-            raise ParameterError(f"callbacks must be callables, got {callback!r}")
+    callbacks = check_callbacks(callbacks)
 
     batch_size = X.shape[0] if batch_size is None else min(batch_size, X.shape[0])
     history = History()
@@ -287,9 +291,7 @@ def fit(
                 bar.set_postfix(loss=f"{logs['loss']:.4g}", refresh=False)
                 bar.update()
             # Every callback is called, even after one has voted to stop.
-            votes = [callback(epoch, history, model) for callback in callbacks]
-            if any(votes):
-                history.stopped_early = epoch + 1 < epochs
+            if call_callbacks(callbacks, epoch, epochs, history, model):
                 break
         # The last update was never followed by a forward pass: finite
         # parameters can still give outputs that overflow.

@@ -40,7 +40,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import networkx as nx
 import numpy as np
@@ -55,7 +55,7 @@ from .._checks import (
     check_seed,
 )
 from ..errors import DataError, NumericalError, ParameterError, ShapeError, unknown_name
-from ..history import History, progress_bar
+from ..history import History, call_callbacks, check_callbacks, progress_bar
 from .units import all_states, read_only, temperature_schedule
 
 __all__ = ["BoltzmannMachine", "kl_divergence"]
@@ -298,6 +298,7 @@ class BoltzmannMachine:
         target: ArrayLike | None = None,
         progress: bool = False,
         decay: float = 0.0,
+        callbacks: Sequence[Callable] = (),
     ) -> History:
         """Train with the Boltzmann learning rule, one update per epoch on all of ``X``.
 
@@ -325,6 +326,9 @@ class BoltzmannMachine:
             The learning rate of epoch t (from 0) is ``lr / (1 + decay·t)``:
             sampled statistics are noisy, and a shrinking step lets the
             weights settle instead of wandering (Robbins–Monro).
+        callbacks : sequence of callable
+            Each is called as ``callback(epoch, history, machine)`` after an
+            epoch, as in every trainer; a true return value stops training.
 
         Returns
         -------
@@ -342,6 +346,7 @@ class BoltzmannMachine:
         decay = check_number(decay, "decay")
         if decay < 0:
             raise ParameterError(f"decay must be >= 0, got {decay!r}")
+        callbacks = check_callbacks(callbacks)
         chains = check_count(chains, "chains")
         sweeps = check_count(sweeps, "sweeps")
         if method == "gibbs":
@@ -405,6 +410,8 @@ class BoltzmannMachine:
                 if bar is not None:
                     bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()})
                     bar.update()
+                if call_callbacks(callbacks, epoch, epochs, history, self):
+                    break
         except BaseException:
             # Whatever stopped training, the machine is as it was before fit.
             self._weights, self._bias = before

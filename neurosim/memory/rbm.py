@@ -43,7 +43,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import networkx as nx
 import numpy as np
@@ -58,7 +58,7 @@ from .._checks import (
     check_seed,
 )
 from ..errors import DataError, NumericalError, ParameterError, ShapeError, unknown_name
-from ..history import History, progress_bar
+from ..history import History, call_callbacks, check_callbacks, progress_bar
 from .units import all_states, read_only
 
 __all__ = ["RBM"]
@@ -550,6 +550,7 @@ class RBM:
         progress: bool = False,
         path: str = "matrix",
         monitor: bool = True,
+        callbacks: Sequence[Callable] = (),
     ) -> History:
         """Train by contrastive divergence (CD-k) or persistent CD (PCD).
 
@@ -585,6 +586,9 @@ class RBM:
         monitor : bool, default True
             Record the history below after every epoch (about a third of
             the time of a small model's epoch). False records nothing.
+        callbacks : sequence of callable
+            Each is called as ``callback(epoch, history, rbm)`` after an
+            epoch, as in every trainer; a true return value stops training.
 
         Returns
         -------
@@ -613,6 +617,7 @@ class RBM:
         if method not in METHODS:
             raise unknown_name("method", method, METHODS)
         path = _check_path(path)
+        callbacks = check_callbacks(callbacks)
         rng = check_seed(seed)
         history = History()
         bar = progress_bar(total=epochs, desc="RBM", unit="epoch") if progress else None
@@ -642,6 +647,8 @@ class RBM:
                     if monitor:
                         bar.set_postfix(pl=f"{logs['pseudo_likelihood']:.3f}")
                     bar.update()
+                if call_callbacks(callbacks, epoch - 1, epochs, history, self):
+                    break
         except BaseException:
             # Whatever stopped training, the machine is as it was before fit.
             self._joint[...] = before
