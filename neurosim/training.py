@@ -38,8 +38,8 @@ from .errors import (
     unknown_name,
 )
 from .evolution import EvolutionStrategy, evolve
+from .history import EarlyStopping  # noqa: F401 (neurosim.training.EarlyStopping keeps working)
 from .history import (
-    EarlyStopping,
     History,
     call_callbacks,
     check_callbacks,
@@ -48,9 +48,9 @@ from .history import (
 from .losses import Loss
 from .optimizers import Optimizer, get_optimizer
 
+# History and EarlyStopping live in neurosim.history; the names here keep
+# neurosim.training.History working.
 __all__ = [
-    "EarlyStopping",
-    "History",
     "SlowTrainingHint",
     "accuracy",
     "fit",
