@@ -38,8 +38,8 @@ from .errors import (
     unknown_name,
 )
 from .evolution import EvolutionStrategy, evolve
-from .history import EarlyStopping  # noqa: F401 (neurosim.training.EarlyStopping keeps working)
 from .history import (
+    EarlyStopping,  # noqa: F401 (neurosim.training.EarlyStopping keeps working)
     History,
     call_callbacks,
     check_callbacks,
