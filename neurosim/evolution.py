@@ -45,6 +45,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._checks import (
+    SeedLike,
     as_training_data,
     check_count,
     check_number,
@@ -389,7 +390,7 @@ def evolve(
     strategy: EvolutionStrategy,
     generations: int = 100,
     loss: str | Loss = "mse",
-    seed: int | np.random.Generator | None = None,
+    seed: SeedLike = None,
     max_evaluations: int | None = None,
     target_loss: float | None = None,
     callbacks: Sequence[Callable] = (),

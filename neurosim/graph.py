@@ -24,7 +24,7 @@ from collections.abc import Iterable
 import networkx as nx
 import numpy as np
 
-from ._checks import check_name, check_number, check_seed
+from ._checks import SeedLike, check_name, check_number, check_seed
 from .activations import Activation
 from .errors import (
     CycleError,
@@ -50,7 +50,7 @@ class Graph(NodeByNode):
     graph half (see :mod:`neurosim.network` for the parameters).
     """
 
-    def __init__(self, init: str = "xavier", seed: int | None = None) -> None:
+    def __init__(self, init: str = "xavier", seed: SeedLike = None) -> None:
         get_initializer(init)  # fail now, not at the first connect
         self.init = init
         self.rng = check_seed(seed)
@@ -362,7 +362,7 @@ class Graph(NodeByNode):
         return neuron
 
     def initialize(
-        self, init: str | None = None, seed: int | None = None, bias: float = 0.0
+        self, init: str | None = None, seed: SeedLike = None, bias: float = 0.0
     ) -> None:
         """Redraw every weight, with the fan-in and fan-out of the finished graph.
 

@@ -155,6 +155,11 @@ def document(obj: Network | HopfieldNetwork | RBM) -> dict:
             "kind": "BoltzmannMachine",
             "n_visible": obj.n_visible,
             "n_hidden": obj.n_hidden,
+            **(
+                {"names": list(obj.names)}
+                if obj.names != _default_unit_names(obj)
+                else {}
+            ),
             "weights": obj.weights.tolist(),
             "bias": obj.bias.tolist(),
         }
@@ -162,6 +167,12 @@ def document(obj: Network | HopfieldNetwork | RBM) -> dict:
         "save writes a Network, a HopfieldNetwork, an RBM or a BoltzmannMachine, "
         f"got {type(obj).__name__}"
     )
+
+
+def _default_unit_names(machine: BoltzmannMachine) -> list[str]:
+    return [f"v{i}" for i in range(machine.n_visible)] + [
+        f"h{j}" for j in range(machine.n_hidden)
+    ]
 
 
 def _shared_keys(net: Network) -> dict:
@@ -728,7 +739,19 @@ def _boltzmann_from(document: dict) -> BoltzmannMachine:
         document, "weights", (n, n)
     )  # checked against the numbers present
     bias = _matrix(document, "bias", (n,))
-    machine = BoltzmannMachine(sizes["n_visible"], sizes["n_hidden"], seed=0)
+    names = document.get("names")
+    if names is not None and (
+        not isinstance(names, list)
+        or len(names) != n
+        or not all(isinstance(x, str) for x in names)
+    ):
+        raise FormatError(f"names: expected {n} unit names, got {_kind(names)}")
+    try:
+        machine = BoltzmannMachine(
+            sizes["n_visible"], sizes["n_hidden"], seed=0, names=names
+        )
+    except NeurosimError as error:
+        raise FormatError(f"names: {error}") from None
     try:
         machine.set_parameters(weights, bias)
     except NeurosimError as error:

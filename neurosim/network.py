@@ -83,7 +83,7 @@ class Network(Graph):
         activation: str | Activation = "sigmoid",
         output_activation: str | Activation | None = None,
         init: str | None = None,
-        seed: int | None = None,
+        seed: SeedLike = None,
     ) -> Network:
         """Build a fully connected layered network (a multi-layer perceptron).
 
@@ -132,7 +132,7 @@ class Network(Graph):
         input_shape: tuple[int, ...],
         layers: Sequence,
         output_activation: str | Activation = "identity",
-        seed: int | None = None,
+        seed: SeedLike = None,
     ) -> Network:
         """A convolutional network of ordinary neurons, from layer specs.
 

@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._checks import (
+    SeedLike,
     as_training_data,
     check_count,
     check_flag,
@@ -112,7 +113,7 @@ def fit(
     optimizer: str | Optimizer | None = None,
     batch_size: int | None = 1,
     shuffle: bool = True,
-    seed: int | None = None,
+    seed: SeedLike = None,
     validation_data: tuple[ArrayLike, ArrayLike] | None = None,
     metrics: str | Callable | Sequence[str | Callable] = (),
     callbacks: Sequence[Callable] = (),

@@ -255,3 +255,13 @@ def test_a_boltzmann_fit_that_fails_later_restores_the_machine_before_fit(monkey
     np.testing.assert_array_equal(bm.bias, before[1])
     history = bm.fit(data, epochs=2, method="exact", target=target)
     assert history.loss == history["kl"] and history.epochs == 2
+
+
+def test_a_boltzmann_machine_takes_names_and_keeps_them_in_its_file(tmp_path):
+    bm = ns.BoltzmannMachine(2, 1, seed=0, names=["rain", "wet", "cause"])
+    assert list(bm.graph.nodes) == ["rain", "wet", "cause"]
+    ns.save(bm, tmp_path / "bm.json")
+    assert ns.load(tmp_path / "bm.json").names == ["rain", "wet", "cause"]
+    for bad in (["a", "b"], ["a", "a", "b"], ["a", "", "b"]):
+        with pytest.raises(ns.ParameterError):
+            ns.BoltzmannMachine(2, 1, names=bad)

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._checks import check_count, check_seed
+from .._checks import SeedLike, check_count, check_seed
 from .._files import open_existing
 from ..errors import (
     DataError,
@@ -384,7 +384,7 @@ def _as_labels(labels: ArrayLike) -> np.ndarray:
 
 
 def train_test_split(
-    *arrays: ArrayLike, test_size: float = 0.25, seed: int | None = None
+    *arrays: ArrayLike, test_size: float = 0.25, seed: SeedLike = None
 ) -> list[np.ndarray]:
     """Shuffle the samples and split each array into a training and a test part.
 

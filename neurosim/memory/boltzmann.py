@@ -47,9 +47,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .._checks import (
+    SeedLike,
     as_float_array,
     check_count,
     check_memory,
+    check_name,
     check_number,
     check_positive,
     check_seed,
@@ -78,6 +80,9 @@ class BoltzmannMachine:
         Large enough to break the symmetry between hidden units: from
         near-zero weights, every hidden unit sees the same statistics and
         learning can sit at the uniform distribution for a long time.
+    names : sequence of str, optional
+        The units' names, the visible units' first (as every unit-based
+        model takes them); ``v0, …, h0, …`` by default.
 
     Examples
     --------
@@ -92,8 +97,10 @@ class BoltzmannMachine:
         self,
         n_visible: int,
         n_hidden: int = 0,
-        seed: int | np.random.Generator | None = None,
+        seed: SeedLike = None,
         init_scale: float = 1.0,
+        *,
+        names: Sequence[str] | None = None,
     ) -> None:
         n_visible = check_count(n_visible, "n_visible")
         init_scale = check_positive(init_scale, "init_scale")
@@ -105,9 +112,19 @@ class BoltzmannMachine:
             f"a Boltzmann machine of {n:,} units",
             "use fewer units",
         )
-        self.names = [f"v{i}" for i in range(n_visible)] + [
-            f"h{j}" for j in range(n_hidden)
-        ]
+        if names is None:
+            names = [f"v{i}" for i in range(n_visible)] + [
+                f"h{j}" for j in range(n_hidden)
+            ]
+        elif isinstance(names, (str, bytes)) or len(names) != n:
+            raise ParameterError(
+                f"names must be a list of {n} names, the visible units' then the hidden "
+                f"units', got {names!r}"
+            )
+        names = [check_name(name, "a unit's name") for name in names]
+        if len(set(names)) != n:
+            raise ParameterError(f"unit names must be unique, got {names}")
+        self.names = names
         self.n_visible, self.n_hidden = n_visible, n_hidden
         rng = check_seed(seed)
         n = n_visible + n_hidden
@@ -205,7 +222,7 @@ class BoltzmannMachine:
         states: ArrayLike,
         sweeps: int = 1,
         temperature: float | Sequence[float] = 1.0,
-        seed: int | np.random.Generator | None = None,
+        seed: SeedLike = None,
         clamp_visible: bool = False,
     ) -> np.ndarray:
         """Sweep every unit, one at a time in a random order, ``sweeps`` times.
@@ -254,7 +271,7 @@ class BoltzmannMachine:
         n: int,
         sweeps: int = 100,
         temperature: float | Sequence[float] = 1.0,
-        seed: int | np.random.Generator | None = None,
+        seed: SeedLike = None,
     ) -> np.ndarray:
         """``n`` visible states drawn by running ``n`` chains from random states."""
         n = check_count(n, "n")
@@ -294,7 +311,7 @@ class BoltzmannMachine:
         method: str = "gibbs",
         chains: int = 100,
         sweeps: int = 2,
-        seed: int | np.random.Generator | None = None,
+        seed: SeedLike = None,
         target: ArrayLike | None = None,
         progress: bool = False,
         decay: float = 0.0,

@@ -43,6 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .._checks import (
+    SeedLike,
     as_float_array,
     check_count,
     check_memory,
@@ -421,7 +422,7 @@ class HopfieldNetwork:
         mode: str = "async",
         order: str = "random",
         max_sweeps: int = 100,
-        seed: int | None = None,
+        seed: SeedLike = None,
         callback: Callable | None = None,
         record_states: bool = False,
         path: str = "auto",
@@ -716,7 +717,7 @@ def _projection(patterns: np.ndarray) -> np.ndarray:
     return xi.T @ np.linalg.pinv(xi @ xi.T) @ xi
 
 
-def corrupt(pattern: ArrayLike, fraction: float, seed: int | None = None) -> np.ndarray:
+def corrupt(pattern: ArrayLike, fraction: float, seed: SeedLike = None) -> np.ndarray:
     """Flip a given fraction of a pattern's entries, chosen at random.
 
     Works for ±1 and 0/1 patterns: exactly ``round(fraction · n)`` entries

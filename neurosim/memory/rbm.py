@@ -50,6 +50,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .._checks import (
+    SeedLike,
     as_float_array,
     check_count,
     check_memory,
@@ -129,7 +130,7 @@ class RBM:
         self,
         n_visible: int | Sequence[str],
         n_hidden: int | Sequence[str],
-        seed: int | np.random.Generator | None = None,
+        seed: SeedLike = None,
     ) -> None:
         sizes = [
             n if isinstance(n, (int, np.integer)) else None
@@ -283,7 +284,7 @@ class RBM:
     def gibbs(
         self,
         v: ArrayLike,
-        seed: int | np.random.Generator | None = None,
+        seed: SeedLike = None,
         path: str = "matrix",
     ) -> np.ndarray:
         """One Gibbs step: sample h from p(h | v), then v from p(v | h).
@@ -320,7 +321,7 @@ class RBM:
         self,
         n: int,
         steps: int = 1000,
-        seed: int | np.random.Generator | None = None,
+        seed: SeedLike = None,
         start: ArrayLike | None = None,
         path: str = "matrix",
         probabilities: bool = False,
@@ -400,7 +401,7 @@ class RBM:
     def score_samples(
         self,
         X: ArrayLike,
-        seed: int | np.random.Generator | None = None,
+        seed: SeedLike = None,
         units: ArrayLike | None = None,
     ) -> np.ndarray:
         """The pseudo-likelihood of each sample, as scikit-learn defines it.
@@ -545,7 +546,7 @@ class RBM:
         batch_size: int = 10,
         method: str = "pcd",
         k: int = 1,
-        seed: int | np.random.Generator | None = None,
+        seed: SeedLike = None,
         shuffle: bool = False,
         progress: bool = False,
         path: str = "matrix",

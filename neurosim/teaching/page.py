@@ -37,7 +37,7 @@ import networkx as nx
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._checks import check_positive
+from .._checks import SeedLike, check_positive
 from .._files import atomic_write
 from ..activations import is_built_in
 from ..errors import ParameterError
@@ -306,7 +306,7 @@ def recall_page(
     hop,
     probe: ArrayLike,
     shape: tuple[int, int] | None = None,
-    seed: int | None = 0,
+    seed: SeedLike = None,
     **recall_options,
 ) -> RecallPage:
     """The web page of one asynchronous Hopfield recall: every single-unit update.
@@ -321,7 +321,8 @@ def recall_page(
     probe : array_like
     shape : (rows, columns), optional
         How the units form a picture; one row by default.
-    seed : int or None, default 0
+    seed : None, int, SeedSequence or Generator, default None
+        The order of the updates; the same seed, the same page.
     **recall_options
         Passed to :meth:`HopfieldNetwork.recall` (``order``, ``max_sweeps``,
         ``temperature``; the mode is asynchronous).
