@@ -135,7 +135,7 @@ print(f"  neurosim's mean is {verdict} (target: within it, or better)")
 
 rbm = fit_ours(0)
 chains = (np.random.default_rng(0).random((100, 64)) < 0.5).astype(float)
-for path, steps in (("matrix", 200), ("neurons", 2)):
+for path, steps in (("matrix", 200), ("graph", 2)):
     start = time.perf_counter()
     rbm.sample(100, steps=steps, seed=0, start=chains, path=path)
     seconds = time.perf_counter() - start

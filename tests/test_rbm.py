@@ -139,10 +139,10 @@ def test_neuron_by_neuron_and_matrix_paths_draw_the_same_samples():
     rbm = random_rbm(6, 4, seed=5)
     start = (np.random.default_rng(0).random((7, 6)) < 0.5).astype(float)
     a = rbm.gibbs(start, seed=11)
-    b = rbm.gibbs(start, seed=11, path="neurons")
+    b = rbm.gibbs(start, seed=11, path="graph")
     assert np.array_equal(a, b) and not np.array_equal(a, start)
     assert np.array_equal(
-        rbm.sample(5, steps=20, seed=2), rbm.sample(5, steps=20, seed=2, path="neurons")
+        rbm.sample(5, steps=20, seed=2), rbm.sample(5, steps=20, seed=2, path="graph")
     )
 
 
@@ -157,7 +157,7 @@ def test_fit_on_either_path_reaches_the_same_parameters(method, k):
     )
     h1 = fast.fit(X, epochs=3, lr=0.2, batch_size=5, method=method, k=k, seed=3)
     h2 = slow.fit(
-        X, epochs=3, lr=0.2, batch_size=5, method=method, k=k, seed=3, path="neurons"
+        X, epochs=3, lr=0.2, batch_size=5, method=method, k=k, seed=3, path="graph"
     )
     assert np.allclose(fast.weights, slow.weights, rtol=0, atol=1e-12)
     assert np.allclose(fast.visible_bias, slow.visible_bias, rtol=0, atol=1e-12)
@@ -241,7 +241,7 @@ def test_learns_a_two_mode_distribution_exactly_measured():
         (lambda r, X: r.fit(X, batch_size=0), ns.ParameterError, "batch_size"),
         (lambda r, X: r.fit(X, k=0), ns.ParameterError, "k"),
         (lambda r, X: r.fit(X, method="cd3"), ns.UnknownNameError, "method"),
-        (lambda r, X: r.fit(X, path="graph"), ns.UnknownNameError, "path"),
+        (lambda r, X: r.fit(X, path="pixels"), ns.UnknownNameError, "path"),
         (
             lambda r, X: r.score_samples(X, units=np.full(len(X), 64)),
             ns.ShapeError,
@@ -349,3 +349,11 @@ def test_an_rbm_history_counts_epochs_and_records_a_loss():
     assert history.loss == [-v for v in history["pseudo_likelihood"]]
     quiet = ns.RBM(6, 3, seed=0).fit(X, epochs=4, seed=0, monitor=False)
     assert quiet.epochs == 4 and quiet.loss == []
+
+
+def test_the_old_path_name_neurons_still_works_with_a_deprecation_warning():
+    rbm = ns.RBM(4, 2, seed=0)
+    start = [[1.0, 0.0, 1.0, 0.0]] * 3
+    with pytest.warns(DeprecationWarning, match="path='graph'"):
+        old = rbm.gibbs(start, seed=1, path="neurons")
+    np.testing.assert_array_equal(old, rbm.gibbs(start, seed=1, path="graph"))

@@ -22,7 +22,7 @@ from one mini-batch to the next (persistent CD, PCD — what scikit-learn's
 
 As in the Hopfield network, the matrices are the single source of truth; the
 bipartite networkx graph ``rbm.graph`` is derived from them, and every
-sampling method can run neuron by neuron over that graph (``path="neurons"``,
+sampling method can run neuron by neuron over that graph (``path="graph"``,
 the teaching path) or with matrix products (``path="matrix"``): both draw the
 same random numbers in the same order, so they give the same samples for the
 same seed.
@@ -43,6 +43,7 @@ True
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 
 import networkx as nx
@@ -64,7 +65,7 @@ from .units import all_states, read_only
 
 __all__ = ["RBM"]
 
-PATHS = ("matrix", "neurons")
+PATHS = ("graph", "matrix")
 METHODS = ("pcd", "cd")
 
 
@@ -295,7 +296,7 @@ class RBM:
             Visible states (values in [0, 1] are read as they are).
         seed : int, Generator or None
             Where the random numbers come from.
-        path : {"matrix", "neurons"}
+        path : {"matrix", "graph"}
             Matrix products, or every unit's field summed over its edges in
             :attr:`graph`, one unit at a time; the same samples either way.
 
@@ -307,7 +308,7 @@ class RBM:
         --------
         >>> rbm = RBM(3, 2, seed=0)
         >>> a = rbm.gibbs([[1, 0, 1]] * 4, seed=1)
-        >>> b = rbm.gibbs([[1, 0, 1]] * 4, seed=1, path="neurons")
+        >>> b = rbm.gibbs([[1, 0, 1]] * 4, seed=1, path="graph")
         >>> bool((a == b).all()), sorted(set(a.ravel().tolist()))
         (True, [0.0, 1.0])
         """
@@ -582,7 +583,7 @@ class RBM:
             keeps their order).
         progress : bool, default False
             A tqdm progress bar with the pseudo-likelihood.
-        path : {"matrix", "neurons"}
+        path : {"matrix", "graph"}
             How the units are computed (see :meth:`gibbs`); the same samples.
         monitor : bool, default True
             Record the history below after every epoch (about a third of
@@ -729,7 +730,7 @@ class RBM:
         self._joint -= (lr / len(visible)) * (negative.T @ visible)
         if method == "pcd":
             _sample(negative, rng, states.chains, True)
-        if path == "neurons":
+        if path == "graph":
             self._graph = self._edges = None  # the graph shows the new weights
 
     def _hidden_fields(self, visible, out, path) -> np.ndarray:
@@ -862,6 +863,18 @@ def _sample(
 
 
 def _check_path(path: str) -> str:
+    """The computation path: "graph" (unit by unit over the graph) or "matrix".
+
+    The same word as the Hopfield network's; "neurons", its first name here,
+    still works for one release, with a DeprecationWarning.
+    """
+    if path == "neurons":
+        warnings.warn(
+            "path='neurons' is now path='graph' (the word every model uses)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return "graph"
     if path not in PATHS:
         raise unknown_name("path", path, PATHS)
     return path
