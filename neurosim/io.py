@@ -701,7 +701,7 @@ def _hopfield_from(document: dict) -> HopfieldNetwork:
         raise FormatError(f"neurons/states: {error}") from None
     hop.thresholds = thresholds
     try:
-        hop.restore(weights, patterns, rule)
+        hop.set_parameters(weights, patterns=patterns, rule=rule)
     except NeurosimError as error:
         raise FormatError(f"patterns: {error}") from None
     return hop

@@ -334,7 +334,7 @@ def small_random_hopfield(n=5, seed=3):
     weights = (weights + weights.T) / 2
     np.fill_diagonal(weights, 0.0)
     hop = ns.HopfieldNetwork(n)
-    hop.restore(weights, None, None)
+    hop.set_parameters(weights)
     hop.thresholds = rng.normal(0, 0.3, size=n)
     return hop
 
@@ -425,3 +425,10 @@ def test_hopfield_takes_names_as_a_keyword_and_its_graphml_reads_back(tmp_path):
         ns.HopfieldNetwork(4, names=["a", "b", "c"])
     ns.io.write_graphml(hop, tmp_path / "hop.graphml")
     assert set(nx.read_graphml(tmp_path / "hop.graphml").nodes) == set(hop.names)
+
+
+def test_the_old_verb_restore_still_works_with_a_deprecation_warning():
+    hop = ns.HopfieldNetwork(2)
+    with pytest.warns(DeprecationWarning, match="set_parameters"):
+        hop.restore(np.array([[0.0, 0.5], [0.5, 0.0]]), [[1, 1]], "hebbian")
+    assert hop.weights[0, 1] == 0.5 and hop.rule == "hebbian"

@@ -35,6 +35,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -346,44 +347,71 @@ class HopfieldNetwork:
         self._graph = None
         self._edges = None
 
-    def restore(
-        self, weights: np.ndarray, patterns: ArrayLike | None, rule: str | None
+    def set_parameters(
+        self,
+        weights: ArrayLike | None = None,
+        thresholds: ArrayLike | None = None,
+        patterns: ArrayLike | None = None,
+        rule: str | None = None,
     ) -> None:
-        """Put back a saved state: the weight matrix, the stored patterns and the rule.
+        """Replace the weights and/or thresholds (the one verb of every machine), checked first.
 
-        For :func:`neurosim.load`: the weights are taken as they are (checked
-        to be a symmetric n × n matrix with a zero diagonal), not recomputed
-        from the patterns.
+        The weights are taken as they are (a symmetric n × n matrix with a
+        zero diagonal), not recomputed from ``patterns``, which are only
+        remembered (with ``rule``) as what was stored — as :func:`neurosim.load`
+        puts back a saved network.
 
         Examples
         --------
         >>> hop = HopfieldNetwork(2)
-        >>> hop.restore(np.array([[0.0, 0.5], [0.5, 0.0]]), [[1, 1]], "hebbian")
+        >>> hop.set_parameters(np.array([[0.0, 0.5], [0.5, 0.0]]), patterns=[[1, 1]], rule="hebbian")
         >>> hop.weights[0, 1], hop.patterns.tolist()
         (np.float64(0.5), [[1, 1]])
         """
-        weights = np.asarray(weights, dtype=float)
-        if (
-            weights.shape != (self.n, self.n)
-            or not np.array_equal(weights, weights.T)
-            or np.any(np.diag(weights) != 0.0)
-        ):
-            raise ShapeError(
-                f"weights must be a symmetric {self.n} × {self.n} matrix with a zero "
-                f"diagonal, got shape {weights.shape}"
-            )
+        if weights is not None:
+            weights = np.asarray(as_float_array(weights, "weights"), dtype=float)
+            if (
+                weights.shape != (self.n, self.n)
+                or not np.array_equal(weights, weights.T)
+                or np.any(np.diag(weights) != 0.0)
+            ):
+                raise ShapeError(
+                    f"weights must be a symmetric {self.n} × {self.n} matrix with a "
+                    f"zero diagonal, got shape {weights.shape}"
+                )
         if rule is not None and rule not in RULES:
             raise unknown_name("rule", rule, RULES)
         stored = (
-            np.zeros((0, self.n), dtype=np.int64)
+            None
             if patterns is None
             else self._as_bipolar(patterns, "patterns", allow_many=True).astype(
                 np.int64
             )
         )
-        self._weights, self._patterns, self.rule = weights, stored, rule
+        if thresholds is not None:
+            self.thresholds = thresholds  # checked by the property
+        if weights is not None:
+            self._weights = weights
+            self._patterns = (
+                np.zeros((0, self.n), dtype=np.int64) if stored is None else stored
+            )
+            self.rule = rule
+        elif stored is not None:
+            self._patterns, self.rule = stored, rule
         self._graph = None
         self._edges = None
+
+    def restore(
+        self, weights: np.ndarray, patterns: ArrayLike | None, rule: str | None
+    ) -> None:
+        """Deprecated: :meth:`set_parameters` (the verb every machine uses)."""
+        warnings.warn(
+            "HopfieldNetwork.restore is now set_parameters(weights, patterns=..., "
+            "rule=...), the verb of every machine",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self.set_parameters(weights, patterns=patterns, rule=rule)
 
     def clear(self) -> None:
         """Forget every pattern: zero weights, no rule.
