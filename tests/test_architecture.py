@@ -206,3 +206,17 @@ def test_the_layer_check_catches_an_upward_import(tmp_path, monkeypatch):
     )
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path)
     assert imports_of(sample) == ({"network"}, {"plotting"})
+
+
+def test_memory_units_is_the_only_sigmoid_of_the_memory_models():
+    for path in sorted((PACKAGE / "memory").glob("*.py")):
+        if path.name == "units.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for written in (
+            "np.tanh(",
+            "math.tanh(",
+            "1.0 / (1.0 + math.exp",
+            "1 / (1 + np.exp",
+        ):
+            assert written not in text, f"{path.name} computes σ itself ({written})"

@@ -58,7 +58,7 @@ from .._checks import (
 )
 from ..errors import DataError, NumericalError, ParameterError, ShapeError, unknown_name
 from ..history import History, call_callbacks, check_callbacks, progress_bar
-from .units import all_states, read_only, temperature_schedule
+from .units import all_states, read_only, sigmoid_array, temperature_schedule
 
 __all__ = ["BoltzmannMachine", "kl_divergence"]
 
@@ -259,8 +259,8 @@ class BoltzmannMachine:
                 field = states @ self._weights[i]
                 field += self._bias[i]
                 if temperature > 0.0:
-                    # on with probability σ(field/T) = ½ + ½ tanh(field / 2T)
-                    states[:, i] = u < 0.5 + 0.5 * np.tanh(field / (2.0 * temperature))
+                    # on with probability σ(field/T)
+                    states[:, i] = u < sigmoid_array(field / temperature)
                 else:
                     states[:, i] = np.where(
                         field > 0, 1.0, np.where(field < 0, 0.0, states[:, i])

@@ -61,7 +61,7 @@ from .._checks import (
 )
 from ..errors import DataError, NumericalError, ParameterError, ShapeError, unknown_name
 from ..history import History, call_callbacks, check_callbacks, progress_bar
-from .units import all_states, read_only
+from .units import all_states, read_only, sigmoid_array
 
 __all__ = ["RBM"]
 
@@ -70,12 +70,8 @@ METHODS = ("pcd", "cd")
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """σ(x) = ½ + ½·tanh(x/2), in place: never overflows, exact to ~1e-16 absolute."""
-    x *= 0.5
-    np.tanh(x, out=x)
-    x *= 0.5
-    x += 0.5
-    return x
+    """σ(x) in place: the one σ of the memory models (:func:`.units.sigmoid_array`)."""
+    return sigmoid_array(x, out=x)
 
 
 def _softplus(x: np.ndarray) -> np.ndarray:
