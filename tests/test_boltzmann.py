@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import neurosim as ns
 from neurosim.memory import kl_divergence
@@ -265,3 +267,35 @@ def test_a_boltzmann_machine_takes_names_and_keeps_them_in_its_file(tmp_path):
     for bad in (["a", "b"], ["a", "a", "b"], ["a", "", "b"]):
         with pytest.raises(ns.ParameterError):
             ns.BoltzmannMachine(2, 1, names=bad)
+
+
+@given(seed=st.integers(0, 10_000))
+def test_a_hopfield_network_is_a_boltzmann_machine_at_zero_temperature(seed):
+    # With s = 2x − 1: E_H(s) = −½ sᵀWs + θᵀs equals E_B(x) = −½ xᵀW'x − b'ᵀx
+    # plus a constant, for W' = 4W and b' = −2(W·1 + θ); each unit's Boltzmann
+    # field is twice its Hopfield field, so at T = 0 both flip alike.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 7))
+    weights = np.triu(rng.normal(size=(n, n)), k=1)
+    weights += weights.T
+    thresholds = rng.normal(size=n)
+    hop = ns.HopfieldNetwork(n, thresholds=thresholds)
+    hop.set_parameters(weights)
+    bm = ns.BoltzmannMachine(n, seed=0)
+    bm.set_parameters(4 * weights, -2 * (weights.sum(axis=1) + thresholds))
+    x = (rng.random((5, n)) < 0.5).astype(float)
+    s = 2 * x - 1
+    constant = -0.5 * weights.sum() - thresholds.sum()
+    for row_x, row_s in zip(x, s):
+        assert hop.energy(row_s) == pytest.approx(bm.energy(row_x) + constant, abs=1e-9)
+    # One deterministic sweep of the Boltzmann machine, in its own random
+    # order, against the Hopfield rule applied in that same order by hand.
+    after = bm.gibbs(x, sweeps=1, temperature=0.0, seed=seed)
+    order = np.random.default_rng(seed).permutation(n)
+    expected = s.copy()
+    for i in order:
+        excess = expected @ weights[i] - thresholds[i]
+        expected[:, i] = np.where(
+            excess > 1e-10, 1, np.where(excess < -1e-10, -1, expected[:, i])
+        )
+    np.testing.assert_array_equal(2 * after - 1, expected)

@@ -58,7 +58,13 @@ from .._checks import (
 )
 from ..errors import DataError, NumericalError, ParameterError, ShapeError, unknown_name
 from ..history import History, call_callbacks, check_callbacks, progress_bar
-from .units import all_states, read_only, sigmoid_array, temperature_schedule
+from .units import (
+    TIE_TOLERANCE,
+    all_states,
+    read_only,
+    sigmoid_array,
+    temperature_schedule,
+)
 
 __all__ = ["BoltzmannMachine", "kl_divergence"]
 
@@ -262,8 +268,11 @@ class BoltzmannMachine:
                     # on with probability σ(field/T)
                     states[:, i] = u < sigmoid_array(field / temperature)
                 else:
+                    # The one tie rule (units.py): within the tolerance, keep.
                     states[:, i] = np.where(
-                        field > 0, 1.0, np.where(field < 0, 0.0, states[:, i])
+                        field > TIE_TOLERANCE,
+                        1.0,
+                        np.where(field < -TIE_TOLERANCE, 0.0, states[:, i]),
                     )
 
     def sample(

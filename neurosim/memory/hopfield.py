@@ -59,13 +59,12 @@ from ..errors import (
     ShapeError,
     unknown_name,
 )
-from .units import read_only
+from .units import TIE_TOLERANCE, read_only
 from .units import sigmoid as _sigmoid
 from .units import temperature_schedule as _temperature_schedule
 
 __all__ = ["TIE_TOLERANCE", "HopfieldNetwork", "RecallResult", "corrupt", "overlap"]
 
-TIE_TOLERANCE = 1e-10
 RULES = ("hebbian", "storkey", "pseudoinverse")
 
 

@@ -20,6 +20,7 @@ from ..errors import ParameterError
 
 __all__ = [
     "MAX_ENUMERATED",
+    "TIE_TOLERANCE",
     "all_states",
     "read_only",
     "sigmoid",
@@ -28,6 +29,12 @@ __all__ = [
 ]
 
 MAX_ENUMERATED = 20  # exact sums over 2**20 states at most
+
+
+#: The one tie rule of the deterministic (T = 0) update: a unit whose field is
+#: within this of zero keeps its state, so that round-off in a sum (the graph
+#: path against the matrix path) can never make two computations part ways.
+TIE_TOLERANCE = 1e-10
 
 
 def sigmoid(x: float) -> float:
