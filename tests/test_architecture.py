@@ -97,7 +97,10 @@ LAYERS = [
     ["datasets", "teaching", "io", "export.plan"],
     ["export.torch_module", "export.onnx_model", "export"],
     # 6: the web pages, the pictures, the command line
-    ["teaching.page", "plotting.memory", "plotting.evolution"],
+    ["plotting._figures"],
+    ["teaching.page", "plotting.memory", "plotting.evolution", "plotting.convolution"],
+    ["plotting.network"],
+    ["plotting.training"],
     ["plotting"],
     ["cli"],
     ["__main__", ""],

@@ -15,16 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from ..errors import ShapeError
+from ..memory.hopfield import HopfieldNetwork, RecallResult
 from ..memory.rbm import RBM
+from ._figures import WEIGHT_CMAP, Axes, Figure, axes_for, plt
 
-__all__ = ["draw_machine", "plot_energy_runs", "plot_image_rows", "plot_rbm_filters"]
+__all__ = [
+    "draw_machine", "plot_energy_runs", "plot_image_rows", "plot_patterns",
+    "plot_rbm_filters", "plot_recall", "plot_weights",
+]  # fmt: skip
 
 #: Above this many units, a symmetric machine is drawn as its weight matrix:
 #: a complete graph of more units is a tangle of lines.
@@ -220,3 +222,103 @@ def plot_energy_runs(
     ax.set(xlabel=xlabel, ylabel="energy")
     ax.legend(frameon=False)
     return ax
+
+
+def plot_patterns(
+    patterns: ArrayLike,
+    shape: tuple[int, int],
+    titles: Sequence[str] | None = None,
+    fig: Figure | None = None,
+) -> Figure:
+    """Patterns as pictures in a row (+1 dark, −1 or 0 light).
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> letters = ns.datasets.glyphs("AT")
+    >>> fig = plot_patterns([g.ravel() for g in letters.values()], (10, 10), titles=list(letters))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['A', 'T']
+    """
+    patterns = np.atleast_2d(np.asarray(patterns))
+    if patterns.shape[1] != shape[0] * shape[1]:
+        raise ShapeError(
+            f"patterns of {patterns.shape[1]} values cannot be shown as {shape}"
+        )
+    fig = plt.figure(figsize=(1.6 * len(patterns), 1.9)) if fig is None else fig
+    axes = fig.subplots(1, len(patterns), squeeze=False)[0]
+    for k, (ax, pattern) in enumerate(zip(axes, patterns)):
+        ax.imshow(
+            pattern.reshape(shape), cmap="gray_r", vmin=pattern.min(initial=-1), vmax=1
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if titles is not None:
+            ax.set_title(titles[k])
+    return fig
+
+
+def plot_recall(
+    result: RecallResult,
+    shape: tuple[int, int],
+    n_states: int = 4,
+    fig: Figure | None = None,
+) -> Figure:
+    """The probe, a few intermediate states, the final state, and the energy curve.
+
+    Intermediate states need ``recall(..., record_states=True)``.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> hop = ns.HopfieldNetwork(100)
+    >>> letter = ns.datasets.glyphs("T")["T"].ravel()
+    >>> hop.store([letter])
+    >>> r = hop.recall(ns.memory.corrupt(letter, 0.3, seed=0), seed=0, record_states=True)
+    >>> fig = plot_recall(r, (10, 10))
+    >>> fig.axes[0].get_title(), fig.axes[-1].get_ylabel()
+    ('probe', 'energy')
+    """
+    steps = result.states or []
+    # states[k] is the state after update k + 1: each frame says which update.
+    picked = (
+        [int(k) for k in np.linspace(0, len(steps) - 1, n_states + 2)[1:-1]]
+        if len(steps) > n_states
+        else list(range(len(steps) - 1))
+    )
+    pictures = [("probe", result.probe)] if result.probe is not None else []
+    pictures += [(f"update {k + 1}", steps[k]) for k in picked]
+    pictures += [("final", result.state)]
+    if fig is None:
+        fig = plt.figure(figsize=(1.7 * len(pictures) + 3.5, 2.4), layout="constrained")
+    grid = fig.add_gridspec(1, len(pictures) + 2)
+    for k, (title, state) in enumerate(pictures):
+        ax = fig.add_subplot(grid[0, k])
+        ax.imshow(np.asarray(state).reshape(shape), cmap="gray_r")
+        ax.set_title(title)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    energy = fig.add_subplot(grid[0, len(pictures) :])
+    energy.plot(result.energy)
+    energy.set(xlabel="update", ylabel="energy")
+    return fig
+
+
+def plot_weights(hop: HopfieldNetwork, ax: Axes | None = None) -> Axes:
+    """The Hopfield weight matrix as an image on a diverging colormap.
+
+    Examples
+    --------
+    >>> hop = HopfieldNetwork(4); hop.store([[1, -1, 1, -1]])
+    >>> plot_weights(hop).get_title()
+    'HopfieldNetwork(4 neurons, bipolar, 1 pattern stored, hebbian)'
+    """
+    ax = axes_for(ax, figsize=(5, 4))
+    largest = float(np.max(np.abs(hop.weights))) or 1.0
+    image = ax.imshow(hop.weights, cmap=WEIGHT_CMAP, vmin=-largest, vmax=largest)
+    ax.figure.colorbar(image, ax=ax, label="weight")
+    ax.set(xlabel="neuron j", ylabel="neuron i", title=repr(hop))
+    return ax
+
+
+# ---------------------------------------------------------------- animations
