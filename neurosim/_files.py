@@ -46,7 +46,7 @@ from collections.abc import Callable
 
 from .errors import DataNotFoundError, FormatError, NotAFileError, file_error
 
-__all__ = ["atomic_write", "open_existing", "read_bounded"]
+__all__ = ["atomic_write", "atomic_write_text", "open_existing", "read_bounded"]
 
 _SUFFIX = ".neurosim-tmp"
 # File names are at most 255 bytes; the temporary adds ".", "." and
@@ -119,6 +119,16 @@ def atomic_write(
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` as UTF-8, atomically (see :func:`atomic_write`)."""
+
+    def write(temporary: str) -> None:
+        with open(temporary, "w", encoding="utf-8") as file:
+            file.write(text)
+
+    atomic_write(path, write)
 
 
 def _check_name_length(target: str) -> None:

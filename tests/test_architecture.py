@@ -94,7 +94,10 @@ LAYERS = [
     ["network"],
     # 5: data, teaching, files, interchange
     ["datasets.toy"],
-    ["datasets", "teaching", "io", "export.plan"],
+    ["io.fields", "datasets", "teaching", "export.plan"],
+    ["io.networks", "io.machines"],
+    ["io.graphs"],
+    ["io"],
     ["export.torch_module", "export.onnx_model", "export"],
     # 6: the web pages, the pictures, the command line
     ["plotting._figures"],

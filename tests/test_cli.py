@@ -114,7 +114,7 @@ def test_errors_are_one_clear_line_and_a_nonzero_exit(tmp_path, args, status, me
     ns.save(ns.Network.layered([2, 1], seed=0), tmp_path / "net.json")
     hop = ns.HopfieldNetwork(2)
     huge = {
-        **ns.io._hopfield_document(hop),
+        **ns.io.document(hop),
         "neurons": [f"n{k}" for k in range(20_000)],
     }
     (tmp_path / "huge.json").write_text(json.dumps(huge))

@@ -131,7 +131,7 @@ def test_nan_weights_never_reach_a_file(tmp_path):
 
 
 def valid_document() -> dict:
-    return io._network_document(ns.Network.layered([2, 2, 1], seed=0))
+    return io.document(ns.Network.layered([2, 2, 1], seed=0))
 
 
 @pytest.mark.parametrize(
@@ -233,12 +233,12 @@ def test_loading_rejects_files_that_are_not_network_json(tmp_path, text, message
 def test_hopfield_files_are_validated_too(tmp_path):
     hop = ns.HopfieldNetwork(3)
     hop.store([[1, -1, 1]])
-    document = io._hopfield_document(hop)
+    document = io.document(hop)
     document["weights"][0][1] = 0.7  # no longer symmetric
     (tmp_path / "h.json").write_text(json.dumps(document))
     with pytest.raises(ns.FormatError, match="symmetric"):
         ns.load(tmp_path / "h.json")
-    document = io._hopfield_document(hop)
+    document = io.document(hop)
     document["patterns"][0][1] = 0.5
     (tmp_path / "h.json").write_text(json.dumps(document))
     with pytest.raises(ns.FormatError, match="patterns"):
@@ -248,7 +248,7 @@ def test_hopfield_files_are_validated_too(tmp_path):
 def test_a_hopfield_file_declaring_many_names_allocates_nothing_large(tmp_path):
     hop = ns.HopfieldNetwork(3)
     hop.store([[1, -1, 1]])
-    document = io._hopfield_document(hop)
+    document = io.document(hop)
     # 20,000 names would be a 3.2 GB matrix; the file holds only 3 × 3 weights.
     document["neurons"] = [f"n{k}" for k in range(20_000)]
     path = tmp_path / "h.json"
@@ -422,7 +422,7 @@ def test_from_networkx_validates_activations_as_load_does(tmp_path, activations)
 
 @pytest.mark.parametrize("name", ["h\x00", "a\nb", "tab\there", "\x7f", "bell\x07"])
 def test_names_with_control_characters_are_refused_in_files_and_graphs(tmp_path, name):
-    document = io._network_document(ns.Network.layered([1, 1], seed=0))
+    document = io.document(ns.Network.layered([1, 1], seed=0))
     document["neurons"][0]["name"] = name
     document["connections"][0]["source"] = name
     (tmp_path / "n.json").write_text(json.dumps(document))
@@ -574,7 +574,7 @@ def test_files_of_format_version_1_still_load(tmp_path):
 
 
 def test_a_file_whose_shared_values_differ_is_refused(tmp_path):
-    document = io._network_document(shared_frozen_net())
+    document = io.document(shared_frozen_net())
     entry = next(c for c in document["connections"] if "shared" in c)
     entry["weight"] += 1.0
     (tmp_path / "bad.json").write_text(json.dumps(document))

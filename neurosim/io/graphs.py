@@ -1,0 +1,156 @@
+"""networkx graphs and GraphML: a network's numbers as attributes, for other tools."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+import networkx as nx
+
+from .._files import atomic_write_text
+from ..activations import Activation
+from ..errors import ParameterError
+from ..memory.boltzmann import BoltzmannMachine
+from ..memory.hopfield import HopfieldNetwork
+from ..memory.rbm import RBM
+from ..network import Network
+from .fields import FORMAT_VERSION
+from .networks import (
+    SHARING_KEYS,
+    custom_activations,
+    network_from,
+    shared_keys,
+    sharing,
+)
+
+__all__ = ["from_networkx", "to_networkx", "write_graphml"]
+
+
+def to_networkx(obj: Network | HopfieldNetwork) -> nx.Graph:
+    """A plain networkx graph with the numbers as attributes, for other tools.
+
+    A ``Network`` gives a ``DiGraph``: node attributes ``role`` and, except
+    for inputs, ``activation`` (its name) and ``bias``; edge attribute
+    ``weight``. A shared parameter gives every edge (``shared``) or node
+    (``bias_shared``) that uses it the same key, such as ``"p7"``; a frozen
+    one has ``trainable`` (``bias_trainable``) False. A ``HopfieldNetwork``
+    gives an undirected ``Graph``: node attribute ``threshold``, edge
+    attribute ``weight``; an ``RBM`` or a ``BoltzmannMachine`` an undirected
+    ``Graph`` with node attributes ``layer`` (visible or hidden) and ``bias``.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> g = to_networkx(ns.Network.layered([1, 1], activation="tanh", seed=0))
+    >>> dict(g.nodes["y1"]), list(g.edges(data="weight"))[0][:2]
+    ({'role': 'output', 'activation': 'tanh', 'bias': 0.0}, ('x1', 'y1'))
+    """
+    if isinstance(obj, HopfieldNetwork | RBM | BoltzmannMachine):
+        return nx.Graph(obj.graph)
+    if not isinstance(obj, Network):
+        raise ParameterError(
+            "to_networkx takes a Network, a HopfieldNetwork, an RBM or a "
+            f"BoltzmannMachine, got {type(obj).__name__}"
+        )
+    graph = nx.DiGraph()
+    keys = shared_keys(obj)
+    for neuron in obj.neurons:
+        attributes = {"role": neuron.role}
+        if not neuron.is_input:
+            attributes.update(
+                activation=neuron.activation.name, bias=float(neuron.bias)
+            )
+            attributes.update(sharing(neuron.bias_parameter, keys, "bias_"))
+            if neuron.aggregation != "sum":
+                attributes["aggregation"] = neuron.aggregation
+        graph.add_node(neuron.name, **attributes)
+    for c in obj.connections:
+        graph.add_edge(
+            c.source.name,
+            c.target.name,
+            weight=float(c.weight),
+            **sharing(c.parameter, keys, ""),
+        )
+    return graph
+
+
+def from_networkx(graph: nx.DiGraph, activations: Iterable[Activation] = ()) -> Network:
+    """Build a Network from a directed acyclic networkx graph.
+
+    Node attributes ``role`` (``"input"``, ``"hidden"``, ``"output"``;
+    default: nodes without predecessors are inputs, without successors
+    outputs, the rest hidden), ``activation`` (default ``"sigmoid"``) and
+    ``bias`` (default 0); edge attribute ``weight`` (required). The sharing
+    and freezing attributes of :func:`to_networkx` are read back.
+
+    Raises
+    ------
+    FormatError
+        For a cyclic graph, missing weights or bad attributes.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.DiGraph([("a", "b", {"weight": 0.5}), ("b", "c", {"weight": -1.0})])
+    >>> from_networkx(g)
+    Network(1 input, 1 hidden, 1 output; 2 connections, 4 parameters)
+    """
+    if not isinstance(graph, nx.DiGraph):
+        raise ParameterError(
+            f"from_networkx needs a networkx DiGraph, got {type(graph).__name__}"
+        )
+    neurons = []
+    for name, data in graph.nodes(data=True):
+        role = data.get("role") or (
+            "input"
+            if graph.in_degree(name) == 0
+            else "output"
+            if graph.out_degree(name) == 0
+            else "hidden"
+        )
+        entry = {"name": str(name), "role": role}
+        if role != "input":
+            entry.update(
+                activation=data.get("activation", "sigmoid"), bias=data.get("bias", 0.0)
+            )
+            entry.update({k: data[k] for k in SHARING_KEYS["bias_"] if k in data})
+            if "aggregation" in data:
+                entry["aggregation"] = data["aggregation"]
+        neurons.append(entry)
+    connections = [
+        {
+            "source": str(s),
+            "target": str(t),
+            "weight": data.get("weight"),
+            **{k: data[k] for k in SHARING_KEYS[""] if k in data},
+        }
+        for s, t, data in graph.edges(data=True)
+    ]
+    document = {
+        "format": "neurosim",
+        "version": FORMAT_VERSION,
+        "kind": "Network",
+        "neurons": neurons,
+        "connections": connections,
+    }
+    places = {
+        "neurons": [f"node {name!r}" for name in graph.nodes],
+        "connections": [f"edge {s!r} -> {t!r}" for s, t in graph.edges],
+    }
+    return network_from(document, custom_activations(activations), places)
+
+
+def write_graphml(obj: Network | HopfieldNetwork, path: str | os.PathLike) -> None:
+    """Export to GraphML (Gephi, yEd, Cytoscape), with the attributes of :func:`to_networkx`.
+
+    Examples
+    --------
+    >>> import os, tempfile, networkx as nx
+    >>> import neurosim as ns
+    >>> path = os.path.join(tempfile.mkdtemp(), "net.graphml")
+    >>> write_graphml(ns.Network.layered([2, 1], seed=0), path)
+    >>> sorted(nx.read_graphml(path).nodes(data="role"))
+    [('x1', 'input'), ('x2', 'input'), ('y1', 'output')]
+    """
+    text = "\n".join(nx.generate_graphml(to_networkx(obj)))
+    atomic_write_text(path, text + "\n")
