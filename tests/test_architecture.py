@@ -89,7 +89,9 @@ LAYERS = [
     # backend, the layer builders, the network; the symmetric machines
     ["model", "memory.units"],
     ["passes", "memory.hopfield", "memory.rbm", "memory.boltzmann"],
-    ["graph", "compiled", "memory"],
+    ["graph", "compiled.blocks", "memory"],
+    ["compiled.kernels", "compiled.sync"],
+    ["compiled"],
     ["layers"],
     ["network"],
     # 5: data, teaching, files, interchange
