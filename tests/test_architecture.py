@@ -96,7 +96,10 @@ LAYERS = [
     ["network"],
     # 5: data, teaching, files, interchange
     ["datasets.toy"],
-    ["io.fields", "datasets", "teaching", "export.plan"],
+    ["io.fields", "datasets", "teaching.format", "export.plan"],
+    ["teaching.steps", "teaching.tables"],
+    ["teaching.story", "teaching.checks"],
+    ["teaching"],
     ["io.networks", "io.machines"],
     ["io.graphs"],
     ["io"],
@@ -118,7 +121,10 @@ VIEWS = {
     ("network", "teaching"): "Network.trace, .explain, .summary, .state_table",
     ("network", "plotting"): "Network._repr_png_ (Jupyter's picture)",
     ("memory.hopfield", "plotting"): "HopfieldNetwork._repr_png_ (Jupyter's picture)",
-    ("teaching", "teaching.page"): "explain(format='html'): the step as a web page",
+    (
+        "teaching.story",
+        "teaching.page",
+    ): "explain(format='html'): the step as a web page",
 }
 
 #: Imports that break the rule today, to be removed one by one (a ratchet:

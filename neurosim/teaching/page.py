@@ -45,6 +45,7 @@ from ..io import document as file_document
 from ..layout import layered_positions
 from ..losses import Loss
 from ..losses import is_built_in as is_built_in_loss
+from .steps import trace, update_steps
 
 __all__ = ["ExplanationPage", "Page", "RecallPage", "explain_page", "recall_page"]
 
@@ -170,8 +171,6 @@ def explain_page(
         pooling neurons or shared parameters gives a read-only page (its
         steps and numbers, no editing), which says why.
     """
-    from . import trace, update_steps
-
     lr = check_positive(lr, "learning rate lr")
     steps = trace(net, x, target=target, loss=loss)
     loss = net.check_loss(loss)
