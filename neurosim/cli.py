@@ -23,7 +23,7 @@ import numpy as np
 from . import __version__
 from .errors import NeurosimError, ParameterError
 from .io import load
-from .memory.hopfield import HopfieldNetwork, corrupt
+from .memory import HopfieldNetwork, corrupt
 from .network import Network
 
 __all__ = ["main"]

@@ -87,7 +87,7 @@ LAYERS = [
     ["training"],
     # 4: the protocol, the node-by-node passes, the graph, the compiled
     # backend, the layer builders, the network; the symmetric machines
-    ["model", "memory.units"],
+    ["model", "memory.units", "memory.patterns"],
     ["passes", "memory.hopfield", "memory.rbm", "memory.boltzmann"],
     ["graph", "compiled.blocks", "memory"],
     ["compiled.kernels", "compiled.sync"],

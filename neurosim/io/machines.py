@@ -15,7 +15,8 @@ import numpy as np
 
 from ..errors import FormatError, NeurosimError
 from ..memory.boltzmann import BoltzmannMachine
-from ..memory.hopfield import RULES, HopfieldNetwork
+from ..memory.hopfield import HopfieldNetwork
+from ..memory.patterns import RULES
 from ..memory.rbm import RBM
 from .fields import FORMAT_VERSION, kind_of, read_integer, read_list, read_matrix
 

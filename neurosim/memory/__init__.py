@@ -20,17 +20,12 @@ Examples
 [1, -1, 1, -1, 1, -1, 1, -1]
 """
 
-from . import boltzmann, hopfield, rbm, units
+from . import boltzmann, hopfield, patterns, rbm, units
 from .boltzmann import BoltzmannMachine, kl_divergence
-from .hopfield import (
-    RULES,
-    TIE_TOLERANCE,
-    HopfieldNetwork,
-    RecallResult,
-    corrupt,
-    overlap,
-)
+from .hopfield import HopfieldNetwork, RecallResult
+from .patterns import RULES, corrupt, overlap
 from .rbm import RBM
+from .units import TIE_TOLERANCE
 
 __all__ = [
     "RBM",
@@ -44,6 +39,7 @@ __all__ = [
     "hopfield",
     "kl_divergence",
     "overlap",
+    "patterns",
     "rbm",
     "units",
 ]

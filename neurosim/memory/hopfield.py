@@ -49,7 +49,6 @@ from .._checks import (
     check_count,
     check_memory,
     check_name,
-    check_number,
     check_seed,
 )
 from ..errors import (
@@ -59,13 +58,12 @@ from ..errors import (
     ShapeError,
     unknown_name,
 )
-from .units import TIE_TOLERANCE, read_only
+from .patterns import RULES, learned_weights
+from .units import TIE_TOLERANCE, hopfield_energy, read_only
 from .units import sigmoid as _sigmoid
 from .units import temperature_schedule as _temperature_schedule
 
-__all__ = ["TIE_TOLERANCE", "HopfieldNetwork", "RecallResult", "corrupt", "overlap"]
-
-RULES = ("hebbian", "storkey", "pseudoinverse")
+__all__ = ["HopfieldNetwork", "RecallResult"]
 
 
 @dataclass(frozen=True)
@@ -317,27 +315,7 @@ class HopfieldNetwork:
                 f"{rule!r} would mix two rules. Call clear() first, or keep {self.rule!r}."
             )
         new = self._as_bipolar(patterns, "patterns", allow_many=True)
-        if rule == "hebbian":
-            # numpy computes a matrix times its own transpose with BLAS's syrk,
-            # which fills one triangle and mirrors it: exactly symmetric, and
-            # adding the (symmetric) old weights keeps it so. No pass to
-            # symmetrise it, which would cost more than the product.
-            weights = new.T @ new
-            weights /= self.n
-            if len(self._patterns):
-                weights += self._weights
-        else:
-            if rule == "storkey":
-                weights = self._weights.copy()
-                for pattern in new:
-                    weights = _storkey_step(weights, pattern)
-            else:
-                weights = _projection(np.vstack([self._patterns, new]))
-            # Symmetric in exact arithmetic, but products summed in different
-            # orders can differ in the last bit; the energy argument needs
-            # w_ij == w_ji exactly.
-            weights = 0.5 * (weights + weights.T)
-        np.fill_diagonal(weights, 0.0)
+        weights = learned_weights(rule, self._weights, self._patterns, new)
         self._weights = weights
         self._patterns = (
             np.vstack([self._patterns, new]) if len(self._patterns) else new
@@ -439,7 +417,7 @@ class HopfieldNetwork:
         >>> hop.energy([1, -1]), hop.energy([1, 1])   # the memory lies lower
         (-0.5, 0.5)
         """
-        return _energy(
+        return hopfield_energy(
             self._weights, self._thresholds, self._as_bipolar(state, "state")
         )
 
@@ -552,7 +530,7 @@ class HopfieldNetwork:
         excess_of, flipped = (
             self._graph_fields(signs) if use_graph else self._matrix_fields(signs)
         )
-        energy = _energy(self._weights, self._thresholds, state)
+        energy = hopfield_energy(self._weights, self._thresholds, state)
         energies, states = [energy], ([] if record else None)
         log, tolerance = energies.append, TIE_TOLERANCE  # locals: read every visit
         watched = record or callback is not None
@@ -637,7 +615,7 @@ class HopfieldNetwork:
         return excess, lambda i, new: None
 
     def _recall_sync(self, state, max_sweeps, callback, record) -> RecallResult:
-        energies = [_energy(self._weights, self._thresholds, state)]
+        energies = [hopfield_energy(self._weights, self._thresholds, state)]
         states = [] if record else None
         previous = None
         converged = cycle = False
@@ -648,7 +626,7 @@ class HopfieldNetwork:
             new = np.where(
                 np.abs(excess) <= TIE_TOLERANCE, state, np.where(excess > 0, 1, -1)
             ).astype(state.dtype)
-            energies.append(_energy(self._weights, self._thresholds, new))
+            energies.append(hopfield_energy(self._weights, self._thresholds, new))
             if record:
                 states.append(self._to_user(new))
             if callback is not None and callback(
@@ -718,87 +696,3 @@ class HopfieldNetwork:
         if name not in self._index:
             raise unknown_name("neuron", name, self.names)
         return self._index[name]
-
-
-def _energy(weights: np.ndarray, thresholds: np.ndarray, state: np.ndarray) -> float:
-    s = state.astype(float)
-    return float(-0.5 * s @ weights @ s + thresholds @ s)
-
-
-def _storkey_step(weights: np.ndarray, pattern: np.ndarray) -> np.ndarray:
-    """Storkey (1997): w_ij += (ξ_i ξ_j − ξ_i h_ji − h_ij ξ_j) / n, h_ij = Σ_{k≠i,j} w_ik ξ_k."""
-    n = len(pattern)
-    xi = pattern.astype(float)
-    field = weights @ xi - np.diag(weights) * xi  # h_i over k ≠ i
-    # h_ij = field_i − w_ij ξ_j, so with symmetric W:
-    # ξ_i h_ji + h_ij ξ_j = ξ_i field_j + field_i ξ_j − 2 w_ij (using ξ² = 1)
-    update = (
-        np.outer(xi, xi) - np.outer(xi, field) - np.outer(field, xi) + 2.0 * weights
-    )
-    return weights + update / n
-
-
-def _projection(patterns: np.ndarray) -> np.ndarray:
-    """The projection (pseudo-inverse) rule: W = Ξᵀ (Ξ Ξᵀ)⁺ Ξ."""
-    xi = patterns.astype(float)
-    return xi.T @ np.linalg.pinv(xi @ xi.T) @ xi
-
-
-def corrupt(pattern: ArrayLike, fraction: float, seed: SeedLike = None) -> np.ndarray:
-    """Flip a given fraction of a pattern's entries, chosen at random.
-
-    Works for ±1 and 0/1 patterns: exactly ``round(fraction · n)`` entries
-    change to the other value.
-
-    Examples
-    --------
-    >>> corrupt([1, 1, 1, 1], 0.5, seed=0).tolist()
-    [1, 1, -1, -1]
-    >>> corrupt([0, 0, 0, 0], 0.25, seed=0).tolist()
-    [0, 0, 0, 1]
-    """
-    values = as_float_array(pattern, "pattern")
-    fraction = check_number(fraction, "fraction")
-    if values.ndim != 1:
-        raise ShapeError(f"pattern must be 1-D, got shape {values.shape}")
-    if not 0.0 <= fraction <= 1.0:
-        raise ParameterError(f"fraction must be in [0, 1], got {fraction!r}")
-    binary = _is_binary(values, "pattern")
-    flips = check_seed(seed).choice(
-        len(values), size=round(fraction * len(values)), replace=False
-    )
-    result = values.astype(np.int64)
-    result[flips] = 1 - result[flips] if binary else -result[flips]
-    return result
-
-
-def _is_binary(values: np.ndarray, what: str) -> bool:
-    """True for 0/1 values (with a 0 among them), False for ±1 values."""
-    if np.all(np.abs(values) == 1):
-        return False
-    if np.all((values == 0) | (values == 1)):
-        return True
-    raise DataError(f"{what} must hold ±1 values or 0/1 values only")
-
-
-def overlap(a: ArrayLike, b: ArrayLike) -> float:
-    """The overlap ``m = (1/n) Σ a_i b_i`` of two states, in bipolar terms.
-
-    1 for equal states, −1 for opposite ones, about 0 for unrelated ones;
-    0/1 states are read as −1/+1.
-
-    Examples
-    --------
-    >>> overlap([1, -1, 1, 1], [1, -1, -1, 1])
-    0.5
-    >>> overlap([1, 0], [1, 0])
-    1.0
-    """
-    a, b = as_float_array(a, "a"), as_float_array(b, "b")
-    if a.shape != b.shape or a.ndim != 1:
-        raise ShapeError(
-            f"a and b must be 1-D states of equal length, got {a.shape} and {b.shape}"
-        )
-    a = 2 * a - 1 if _is_binary(a, "a") else a
-    b = 2 * b - 1 if _is_binary(b, "b") else b
-    return float(a @ b / len(a))

@@ -22,6 +22,7 @@ __all__ = [
     "MAX_ENUMERATED",
     "TIE_TOLERANCE",
     "all_states",
+    "hopfield_energy",
     "read_only",
     "sigmoid",
     "sigmoid_array",
@@ -35,6 +36,14 @@ MAX_ENUMERATED = 20  # exact sums over 2**20 states at most
 #: within this of zero keeps its state, so that round-off in a sum (the graph
 #: path against the matrix path) can never make two computations part ways.
 TIE_TOLERANCE = 1e-10
+
+
+def hopfield_energy(
+    weights: np.ndarray, thresholds: np.ndarray, state: np.ndarray
+) -> float:
+    """E = −½ sᵀWs + θᵀs of one bipolar state: the Boltzmann machine's energy with b = −θ."""
+    s = state.astype(float)
+    return float(-0.5 * s @ weights @ s + thresholds @ s)
 
 
 def sigmoid(x: float) -> float:
