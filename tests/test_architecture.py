@@ -88,7 +88,8 @@ LAYERS = [
     # 4: the protocol, the node-by-node passes, the graph, the compiled
     # backend, the layer builders, the network; the symmetric machines
     ["model", "memory.units", "memory.patterns"],
-    ["passes", "memory.hopfield", "memory.rbm", "memory.boltzmann"],
+    ["passes", "memory.hopfield", "memory.rbm_training", "memory.boltzmann"],
+    ["memory.rbm"],
     ["graph", "compiled.blocks", "memory"],
     ["compiled.kernels", "compiled.sync"],
     ["compiled"],
