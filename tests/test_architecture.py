@@ -61,12 +61,32 @@ def test_the_scan_catches_a_reach_into_a_network(tmp_path):
     assert len(foreign_underscore_uses(sample)) == 2
 
 
-def test_the_network_is_split_into_building_computing_and_the_protocol():
+#: A module past this many lines has a second job and wants splitting.
+CEILING = 500
+
+#: The modules still over the ceiling, each with what it holds and where its
+#: split lies (a ratchet: one that shrinks under the ceiling must leave).
+OVER_THE_CEILING = {
+    "graph.py": "building the graph and looking things up; lookups could leave",
+    "memory/boltzmann.py": "the machine, its sampling and its learning rule",
+    "datasets/__init__.py": "toy tables, digits and MNIST/IDX readers: idx.py next",
+    "evolution.py": "four strategies and evolve(): strategies.py next",
+    "memory/rbm.py": "the RBM's views, energies and exact sums: exact.py next",
+    "model.py": "the protocol and the public shell, documented method by method",
+    "memory/hopfield.py": "the network, sync and async recall: recall.py next",
+}
+
+
+def test_modules_stay_under_the_ceiling_or_are_named_with_a_reason():
     lengths = {
-        name: len((PACKAGE / name).read_text(encoding="utf-8").splitlines())
-        for name in ("network.py", "graph.py", "passes.py", "model.py", "parameters.py")
+        str(path.relative_to(PACKAGE)): len(
+            path.read_text(encoding="utf-8").splitlines()
+        )
+        for path in PACKAGE.rglob("*.py")
     }
-    assert all(n <= 650 for n in lengths.values()), lengths
+    over = {name for name, n in lengths.items() if n > CEILING}
+    assert over - set(OVER_THE_CEILING) == set(), f"new modules past {CEILING} lines"
+    assert set(OVER_THE_CEILING) - over == set(), "under the ceiling now: unlist them"
 
 
 # ---------------------------------------------------------------- the layer rule
