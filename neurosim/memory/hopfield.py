@@ -407,8 +407,11 @@ class HopfieldNetwork:
 
     # ------------------------------------------------------------------ dynamics
 
-    def energy(self, state: ArrayLike) -> float:
-        """The energy ``E = −½ sᵀ W s + θᵀ s`` of a state (bipolar arithmetic).
+    def energy(self, states: ArrayLike) -> float | np.ndarray:
+        """The energy ``E = −½ sᵀ W s + θᵀ s`` of a state, or of each row (bipolar arithmetic).
+
+        As every machine's ``energy``: one state gives a float, states one
+        per row give an array.
 
         Examples
         --------
@@ -416,9 +419,16 @@ class HopfieldNetwork:
         >>> hop.store([[1, -1]])
         >>> hop.energy([1, -1]), hop.energy([1, 1])   # the memory lies lower
         (-0.5, 0.5)
+        >>> hop.energy([[1, -1], [1, 1]]).tolist()
+        [-0.5, 0.5]
         """
+        if np.ndim(states) == 2:
+            rows = self._as_bipolar(states, "states", allow_many=True)
+            return np.array(
+                [hopfield_energy(self._weights, self._thresholds, s) for s in rows]
+            )
         return hopfield_energy(
-            self._weights, self._thresholds, self._as_bipolar(state, "state")
+            self._weights, self._thresholds, self._as_bipolar(states, "state")
         )
 
     def recall(
