@@ -23,11 +23,7 @@ def layered_positions(net) -> dict[str, np.ndarray]:
     True
     """
     graph = net.graph
-    level = {
-        name: k
-        for k, names in enumerate(nx.topological_generations(graph))
-        for name in names
-    }
+    level = {name: k for k, names in enumerate(net.levels) for name in names}
     layers: dict[int, list[str]] = {}
     for name in graph:  # creation order within a level
         layers.setdefault(level[name], []).append(name)

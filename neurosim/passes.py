@@ -69,6 +69,7 @@ class NodeByNode(Model):
     def _init_passes(self) -> None:
         self._plan: _Plan | None = None
         self._plan_structure = -1
+        self._levels: list[list[str]] | None = None
         self._last_pass: int | None = (
             None  # batch size of the last forward (None: none)
         )
@@ -81,6 +82,7 @@ class NodeByNode(Model):
 
     def _topology_changed(self) -> None:
         self._plan = None
+        self._levels = None
         self._forget_pass()
         self.topology_version += 1
 
@@ -157,6 +159,28 @@ class NodeByNode(Model):
                 "input; connect them (directly or through hidden neurons) to the inputs"
             )
         return inputs, outputs
+
+    @property
+    def levels(self) -> list[list[str]]:
+        """The neurons' names by topological level, inputs first, each level in creation order.
+
+        Derived from the graph once per edit of it: the one place the
+        compiled backend, the exporters, the layouts and the pages read
+        levels from.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> ns.Network.layered([2, 2, 1], seed=0).levels
+        [['x1', 'x2'], ['h1_1', 'h1_2'], ['y1']]
+        """
+        if self._levels is None:
+            order = {name: k for k, name in enumerate(self._graph)}
+            self._levels = [
+                sorted(generation, key=order.__getitem__)
+                for generation in nx.topological_generations(self._graph)
+            ]
+        return [list(level) for level in self._levels]
 
     @property
     def evaluation_order(self) -> list[tuple[Neuron, tuple[Connection, ...]]]:

@@ -427,3 +427,22 @@ def test_a_neuron_made_a_pooling_neuron_after_compile_makes_the_compiled_view_st
     net.backward([1.0]), fresh.backward([1.0])
     assert [c.grad for c in net.connections] == [c.grad for c in fresh.connections]
     np.testing.assert_array_equal(net.compile().forward(x), fresh.forward(x))
+
+
+def test_levels_are_the_topological_generations_in_creation_order_and_follow_edits():
+    net = ns.Network()
+    for name in ("b", "a"):
+        net.add_input(name)
+    net.add_neuron("h")
+    net.add_output("y")
+    net.connect("a", "h", 1.0)
+    net.connect("h", "y", 1.0)
+    net.connect("b", "y", 1.0)
+    expected = [
+        sorted(g, key=list(net.graph).index)
+        for g in nx.topological_generations(net.graph)
+    ]
+    assert net.levels == expected == [["b", "a"], ["h"], ["y"]]
+    net.disconnect("h", "y")
+    net.connect("a", "y", 1.0)
+    assert net.levels == [["b", "a"], ["h", "y"]]  # y now hangs on the inputs

@@ -160,7 +160,7 @@ class CompiledNetwork(ParameterSync, Model):
         """Group the neurons into blocks; O(neurons + connections)."""
         order = {name: i for i, name in enumerate(graph)}
         layout = Layout(self._inputs)
-        for level, names in enumerate(nx.topological_generations(graph)):
+        for level, names in enumerate(self.network.levels):
             groups: dict[tuple[Activation, str], list[Neuron]] = {}
             for name in sorted(names, key=order.__getitem__):
                 neuron = graph.nodes[name]["neuron"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 
 from ..activations import is_built_in
@@ -103,7 +102,7 @@ def plan(net, counterparts=()) -> Plan:
     incoming = {n.name: c for n, c in net.evaluation_order}
     created = {n.name: k for k, n in enumerate(net.neurons)}
     levels = []
-    for generation in nx.topological_generations(net.graph):
+    for generation in net.levels:
         neurons = [
             net[name]
             for name in sorted(generation, key=created.__getitem__)

@@ -316,11 +316,7 @@ def _draw_edges(net, graph, pos, ax, node_size, marked, show_weights) -> None:
     largest = float(np.max(np.abs(weights))) or 1.0
     norm = colors.TwoSlopeNorm(vmin=-largest, vcenter=0.0, vmax=largest)
     many = len(edges) > MANY_EDGES
-    level = {
-        name: i
-        for i, names in enumerate(nx.topological_generations(graph))
-        for name in names
-    }
+    level = {name: i for i, names in enumerate(net.levels) for name in names}
     style = {
         "edge_color": [colormaps[WEIGHT_CMAP](norm(w)) for w in weights],
         "width": (0.3 if many else 0.8)

@@ -33,7 +33,6 @@ import json
 import os
 from importlib import resources
 
-import networkx as nx
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -272,7 +271,7 @@ def _vector_text(values: list[float], shown: int = 6) -> str:
 
 
 def _generations(net) -> list[list[str]]:
-    return [sorted(g) for g in nx.topological_generations(net.graph)]
+    return net.levels
 
 
 def _step_data(step) -> dict:
