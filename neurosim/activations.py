@@ -68,6 +68,9 @@ class Activation:
     output_range : (low, high), optional
         The closed interval the outputs lie in, if known (a loss such as
         ``bce`` checks it against the outputs it needs).
+    symbol, latex : str, optional
+        How the teaching tools write the function (``σ`` and ``\\sigma``);
+        its name by default.
 
     Examples
     --------
@@ -82,6 +85,8 @@ class Activation:
     derivative: Callable
     differentiable: bool = True
     output_range: tuple[float, float] | None = None
+    symbol: str | None = None
+    latex: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -97,6 +102,17 @@ class Activation:
 
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
+
+    def written(self) -> tuple[str, str]:
+        r"""How the function is written, as text and as LaTeX: ``("σ", r"\sigma")``.
+
+        >>> get_activation("sigmoid").written(), get_activation("relu").written()
+        (('σ', '\\sigma'), ('relu', '\\mathrm{relu}'))
+        """
+        return (
+            self.symbol or self.name,
+            self.latex or rf"\mathrm{{{self.name}}}",
+        )
 
     def within(self, low: float, high: float) -> bool:
         """Whether the outputs are known to lie in [low, high].
@@ -186,8 +202,22 @@ def _zero(z):
 
 _BUILTIN = (
     Activation("identity", _identity, _one, output_range=(-math.inf, math.inf)),
-    Activation("sigmoid", _sigmoid, _sigmoid_derivative, output_range=(0.0, 1.0)),
-    Activation("tanh", _tanh, _tanh_derivative, output_range=(-1.0, 1.0)),
+    Activation(
+        "sigmoid",
+        _sigmoid,
+        _sigmoid_derivative,
+        output_range=(0.0, 1.0),
+        symbol="σ",
+        latex=r"\sigma",
+    ),
+    Activation(
+        "tanh",
+        _tanh,
+        _tanh_derivative,
+        output_range=(-1.0, 1.0),
+        symbol="tanh",
+        latex=r"\tanh",
+    ),
     Activation("relu", _relu, _relu_derivative, output_range=(0.0, math.inf)),
     Activation(
         "leaky_relu",

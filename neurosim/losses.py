@@ -41,8 +41,8 @@ from .errors import DataError, ParameterError, unknown_name
 
 __all__ = ["Loss", "get_loss", "loss_names", "softmax"]
 
-_LOG_FLOOR = -100.0  # PyTorch's BCELoss clamps log() here
-_BCE_EPS = 1e-12  # and keeps the gradient's denominator away from zero
+LOG_FLOOR = -100.0  # PyTorch's BCELoss clamps log() here
+BCE_EPS = 1e-12  # and keeps the gradient's denominator away from zero
 
 
 @dataclass(frozen=True, eq=False)
@@ -178,13 +178,13 @@ def _sse_gradient(outputs, targets):
 
 def _bce(outputs, targets):
     with np.errstate(divide="ignore"):
-        log_y = np.maximum(np.log(outputs), _LOG_FLOOR)
-        log_1my = np.maximum(np.log(1.0 - outputs), _LOG_FLOOR)
+        log_y = np.maximum(np.log(outputs), LOG_FLOOR)
+        log_1my = np.maximum(np.log(1.0 - outputs), LOG_FLOOR)
     return float(-(targets * log_y + (1.0 - targets) * log_1my).sum() / outputs.size)
 
 
 def _bce_gradient(outputs, targets):
-    denominator = np.maximum(outputs * (1.0 - outputs), _BCE_EPS)
+    denominator = np.maximum(outputs * (1.0 - outputs), BCE_EPS)
     return (outputs - targets) / denominator / outputs.size
 
 
@@ -228,8 +228,8 @@ def _sse_population(outputs, targets):
 
 def _bce_population(outputs, targets):
     with np.errstate(divide="ignore"):
-        log_y = np.maximum(np.log(outputs), _LOG_FLOOR)
-        log_1my = np.maximum(np.log(1.0 - outputs), _LOG_FLOOR)
+        log_y = np.maximum(np.log(outputs), LOG_FLOOR)
+        log_1my = np.maximum(np.log(1.0 - outputs), LOG_FLOOR)
     total = (targets * log_y + (1.0 - targets) * log_1my).sum(axis=(1, 2))
     return -total / (outputs.shape[1] * outputs.shape[2])
 

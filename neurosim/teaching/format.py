@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SYMBOLS", "as_latex", "factor", "names_text", "number", "plural", "table"]
-
-SYMBOLS = {"sigmoid": ("σ", r"\sigma"), "tanh": ("tanh", r"\tanh")}
+__all__ = ["as_latex", "factor", "names_text", "number", "plural", "table"]
 
 
 def number(value: float) -> str:

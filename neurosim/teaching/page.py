@@ -38,11 +38,11 @@ from numpy.typing import ArrayLike
 
 from .._checks import SeedLike, check_positive
 from .._files import atomic_write
-from ..activations import is_built_in
+from ..activations import activation_names, get_activation, is_built_in
 from ..errors import ParameterError
 from ..io import document as file_document
 from ..layout import layered_positions
-from ..losses import Loss
+from ..losses import BCE_EPS, LOG_FLOOR, Loss
 from ..losses import is_built_in as is_built_in_loss
 from .steps import trace, update_steps
 
@@ -234,6 +234,12 @@ def explain_page(
         ],
         "loss_after": loss_after,
         "document": file_document(net),
+        # How the library writes each activation, and the losses' thresholds.
+        "symbols": {
+            name: get_activation(name).written()[0] for name in activation_names()
+        },
+        "log_floor": LOG_FLOOR,
+        "bce_eps": BCE_EPS,
     }
     title = f"One training step of {net!r}"
     reason = data["readonly_reason"]

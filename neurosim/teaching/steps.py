@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike
 from .._checks import as_samples
 from ..errors import ShapeError
 from ..losses import Loss, softmax
-from .format import SYMBOLS, as_latex, factor, number
+from .format import as_latex, factor, number
 
 __all__ = ["Step", "trace", "update_steps", "user_grad", "user_label"]
 
@@ -120,7 +120,7 @@ def _forward_steps(net) -> Iterator[Step]:
                 rf"\mathrm{{net}}_{{{neuron.name}}}",
             )
         else:
-            symbol, symbol_tex = SYMBOLS.get(name, (name, rf"\mathrm{{{name}}}"))
+            symbol, symbol_tex = neuron.activation.written()
             applied = f"{symbol}({number(neuron.net)})"
             applied_tex = rf"{symbol_tex}({number(neuron.net)})"
         yield Step(
@@ -233,7 +233,7 @@ def _delta_step(net, neuron, outgoing) -> Step:
     name = neuron.name
     slope = neuron.activation.derivative(neuron.net)
     act = neuron.activation.name
-    symbol, symbol_tex = SYMBOLS.get(act, (act, rf"\mathrm{{{act}}}"))
+    symbol, symbol_tex = neuron.activation.written()
     if act == "identity":
         symbol, symbol_tex = "f", "f"
     parts, parts_tex, values = [], [], []

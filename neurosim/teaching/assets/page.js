@@ -83,8 +83,10 @@
     softplus: [(z) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))), sigmoid],
     step: [(z) => (z >= 0 ? 1 : 0), () => 0],
   });
-  const SYMBOLS = dict({ sigmoid: "σ", tanh: "tanh" });
-  const LOG_FLOOR = -100, BCE_EPS = 1e-12;
+  // How each activation is written and the losses' thresholds: the library's
+  // own, sent in the page's data (this file holds arithmetic only).
+  const SYMBOLS = dict(data.symbols);
+  const LOG_FLOOR = data.log_floor, BCE_EPS = data.bce_eps;
 
   function sum(values) { let s = 0; for (const v of values) s += v; return s; }
   function keepVisible(list, item) {  // scroll the list, never the page
