@@ -35,7 +35,7 @@ from .errors import (
 )
 from .initializers import draw_weights, get_initializer
 from .neuron import Connection, Neuron
-from .parameters import Parameter, ParameterStore
+from .parameters import Parameter, ParameterList, ParameterStore
 from .passes import NodeByNode
 
 __all__ = ["Graph", "NeuronRef"]
@@ -479,9 +479,19 @@ class Graph(NodeByNode):
         return len(self._store.trainable())
 
     @property
-    def parameters(self) -> list[Parameter]:
-        """Every parameter (weights and biases; a shared one once), in creation order."""
-        return list(self._store.parameters)
+    def parameters(self) -> ParameterList:
+        """Every parameter (weights and biases; a shared one once), in creation order.
+
+        A list; calling it (``net.parameters()``, as in PyTorch) gives the same list.
+
+        Examples
+        --------
+        >>> from neurosim import Network
+        >>> net = Network.layered([1, 1], seed=0)
+        >>> len(net.parameters), net.parameters() == net.parameters
+        (2, True)
+        """
+        return ParameterList(self._store.parameters)
 
     @property
     def parameter_store(self) -> ParameterStore:

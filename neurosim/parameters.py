@@ -51,7 +51,7 @@ from .errors import ParameterError
 if TYPE_CHECKING:
     from .neuron import Connection, Neuron
 
-__all__ = ["Parameter", "ParameterStore", "check_parameter_value"]
+__all__ = ["Parameter", "ParameterList", "ParameterStore", "check_parameter_value"]
 
 
 def check_parameter_value(value: object, what: str) -> float:
@@ -350,3 +350,18 @@ class ParameterStore:
         for parameter, value in zip(self.trainable(), values.tolist(), strict=True):
             parameter.data = value
         self.version += 1
+
+
+class ParameterList(list):
+    """A network's parameters: a list that may also be called, as PyTorch users write it.
+
+    ``net.parameters`` and ``net.parameters()`` are the same list.
+
+    Examples
+    --------
+    >>> ParameterList([1, 2])() == [1, 2]
+    True
+    """
+
+    def __call__(self) -> ParameterList:
+        return self
