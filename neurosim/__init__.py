@@ -49,6 +49,7 @@ from .errors import (
     StateError,
     TooLargeError,
     TopologyError,
+    UnknownChoiceError,
     UnknownNameError,
     UnknownOptionError,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "StateError",
     "TooLargeError",
     "TopologyError",
+    "UnknownChoiceError",
     "UnknownNameError",
     "UnknownOptionError",
     "activations",

@@ -43,7 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ParameterError, unknown_name
+from ._registry import lookup
+from .errors import ParameterError
 
 __all__ = ["Activation", "activation_names", "get_activation"]
 
@@ -283,8 +284,4 @@ def get_activation(activation: str | Activation) -> Activation:
             f"activation must be a name such as 'sigmoid' or an Activation, "
             f"got {activation!r}"
         )
-    key = activation.lower()
-    key = _ALIASES.get(key, key)
-    if key in _BY_NAME:
-        return _BY_NAME[key]
-    raise unknown_name("activation", activation, activation_names())
+    return lookup("activation", activation, _BY_NAME, _ALIASES)

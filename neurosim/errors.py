@@ -40,6 +40,7 @@ __all__ = [
     "StateError",
     "TooLargeError",
     "TopologyError",
+    "UnknownChoiceError",
     "UnknownNameError",
     "UnknownOptionError",
 ]
@@ -83,6 +84,13 @@ class UnknownOptionError(NeurosimError, TypeError):
 
 class ParameterError(NeurosimError, ValueError):
     """A setting such as a learning rate or an epoch count is out of range."""
+
+
+class UnknownChoiceError(UnknownNameError, ParameterError):
+    """A name or setting that is not one of the choices: a KeyError and a ValueError alike."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class NumericalError(NeurosimError, FloatingPointError):
@@ -167,6 +175,11 @@ class StateError(NeurosimError, RuntimeError):
 
 class StaleNetworkError(StateError):
     """A compiled network no longer matches the graph it was compiled from."""
+
+
+def unknown_choice(kind: str, name: object, known: Iterable[str]) -> UnknownChoiceError:
+    """Like :func:`unknown_name`, for a closed list of choices (also a ValueError)."""
+    return UnknownChoiceError(str(unknown_name(kind, name, known)))
 
 
 def unknown_name(kind: str, name: object, known: Iterable[str]) -> UnknownNameError:

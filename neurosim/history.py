@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 
 from ._checks import check_count, check_number
+from ._registry import check_choice
 from .errors import MissingDependencyError, ParameterError, unknown_name
 
 __all__ = [
@@ -132,8 +133,7 @@ class EarlyStopping:
         min_delta: float = 0.0,
         mode: str = "min",
     ) -> None:
-        if mode not in ("min", "max"):
-            raise ParameterError(f"mode must be 'min' or 'max', got {mode!r}")
+        check_choice(mode, ("min", "max"), "mode")
         self.monitor = monitor
         self.patience = check_count(patience, "patience", minimum=0)
         self.min_delta = check_number(min_delta, "min_delta")

@@ -32,7 +32,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .errors import NumericalError, ParameterError, unknown_name
+from ._registry import lookup
+from .errors import NumericalError, ParameterError
 
 __all__ = [
     "default_initializer",
@@ -124,10 +125,7 @@ def get_initializer(init: str | Initializer) -> Initializer:
             f"init must be a name such as 'xavier' or a function (rng, fan_in, fan_out), "
             f"got {init!r}"
         )
-    key = init.lower()
-    if key in _INITIALIZERS:
-        return _INITIALIZERS[key]
-    raise unknown_name("initializer", init, initializer_names())
+    return lookup("initializer", init, _INITIALIZERS)
 
 
 def default_initializer(activation_name: str) -> str:

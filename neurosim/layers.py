@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import BYTES_PER_CONNECTION, BYTES_PER_NEURON, check_count, check_memory
+from ._registry import check_choice
 from .errors import ParameterError, ShapeError
 from .initializers import draw_weights, get_initializer
 from .parameters import Parameter
@@ -125,8 +126,7 @@ def conv(net, grid: list[np.ndarray], spec: Conv, name: str) -> list[np.ndarray]
     filters = check_count(spec.filters, "filters")
     kernel = check_count(spec.kernel, "kernel")
     stride = check_count(spec.stride, "stride")
-    if spec.padding not in PADDINGS:
-        raise ParameterError(f"padding must be one of {PADDINGS}, got {spec.padding!r}")
+    check_choice(spec.padding, PADDINGS, "padding")
     if spec.padding == "same" and stride != 1:
         raise ParameterError("padding='same' needs stride=1")
     channels, height, width = len(grid), *grid[0].shape

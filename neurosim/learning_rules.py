@@ -34,7 +34,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._checks import as_training_data, check_count, check_positive
-from .errors import ParameterError, TopologyError
+from ._registry import check_choice
+from .errors import TopologyError
 from .history import History, call_callbacks, check_callbacks
 
 __all__ = ["RuleResult", "train_single_layer"]
@@ -111,8 +112,7 @@ def train_single_layer(
     TopologyError
         If the network is not a single layer.
     """
-    if rule not in ("perceptron", "delta"):
-        raise ParameterError(f"rule must be 'perceptron' or 'delta', got {rule!r}")
+    check_choice(rule, ("perceptron", "delta"), "rule")
     epochs, lr = check_count(epochs, "epochs"), check_positive(lr, "learning rate lr")
     callbacks = check_callbacks(callbacks)
     layer = _single_layer(net)

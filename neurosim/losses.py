@@ -37,7 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import DataError, ParameterError, unknown_name
+from ._registry import lookup
+from .errors import DataError, ParameterError
 
 __all__ = ["Loss", "get_loss", "loss_names", "softmax"]
 
@@ -310,8 +311,4 @@ def get_loss(loss: str | Loss) -> Loss:
         raise ParameterError(
             f"loss must be a name such as 'mse' or a Loss, got {loss!r}"
         )
-    key = loss.lower()
-    key = _ALIASES.get(key, key)
-    if key in _LOSSES:
-        return _LOSSES[key]
-    raise unknown_name("loss", loss, sorted(_LOSSES))
+    return lookup("loss", loss, _LOSSES, _ALIASES)

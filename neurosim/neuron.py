@@ -35,6 +35,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._registry import check_choice
 from .activations import Activation, get_activation
 from .errors import ParameterError
 from .parameters import Parameter, ParameterStore, check_parameter_value
@@ -111,8 +112,7 @@ class Neuron:
         aggregation: str = "sum",
         position: tuple | None = None,
     ) -> None:
-        if role not in ROLES:
-            raise ParameterError(f"role must be one of {ROLES}, got {role!r}")
+        check_choice(role, ROLES, "role")
         self.name = name
         self._role = role
         #: The ParameterStore of the network the neuron belongs to (None: none yet).
@@ -295,10 +295,7 @@ class Neuron:
 
 
 def _check_aggregation(aggregation: object, role: str) -> str:
-    if aggregation not in AGGREGATIONS:
-        raise ParameterError(
-            f"aggregation must be one of {AGGREGATIONS}, got {aggregation!r}"
-        )
+    check_choice(aggregation, AGGREGATIONS, "aggregation")
     if aggregation != "sum" and role == "input":
         raise ParameterError(
             "an input neuron aggregates nothing; leave aggregation='sum'"

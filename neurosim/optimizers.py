@@ -26,7 +26,8 @@ import math
 import numpy as np
 
 from ._checks import check_number, check_positive
-from .errors import ParameterError, unknown_name
+from ._registry import lookup
+from .errors import ParameterError
 
 __all__ = [
     "SGD",
@@ -326,11 +327,9 @@ def get_optimizer(optimizer: str | Optimizer | None, lr: float | None) -> Optimi
         return optimizer
     if optimizer is None:
         return SGD(0.1 if lr is None else lr)
-    if isinstance(optimizer, str) and optimizer.lower() in _OPTIMIZERS:
-        cls = _OPTIMIZERS[optimizer.lower()]
-        return cls() if (lr is None and cls is Adam) else cls(0.1 if lr is None else lr)
     if isinstance(optimizer, str):
-        raise unknown_name("optimizer", optimizer, sorted(_OPTIMIZERS))
+        cls = lookup("optimizer", optimizer, _OPTIMIZERS)
+        return cls() if (lr is None and cls is Adam) else cls(0.1 if lr is None else lr)
     raise ParameterError(
         f"optimizer must be None, a name ('sgd', 'momentum', 'adam') or an Optimizer "
         f"such as ns.Adam(lr=0.01), got {optimizer!r}"

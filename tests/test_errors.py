@@ -1,5 +1,6 @@
 """The error hierarchy: built-in bases, and messages in plain English."""
 
+import numpy as np
 import pytest
 
 import neurosim as ns
@@ -39,3 +40,29 @@ def test_an_unknown_loss_reads_right():
 def test_a_number_too_large_for_a_float_anywhere_is_a_neurosim_error(call):
     with pytest.raises(ns.NeurosimError, match="too large|finite"):
         call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: ns.Network.layered([2, 1], activation="sigmod"),
+        lambda: ns.Network.layered([2, 1], seed=0).fit([[0, 1]], [[1]], loss="mes"),
+        lambda: ns.Network(init="xavir"),
+        lambda: ns.Network.layered([2, 1], seed=0).fit(
+            [[0, 1]], [[1]], optimizer="adma"
+        ),
+        lambda: ns.HopfieldNetwork(4).store([[1, -1, 1, -1]], rule="hebian"),
+        lambda: ns.layers.conv(
+            ns.Network(),
+            [np.empty((3, 3), object)],
+            ns.layers.Conv(1, 2, padding="sam"),
+            "c",
+        ),
+    ],
+)
+def test_every_unknown_choice_says_did_you_mean_in_one_wording(call):
+    with pytest.raises(
+        ns.UnknownChoiceError, match=r"unknown .*\(did you mean '.*'\?\)\. Known"
+    ) as caught:
+        call()
+    assert isinstance(caught.value, KeyError) and isinstance(caught.value, ValueError)

@@ -47,7 +47,7 @@ def test_input_neuron_has_no_bias_or_activation():
 
 
 def test_unknown_role_is_rejected():
-    with pytest.raises(ns.ParameterError, match="role must be one of"):
+    with pytest.raises(ns.ParameterError, match="unknown role .sideways.. Known roles"):
         Neuron("n", role="sideways")
 
 

@@ -56,7 +56,8 @@ from .._checks import (
     check_positive,
     check_seed,
 )
-from ..errors import DataError, NumericalError, ParameterError, ShapeError, unknown_name
+from .._registry import check_choice
+from ..errors import DataError, NumericalError, ParameterError, ShapeError
 from ..history import History, call_callbacks, check_callbacks, progress_bar
 from .units import (
     TIE_TOLERANCE,
@@ -367,8 +368,7 @@ class BoltzmannMachine:
         data = self._states(X, self.n_visible, "X")
         epochs = check_count(epochs, "epochs")
         lr = check_positive(lr, "lr")
-        if method not in METHODS:
-            raise unknown_name("method", method, METHODS)
+        check_choice(method, METHODS, "method")
         decay = check_number(decay, "decay")
         if decay < 0:
             raise ParameterError(f"decay must be >= 0, got {decay!r}")

@@ -51,6 +51,7 @@ from .._checks import (
     check_name,
     check_seed,
 )
+from .._registry import check_choice
 from ..errors import (
     DataError,
     MissingDependencyError,
@@ -178,8 +179,7 @@ class HopfieldNetwork:
             raise ParameterError(
                 f"a Hopfield network needs at least 2 neurons, got {len(names)}"
             )
-        if states not in ("bipolar", "binary"):
-            raise unknown_name("state representation", states, ["binary", "bipolar"])
+        check_choice(states, ("bipolar", "binary"), "state representation")
         self.names = names
         self.states = states
         self._index = {name: i for i, name in enumerate(names)}
@@ -307,8 +307,7 @@ class HopfieldNetwork:
         >>> len(hop.patterns), hop.rule
         (2, 'hebbian')
         """
-        if rule not in RULES:
-            raise unknown_name("learning rule", rule, RULES)
+        check_choice(rule, RULES, "learning rule")
         if self.rule is not None and rule != self.rule:
             raise ParameterError(
                 f"the stored patterns used the {self.rule!r} rule; storing more with "
@@ -356,8 +355,8 @@ class HopfieldNetwork:
                     f"weights must be a symmetric {self.n} × {self.n} matrix with a "
                     f"zero diagonal, got shape {weights.shape}"
                 )
-        if rule is not None and rule not in RULES:
-            raise unknown_name("rule", rule, RULES)
+        if rule is not None:
+            check_choice(rule, RULES, "learning rule")
         stored = (
             None
             if patterns is None
