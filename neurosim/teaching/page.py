@@ -101,6 +101,27 @@ class RecallPage(Page):
     """The page of one Hopfield recall; see :func:`recall_page`."""
 
 
+#: The page's script, in the order page.py joins it into one function: the
+#: data and the controls, the library's arithmetic, MathML, then the two pages.
+_SCRIPTS = (
+    "page_base.js", "page_arithmetic.js", "page_mathml.js", "page_network.js",
+    "page_hopfield.js",
+)  # fmt: skip
+
+
+def _script() -> str:
+    """The one inline script: the asset files inside one function, then the dispatch."""
+    return (
+        "// neurosim's step-by-step pages. Everything the page needs is in this script\n"
+        "// and in the JSON block #neurosim-data: no request leaves the page. The\n"
+        "// arithmetic repeats neurosim's operation for operation, so the numbers and\n"
+        "// the formula strings are the library's.\n"
+        '"use strict";\n\n(function () {\n'
+        + "".join(_asset(name) for name in _SCRIPTS)
+        + '  if (data.kind === "network") networkPage(); else hopfieldPage();\n})();\n'
+    )
+
+
 def _asset(name: str) -> str:
     return resources.files(__package__).joinpath("assets", name).read_text("utf-8")
 
@@ -114,7 +135,7 @@ def _html(title: str, body: str, data: dict) -> str:
         f"<title>{html.escape(title)}</title>\n<style>\n{_asset('page.css')}</style>\n"
         f"</head>\n<body>\n{body}\n"
         f'<script type="application/json" id="neurosim-data">{payload}</script>\n'
-        f"<script>\n{_asset('page.js')}</script>\n</body>\n</html>\n"
+        f"<script>\n{_script()}</script>\n</body>\n</html>\n"
     )
 
 
