@@ -299,3 +299,15 @@ def test_a_hopfield_network_is_a_boltzmann_machine_at_zero_temperature(seed):
             excess > 1e-10, 1, np.where(excess < -1e-10, -1, expected[:, i])
         )
     np.testing.assert_array_equal(2 * after - 1, expected)
+
+
+def test_without_a_target_a_small_machine_records_kl_from_the_datas_own_distribution():
+    data = np.array([[0, 1, 1], [1, 0, 1], [1, 0, 1], [0, 0, 0]], dtype=float)
+    bm = ns.BoltzmannMachine(3, 1, seed=0)
+    history = bm.fit(data, epochs=3, method="exact", seed=0)
+    # The empirical distribution written out by hand: states 011, 101 (twice), 000.
+    empirical = np.zeros(8)
+    empirical[[0b011, 0b101, 0b000]] = [0.25, 0.5, 0.25]
+    assert history.loss[-1] == pytest.approx(
+        kl_divergence(empirical, bm.distribution()), rel=1e-12
+    )
