@@ -295,9 +295,12 @@ def fit(
             if call_callbacks(callbacks, epoch, epochs, history, model):
                 break
         # The last update was never followed by a forward pass: finite
-        # parameters can still give outputs that overflow.
+        # parameters can still give outputs that overflow. One batch's pass
+        # tells (a whole pass over the data would cost a third of an epoch).
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            final = loss.value(model.propagate(X, single=False), Y)
+            final = loss.value(
+                model.propagate(X[:batch_size], single=False), Y[:batch_size]
+            )
         if not math.isfinite(final):
             raise diverged(
                 f"the outputs after the last update give a {loss.name} loss of {final}",
