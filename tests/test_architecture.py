@@ -70,7 +70,6 @@ OVER_THE_CEILING = {
     "graph.py": "building the graph and looking things up; lookups could leave",
     "memory/boltzmann.py": "the machine, its sampling and its learning rule",
     "datasets/__init__.py": "toy tables, digits and MNIST/IDX readers: idx.py next",
-    "evolution.py": "four strategies and evolve(): strategies.py next",
     "memory/rbm.py": "the RBM's views, energies and exact sums: exact.py next",
     "model.py": "the protocol and the public shell, documented method by method",
     "memory/hopfield.py": "the network, sync and async recall: recall.py next",
@@ -103,6 +102,7 @@ LAYERS = [
     ["parameters"],
     ["neuron"],
     # 3: trainers, written against the Model protocol
+    ["strategies"],
     ["evolution", "learning_rules"],
     ["training"],
     # 4: the protocol, the node-by-node passes, the graph, the compiled
