@@ -72,7 +72,6 @@ OVER_THE_CEILING = {
     "datasets/__init__.py": "toy tables, digits and MNIST/IDX readers: idx.py next",
     "memory/rbm.py": "the RBM's views, energies and exact sums: exact.py next",
     "model.py": "the protocol and the public shell, documented method by method",
-    "memory/hopfield.py": "the network, sync and async recall: recall.py next",
 }
 
 
@@ -108,7 +107,8 @@ LAYERS = [
     # 4: the protocol, the node-by-node passes, the graph, the compiled
     # backend, the layer builders, the network; the symmetric machines
     ["model", "memory.units", "memory.patterns"],
-    ["passes", "memory.hopfield", "memory.rbm_training", "memory.boltzmann"],
+    ["passes", "memory.recall", "memory.rbm_training", "memory.boltzmann"],
+    ["memory.hopfield"],
     ["memory.rbm"],
     ["graph", "compiled.blocks", "memory"],
     ["compiled.kernels", "compiled.sync"],
