@@ -71,6 +71,7 @@ OVER_THE_CEILING = {
     "memory/boltzmann.py": "the machine, its sampling and its learning rule",
     "memory/rbm.py": "the RBM's views, energies and exact sums: exact.py next",
     "model.py": "the protocol and the public shell, documented method by method",
+    "memory/hopfield.py": "the network, sync and async recall: recall.py next",
 }
 
 
@@ -106,8 +107,7 @@ LAYERS = [
     # 4: the protocol, the node-by-node passes, the graph, the compiled
     # backend, the layer builders, the network; the symmetric machines
     ["model", "memory.units", "memory.patterns"],
-    ["passes", "memory.recall", "memory.rbm_training", "memory.boltzmann"],
-    ["memory.hopfield"],
+    ["passes", "memory.hopfield", "memory.rbm_training", "memory.boltzmann"],
     ["memory.rbm"],
     ["graph", "compiled.blocks", "memory"],
     ["compiled.kernels", "compiled.sync"],
