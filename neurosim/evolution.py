@@ -51,7 +51,7 @@ from ._checks import (
     check_seed,
 )
 from .errors import NumericalError, ParameterError
-from .history import History, check_callbacks, progress_bar
+from .history import History, check_callbacks, run_epochs
 from .losses import Loss
 from .strategies import (
     AskTell,
@@ -145,72 +145,61 @@ def evolve(
     rng = check_seed(seed)
     before = model.parameter_vector()
     strategy.start(before, rng)
-    history = History()
-    bar = (
-        progress_bar(total=generations, desc="evolve", unit="gen") if progress else None
-    )
     evaluations = 0
-    # A candidate whose outputs overflow gets an infinite or NaN loss: expected.
-    try:
+
+    def generation(t: int) -> dict[str, float]:
         # A candidate whose outputs overflow gets an infinite or NaN loss: expected.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for generation in range(generations):
-                candidates = proposals(strategy.ask(), len(before), strategy)
-                losses = _candidate_losses(model, X, Y, loss, candidates)
-                if (
-                    np.isnan(losses).all()
-                    or not np.isfinite(candidates).all(axis=1).any()
-                ):
-                    raise NumericalError(
-                        f"every candidate of generation {generation + 1} has a NaN loss "
-                        f"or non-finite parameters (sigma = {strategy.sigma:g}); the model "
-                        "is put back as it was. Try a smaller sigma or learning rate, or "
-                        "a loss that stays finite."
-                    )
-                # Where these candidates were drawn around (a strategy replaces its
-                # centre in tell, never edits it in place).
-                centre = strategy.centre_vector
-                strategy.tell(candidates, losses)
-                evaluations += len(candidates)
-                finite = (
-                    losses if np.isfinite(losses).all() else losses[np.isfinite(losses)]
-                )
-                history.record(
-                    {
-                        "loss": strategy.best_loss,
-                        "best": float(finite.min()) if finite.size else math.inf,
-                        "mean": float(finite.mean()) if finite.size else math.inf,
-                        "sigma": float(strategy.sigma),
-                        "spread": _rms_distance(candidates, centre),
-                        "evaluations": float(evaluations),
-                    }
-                )
-                if bar is not None:
-                    bar.set_postfix(best=f"{strategy.best_loss:.4g}")
-                    bar.update()
-                stop = (
-                    target_loss is not None and strategy.best_loss <= target_loss
-                ) or (max_evaluations is not None and evaluations >= max_evaluations)
-                for callback in callbacks:
-                    stop = bool(callback(generation, history, model)) or stop
-                if stop:
-                    history.stopped_early = generation + 1 < generations
-                    break
+            return _generation(t)
+
+    def _generation(t: int) -> dict[str, float]:
+        nonlocal evaluations
+        candidates = proposals(strategy.ask(), len(before), strategy)
+        losses = _candidate_losses(model, X, Y, loss, candidates)
+        if np.isnan(losses).all() or not np.isfinite(candidates).all(axis=1).any():
+            raise NumericalError(
+                f"every candidate of generation {t + 1} has a NaN loss "
+                f"or non-finite parameters (sigma = {strategy.sigma:g}); the model "
+                "is put back as it was. Try a smaller sigma or learning rate, or "
+                "a loss that stays finite."
+            )
+        # Where these candidates were drawn around (a strategy replaces its
+        # centre in tell, never edits it in place).
+        centre = strategy.centre_vector
+        strategy.tell(candidates, losses)
+        evaluations += len(candidates)
+        finite = losses if np.isfinite(losses).all() else losses[np.isfinite(losses)]
+        return {
+            "loss": strategy.best_loss,
+            "best": float(finite.min()) if finite.size else math.inf,
+            "mean": float(finite.mean()) if finite.size else math.inf,
+            "sigma": float(strategy.sigma),
+            "spread": _rms_distance(candidates, centre),
+            "evaluations": float(evaluations),
+        }
+
+    def reached() -> bool:
+        return (target_loss is not None and strategy.best_loss <= target_loss) or (
+            max_evaluations is not None and evaluations >= max_evaluations
+        )
+
+    def finish() -> None:
         solution = np.asarray(strategy.solution, dtype=float)
         if not np.isfinite(solution).all():
             raise NumericalError(
                 f"the strategy's solution has non-finite parameters after generation "
-                f"{len(history.loss)} (sigma = {strategy.sigma:g}): the search diverged. "
+                f"{history.epochs} (sigma = {strategy.sigma:g}): the search diverged. "
                 "The model is put back as it was; try a smaller sigma or learning rate."
             )
         model.load_trainable_values(solution)
-    except BaseException:
-        model.load_trainable_values(before)
-        raise
-    finally:
-        if bar is not None:
-            bar.close()
-    return history
+
+    history = History()
+    return run_epochs(
+        generation, generations, model,
+        undo=lambda: model.load_trainable_values(before), callbacks=callbacks,
+        progress=progress, desc="evolve", unit="gen", stop=reached, finish=finish,
+        postfix=lambda logs: {"best": f"{logs['loss']:.4g}"}, history=history,
+    )  # fmt: skip
 
 
 def _candidate_losses(model, X, Y, loss, candidates: np.ndarray) -> np.ndarray:

@@ -16,10 +16,11 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 from ._checks import check_count, check_number
 from ._registry import check_choice
-from .errors import MissingDependencyError, ParameterError, unknown_name
+from .errors import MissingDependencyError, NumericalError, ParameterError, unknown_name
 
 __all__ = [
     "EarlyStopping",
@@ -27,6 +28,7 @@ __all__ = [
     "call_callbacks",
     "check_callbacks",
     "progress_bar",
+    "run_epochs",
 ]
 
 
@@ -204,3 +206,114 @@ def call_callbacks(callbacks, epoch: int, epochs: int, history: History, model) 
         history.stopped_early = epoch + 1 < epochs
         return True
     return False
+
+
+def run_epochs(
+    epoch: Callable[[int], dict[str, float]],
+    epochs: int,
+    model,
+    *,
+    undo: Callable[[], None],
+    callbacks: Sequence[Callable] = (),
+    progress: bool = False,
+    desc: str = "fit",
+    unit: str = "epoch",
+    postfix: Callable[[dict[str, float]], dict[str, str]] | None = None,
+    stop: Callable[[], bool] | None = None,
+    finish: Callable[[], None] | None = None,
+    restore: bool = True,
+    history: History | None = None,
+) -> History:
+    """The epoch loop every trainer shares: record, report, ask the callbacks, undo on failure.
+
+    Each epoch ``t`` (from 0) runs ``epoch(t)``, which trains and returns
+    that epoch's logs; they are recorded in the history, shown on the
+    progress bar, and every callback is called as ``callback(t, history,
+    model)`` — all of them, even after one has voted to stop. Training
+    stops after the epoch in which a callback or ``stop()`` says so
+    (``history.stopped_early`` tells whether epochs were left). After the
+    loop, ``finish()`` runs (a last check, loading a solution).
+
+    If anything raises — the epoch, a callback, ``finish``, Ctrl-C —
+    ``undo()`` puts the model back as it was before training and the
+    exception propagates. With ``restore=False`` only a
+    :class:`~neurosim.errors.NumericalError` undoes (diverged parameters are
+    never kept); any other exception keeps what was trained so far.
+
+    Parameters
+    ----------
+    epoch : callable
+        ``epoch(t) -> dict``: one epoch of training and its logs.
+    epochs : int
+        The most epochs to run.
+    model
+        Passed to the callbacks.
+    undo : callable
+        Puts the model back as it was before training.
+    callbacks, progress, restore
+        As the trainer was given them (checked).
+    desc, unit : str
+        The progress bar's label and unit.
+    postfix : callable, optional
+        ``postfix(logs) -> dict`` of strings shown on the bar (default: the loss).
+    stop : callable, optional
+        A stopping rule of the trainer itself (converged, a target reached).
+    finish : callable, optional
+        Run once after the last epoch, inside the protection.
+    history : History, optional
+        Records into this one (a subclass such as ``RuleResult``).
+
+    Returns
+    -------
+    History
+
+    Examples
+    --------
+    >>> state = {"x": 1.0}
+    >>> def halve(t):
+    ...     state["x"] /= 2
+    ...     return {"loss": state["x"]}
+    >>> run_epochs(halve, 3, None, undo=lambda: state.update(x=1.0)).loss
+    [0.5, 0.25, 0.125]
+    >>> def explode(t):
+    ...     state["x"] = 99.0
+    ...     raise RuntimeError("interrupted")
+    >>> run_epochs(explode, 3, None, undo=lambda: state.update(x=1.0))
+    Traceback (most recent call last):
+    ...
+    RuntimeError: interrupted
+    >>> state
+    {'x': 1.0}
+    """
+    history = History() if history is None else history
+    # No bar object at all unless asked: a disabled tqdm still costs ~0.1 ms.
+    bar = progress_bar(total=epochs, desc=desc, unit=unit) if progress else None
+    try:
+        for t in range(epochs):
+            logs = epoch(t)
+            history.record(logs)
+            if bar is not None:
+                if postfix is not None:
+                    bar.set_postfix(postfix(logs), refresh=False)
+                elif "loss" in logs:
+                    bar.set_postfix(loss=f"{logs['loss']:.4g}", refresh=False)
+                bar.update()
+            halt = call_callbacks(callbacks, t, epochs, history, model)
+            if stop is not None and stop():
+                history.stopped_early = t + 1 < epochs
+                halt = True
+            if halt:
+                break
+        if finish is not None:
+            finish()
+    except NumericalError:
+        undo()
+        raise
+    except BaseException:
+        if restore:
+            undo()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    return history

@@ -36,7 +36,7 @@ from numpy.typing import ArrayLike
 from ._checks import as_training_data, check_count, check_positive
 from ._registry import check_choice
 from .errors import TopologyError
-from .history import History, call_callbacks, check_callbacks
+from .history import History, check_callbacks, run_epochs
 
 __all__ = ["RuleResult", "train_single_layer"]
 
@@ -117,24 +117,21 @@ def train_single_layer(
     callbacks = check_callbacks(callbacks)
     layer = _single_layer(net)
     X, Y = as_training_data(X, Y, net, "training")
-    result = RuleResult()
     before = net.parameter_values()
-    try:
-        for epoch in range(epochs):
-            start = np.array(net.parameter_values())
-            wrong, squared = _epoch(net, layer, X, Y, rule, lr)
-            loss = wrong / X.shape[0] if rule == "perceptron" else squared / Y.size
-            result.record({"loss": loss, "errors": wrong})
-            moved = np.abs(np.array(net.parameter_values()) - start).max()
-            if (wrong == 0) if rule == "perceptron" else (moved < tol):
-                result.converged = True
-                break
-            if call_callbacks(callbacks, epoch, epochs, result, net):
-                break
-    except BaseException:
-        net.restore_parameter_values(before)
-        raise
-    return result
+    result = RuleResult()
+
+    def epoch(t: int) -> dict[str, float]:
+        start = np.array(net.parameter_values())
+        wrong, squared = _epoch(net, layer, X, Y, rule, lr)
+        moved = np.abs(np.array(net.parameter_values()) - start).max()
+        result.converged = bool((wrong == 0) if rule == "perceptron" else (moved < tol))
+        loss = wrong / X.shape[0] if rule == "perceptron" else squared / Y.size
+        return {"loss": loss, "errors": wrong}
+
+    return run_epochs(
+        epoch, epochs, net, undo=lambda: net.restore_parameter_values(before),
+        callbacks=callbacks, stop=lambda: result.converged, history=result,
+    )  # fmt: skip
 
 
 def _epoch(net, layer, X, Y, rule: str, lr: float) -> tuple[int, float]:

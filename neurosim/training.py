@@ -42,9 +42,8 @@ from .evolution import EvolutionStrategy, evolve
 from .history import (
     EarlyStopping,  # noqa: F401 (neurosim.training.EarlyStopping keeps working)
     History,
-    call_callbacks,
     check_callbacks,
-    progress_bar,
+    run_epochs,
 )
 from .losses import Loss
 from .optimizers import Optimizer, get_optimizer
@@ -236,7 +235,6 @@ def fit(
     callbacks = check_callbacks(callbacks)
 
     batch_size = X.shape[0] if batch_size is None else min(batch_size, X.shape[0])
-    history = History()
     before = model.parameter_values()
     optimizer_before = optimizer.snapshot()
 
@@ -245,7 +243,6 @@ def fit(
         optimizer.restore(optimizer_before)
 
     def diverged(what: str, epoch: int) -> NumericalError:
-        undo()
         return NumericalError(
             f"{what} in epoch {epoch + 1}: training diverged. The parameters and "
             "the optimizer's state were restored to what they were before fit. "
@@ -259,41 +256,29 @@ def fit(
             )
         )
 
-    # No bar object at all unless asked: a disabled tqdm still costs ~0.1 ms.
-    bar = progress_bar(total=epochs, desc="fit", unit="epoch") if progress else None
-    epoch = 0
-    try:
-        for epoch in range(epochs):
-            started = time.perf_counter()
-            # Divergence is reported below, in words.
-            with np.errstate(over="ignore", invalid="ignore"):
-                logs = {
-                    "loss": _run_epoch(
-                        model, X, Y, loss, optimizer, batch_size, shuffle, rng
-                    )
-                }
-            if epoch == 0 and epochs > 1:
-                _hint_if_slow(model, time.perf_counter() - started)
-            # The epoch's loss is computed before each update, so the last
-            # update of the epoch is checked on the parameters themselves.
-            if not math.isfinite(logs["loss"]):
-                raise diverged(f"the training loss became {logs['loss']}", epoch)
-            if not _all_finite(model.parameter_values()):
-                raise diverged("the parameters became NaN or infinite", epoch)
-            logs.update(
-                _evaluate(model, X, Y, metrics, loss, prefix="", with_loss=False)
-            )
-            if validation_data is not None:
-                logs.update(
-                    _evaluate(model, X_val, Y_val, metrics, loss, prefix="val_")
+    def epoch(t: int) -> dict[str, float]:
+        started = time.perf_counter()
+        # Divergence is reported below, in words.
+        with np.errstate(over="ignore", invalid="ignore"):
+            logs = {
+                "loss": _run_epoch(
+                    model, X, Y, loss, optimizer, batch_size, shuffle, rng
                 )
-            history.record(logs)
-            if bar is not None:
-                bar.set_postfix(loss=f"{logs['loss']:.4g}", refresh=False)
-                bar.update()
-            # Every callback is called, even after one has voted to stop.
-            if call_callbacks(callbacks, epoch, epochs, history, model):
-                break
+            }
+        if t == 0 and epochs > 1:
+            _hint_if_slow(model, time.perf_counter() - started)
+        # The epoch's loss is computed before each update, so the last
+        # update of the epoch is checked on the parameters themselves.
+        if not math.isfinite(logs["loss"]):
+            raise diverged(f"the training loss became {logs['loss']}", t)
+        if not _all_finite(model.parameter_values()):
+            raise diverged("the parameters became NaN or infinite", t)
+        logs.update(_evaluate(model, X, Y, metrics, loss, prefix="", with_loss=False))
+        if validation_data is not None:
+            logs.update(_evaluate(model, X_val, Y_val, metrics, loss, prefix="val_"))
+        return logs
+
+    def finish() -> None:
         # The last update was never followed by a forward pass: finite
         # parameters can still give outputs that overflow. One batch's pass
         # tells (a whole pass over the data would cost a third of an epoch).
@@ -304,18 +289,14 @@ def fit(
         if not math.isfinite(final):
             raise diverged(
                 f"the outputs after the last update give a {loss.name} loss of {final}",
-                epoch,
+                max(history.epochs - 1, 0),
             )
-    except NumericalError:
-        raise
-    except BaseException:
-        if restore:
-            undo()
-        raise
-    finally:
-        if bar is not None:
-            bar.close()
-    return history
+
+    history = History()
+    return run_epochs(
+        epoch, epochs, model, undo=undo, callbacks=callbacks, progress=progress,
+        finish=finish, restore=restore, history=history,
+    )  # fmt: skip
 
 
 def _hint_if_slow(model, seconds: float) -> None:

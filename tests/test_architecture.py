@@ -254,3 +254,34 @@ def test_memory_units_is_the_only_sigmoid_of_the_memory_models():
             "1 / (1 + np.exp",
         ):
             assert written not in text, f"{path.name} computes σ itself ({written})"
+
+
+def calls_to(name: str, path: Path) -> list[int]:
+    """Lines of ``path`` that call ``name`` (a plain or attribute call)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            getattr(node.func, "id", None) == name
+            or getattr(node.func, "attr", None) == name
+        )
+    ]
+
+
+def test_the_epoch_loop_is_written_once():
+    # Progress bars and callbacks belong to history.run_epochs; a trainer
+    # that calls them itself has grown its own epoch loop again.
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "history.py":
+            continue
+        for name in ("progress_bar", "call_callbacks"):
+            assert not calls_to(name, path), f"{path.name} calls {name} itself"
+
+
+def test_the_epoch_loop_scan_finds_a_call(tmp_path):
+    module = tmp_path / "trainer.py"
+    module.write_text("bar = progress_bar(total=3)\nhistory.call_callbacks(cbs)\n")
+    assert calls_to("progress_bar", module) == [1]
+    assert calls_to("call_callbacks", module) == [2]

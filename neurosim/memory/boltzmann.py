@@ -58,7 +58,7 @@ from .._checks import (
 )
 from .._registry import check_choice
 from ..errors import DataError, NumericalError, ParameterError, ShapeError
-from ..history import History, call_callbacks, check_callbacks, progress_bar
+from ..history import History, check_callbacks, run_epochs
 from .units import (
     TIE_TOLERANCE,
     all_states,
@@ -415,47 +415,36 @@ class BoltzmannMachine:
             if method == "exact"
             else self._sampled_statistics(data, chains, rng)
         )
-        history = History()
-        bar = (
-            progress_bar(total=epochs, desc="Boltzmann", unit="epoch")
-            if progress
-            else None
-        )
         before = self._weights.copy(), self._bias.copy()
-        try:
-            for epoch in range(epochs):
-                (clamped_ss, clamped_s), (free_ss, free_s) = statistics(sweeps)
-                rate = lr / (1.0 + decay * epoch)
-                change = rate * (clamped_ss - free_ss)
-                np.fill_diagonal(change, 0.0)
-                self._weights += change
-                self._bias += rate * (clamped_s - free_s)
-                if not (
-                    np.isfinite(self._weights).all() and np.isfinite(self._bias).all()
-                ):
-                    raise NumericalError(
-                        f"the weights became NaN or infinite (lr={lr:g} too large?); "
-                        "they are put back as they were before fit"
-                    )
-                logs = {"weight_change": float(np.abs(change).max())}
-                if target is not None:
-                    logs["kl"] = kl_divergence(target, self.distribution())
-                    logs["loss"] = logs["kl"]
-                history.record(logs)
-                if bar is not None:
-                    bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()})
-                    bar.update()
-                if call_callbacks(callbacks, epoch, epochs, history, self):
-                    break
-        except BaseException:
-            # Whatever stopped training, the machine is as it was before fit.
+
+        def undo() -> None:
             self._weights, self._bias = before
-            raise
-        finally:
-            if bar is not None:
-                bar.close()
             self._graph = None
-        return history
+
+        def epoch(t: int) -> dict[str, float]:
+            self._graph = None  # the graph view is stale from now on
+            (clamped_ss, clamped_s), (free_ss, free_s) = statistics(sweeps)
+            rate = lr / (1.0 + decay * t)
+            change = rate * (clamped_ss - free_ss)
+            np.fill_diagonal(change, 0.0)
+            self._weights += change
+            self._bias += rate * (clamped_s - free_s)
+            if not (np.isfinite(self._weights).all() and np.isfinite(self._bias).all()):
+                raise NumericalError(
+                    f"the weights became NaN or infinite (lr={lr:g} too large?); "
+                    "they are put back as they were before fit"
+                )
+            logs = {"weight_change": float(np.abs(change).max())}
+            if target is not None:
+                logs["kl"] = kl_divergence(target, self.distribution())
+                logs["loss"] = logs["kl"]
+            return logs
+
+        return run_epochs(
+            epoch, epochs, self, undo=undo, callbacks=callbacks, progress=progress,
+            desc="Boltzmann",
+            postfix=lambda logs: {k: f"{v:.4f}" for k, v in logs.items()},
+        )  # fmt: skip
 
     def _exact_statistics(self, data):
         """⟨s sᵀ⟩ and ⟨s⟩ clamped to the data and free, summed over every state."""

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 
 from .._checks import SeedLike, check_count, check_positive, check_seed
 from ..errors import NumericalError, unknown_name
-from ..history import History, call_callbacks, check_callbacks, progress_bar
+from ..history import History, check_callbacks, run_epochs
 from .units import sigmoid_array
 
 __all__ = [
@@ -136,47 +136,41 @@ class ContrastiveDivergence:
         path = check_path(path)
         callbacks = check_callbacks(callbacks)
         rng = check_seed(seed)
-        history = History()
-        bar = progress_bar(total=epochs, desc="RBM", unit="epoch") if progress else None
         data = np.hstack([visible, np.ones((len(visible), 1))])
         states = ChainStates(
             min(batch_size, len(visible)), self.n_visible, self.n_hidden
         )
         before = self._joint.copy()
-        try:
-            for epoch in range(1, epochs + 1):
-                batches = data[rng.permutation(len(data))] if shuffle else data
-                # Overflow shows as inf in the parameters, checked right below.
-                with np.errstate(over="ignore", invalid="ignore"):
-                    if path == "matrix" and method == "pcd" and k == 1:
-                        self._pcd_epoch(batches, batch_size, states, lr, rng)
-                    else:
-                        for start in range(0, len(batches), batch_size):
-                            batch = batches[start : start + batch_size]
-                            self._update(batch, states, lr, method, k, rng, path)
-                if not np.isfinite(self._joint).all():
-                    raise NumericalError(
-                        f"the RBM's parameters became NaN or infinite in epoch "
-                        f"{epoch} (lr={lr:g} is too large?); they are "
-                        "put back as they were before fit"
-                    )
-                logs = self._monitor(visible, rng) if monitor else {}
-                history.record(logs)
-                if bar is not None:
-                    if monitor:
-                        bar.set_postfix(pl=f"{logs['pseudo_likelihood']:.3f}")
-                    bar.update()
-                if call_callbacks(callbacks, epoch - 1, epochs, history, self):
-                    break
-        except BaseException:
-            # Whatever stopped training, the machine is as it was before fit.
+
+        def undo() -> None:
             self._joint[...] = before
-            raise
-        finally:
-            if bar is not None:
-                bar.close()
             self._graph = self._edges = None
-        return history
+
+        def epoch(t: int) -> dict[str, float]:
+            self._graph = self._edges = None  # the graph view is stale from now on
+            batches = data[rng.permutation(len(data))] if shuffle else data
+            # Overflow shows as inf in the parameters, checked right below.
+            with np.errstate(over="ignore", invalid="ignore"):
+                if path == "matrix" and method == "pcd" and k == 1:
+                    self._pcd_epoch(batches, batch_size, states, lr, rng)
+                else:
+                    for start in range(0, len(batches), batch_size):
+                        batch = batches[start : start + batch_size]
+                        self._update(batch, states, lr, method, k, rng, path)
+            if not np.isfinite(self._joint).all():
+                raise NumericalError(
+                    f"the RBM's parameters became NaN or infinite in epoch "
+                    f"{t + 1} (lr={lr:g} is too large?); they are "
+                    "put back as they were before fit"
+                )
+            return self._monitor(visible, rng) if monitor else {}
+
+        return run_epochs(
+            epoch, epochs, self, undo=undo, callbacks=callbacks, progress=progress,
+            desc="RBM", postfix=lambda logs: (
+                {"pl": f"{logs['pseudo_likelihood']:.3f}"} if logs else {}
+            ),
+        )  # fmt: skip
 
     def _monitor(self, visible: np.ndarray, rng: np.random.Generator) -> dict:
         """The epoch's pseudo-likelihood and reconstruction error, sharing one product."""
