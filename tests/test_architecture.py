@@ -106,7 +106,7 @@ LAYERS = [
     ["training"],
     # 4: the protocol, the node-by-node passes, the graph, the compiled
     # backend, the layer builders, the network; the symmetric machines
-    ["model", "memory.units", "memory.patterns"],
+    ["model", "memory.units", "memory.exact", "memory.patterns"],
     ["passes", "memory.hopfield", "memory.rbm_training", "memory.boltzmann"],
     ["memory.rbm"],
     ["graph", "compiled.blocks", "memory"],

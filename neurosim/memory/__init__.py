@@ -2,7 +2,9 @@
 
 =====================  ==========================================================
 :mod:`.boltzmann`      ``BoltzmannMachine``: stochastic units with hidden ones,
-                       the Boltzmann learning rule; ``kl_divergence``
+                       the Boltzmann learning rule
+:mod:`.exact`          sums over every state of a tiny machine: ``all_states``,
+                       ``kl_divergence``, the normalised Boltzmann weights
 :mod:`.hopfield`       ``HopfieldNetwork``: store patterns, recall them (at a
                        temperature too); ``corrupt``, ``overlap``
 :mod:`.rbm`            ``RBM``: a restricted Boltzmann machine, trained by CD-k
@@ -20,8 +22,9 @@ Examples
 [1, -1, 1, -1, 1, -1, 1, -1]
 """
 
-from . import boltzmann, hopfield, patterns, rbm, units
-from .boltzmann import BoltzmannMachine, kl_divergence
+from . import boltzmann, exact, hopfield, patterns, rbm, units
+from .boltzmann import BoltzmannMachine
+from .exact import kl_divergence
 from .hopfield import HopfieldNetwork, RecallResult
 from .patterns import RULES, corrupt, overlap
 from .rbm import RBM
@@ -36,6 +39,7 @@ __all__ = [
     "RecallResult",
     "boltzmann",
     "corrupt",
+    "exact",
     "hopfield",
     "kl_divergence",
     "overlap",

@@ -39,7 +39,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import networkx as nx
@@ -59,15 +58,16 @@ from .._checks import (
 from .._registry import check_choice
 from ..errors import DataError, NumericalError, ParameterError, ShapeError
 from ..history import History, check_callbacks, run_epochs
-from .units import (
-    TIE_TOLERANCE,
+from .exact import (
     all_states,
-    read_only,
-    sigmoid_array,
-    temperature_schedule,
+    boltzmann_probabilities,
+    empirical_distribution,
+    kl_divergence,
 )
+from .units import TIE_TOLERANCE, read_only, sigmoid_array, temperature_schedule
 
-__all__ = ["BoltzmannMachine", "kl_divergence"]
+# kl_divergence lives in .exact; neurosim.memory.boltzmann.kl_divergence keeps working.
+__all__ = ["BoltzmannMachine"]
 
 METHODS = ("gibbs", "exact")
 
@@ -405,7 +405,7 @@ class BoltzmannMachine:
             target = target / target.sum()
         elif self.n <= EXACT_LOSS_UNITS:
             # The data's own distribution: the loss the rule lowers, exactly.
-            target = _empirical_distribution(data, self.n_visible)
+            target = empirical_distribution(data, self.n_visible)
         if method == "exact" or target is not None:
             all_states(
                 self.n
@@ -458,10 +458,12 @@ class BoltzmannMachine:
             clamped_ss, clamped_s = 0.0, 0.0
             for v in data:
                 states = np.hstack([np.tile(v, (len(hidden), 1)), hidden])
-                p = _boltzmann(-self.energy(states))
+                p = boltzmann_probabilities(-self.energy(states))
                 ss, s = averages(states, p)
                 clamped_ss, clamped_s = clamped_ss + ss, clamped_s + s
-            free = averages(everything, _boltzmann(-self.energy(everything)))
+            free = averages(
+                everything, boltzmann_probabilities(-self.energy(everything))
+            )
             return (clamped_ss / len(data), clamped_s / len(data)), free
 
         return statistics
@@ -505,38 +507,3 @@ class BoltzmannMachine:
                 "np.where(x > 0.5, 1, 0)."
             )
         return array
-
-
-def kl_divergence(target: ArrayLike, model: ArrayLike) -> float:
-    """KL(target ‖ model) = Σ p log(p / q) in nats, over the states where p > 0.
-
-    Examples
-    --------
-    >>> kl_divergence([0.5, 0.5], [0.5, 0.5])
-    0.0
-    >>> round(kl_divergence([1.0, 0.0], [0.5, 0.5]), 6) == round(math.log(2), 6)
-    True
-    """
-    p, q = np.asarray(target, dtype=float), np.asarray(model, dtype=float)
-    if p.shape != q.shape:
-        raise ShapeError(
-            f"target and model must have the same shape, got {p.shape}, {q.shape}"
-        )
-    support = p > 0
-    if np.any(q[support] <= 0):
-        return math.inf
-    return float(np.sum(p[support] * np.log(p[support] / q[support])))
-
-
-def _boltzmann(log_weights: np.ndarray) -> np.ndarray:
-    weights = np.exp(log_weights - log_weights.max())
-    return weights / weights.sum()
-
-
-def _empirical_distribution(data: np.ndarray, n_visible: int) -> np.ndarray:
-    """The fraction of the data at each visible state, in :meth:`distribution`'s order."""
-    places = 2 ** np.arange(n_visible - 1, -1, -1)
-    counts = np.bincount(
-        data[:, :n_visible].astype(np.int64) @ places, minlength=2**n_visible
-    )
-    return counts / counts.sum()

@@ -42,7 +42,6 @@ True
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import networkx as nx
@@ -58,13 +57,14 @@ from .._checks import (
     check_seed,
 )
 from ..errors import DataError, ParameterError, ShapeError
+from .exact import all_states, log_sum_exp
 from .rbm_training import (
     ContrastiveDivergence,
     check_path,
     sample_units,
     sigmoid_in_place,
 )
-from .units import all_states, read_only
+from .units import read_only
 
 __all__ = ["RBM"]
 
@@ -378,6 +378,7 @@ class RBM(ContrastiveDivergence):
 
         Examples
         --------
+        >>> import math
         >>> rbm = RBM(1, 1); rbm.set_parameters([[0.0]])
         >>> round(rbm.free_energy([1]), 6) == round(-math.log(2), 6)
         True
@@ -465,16 +466,17 @@ class RBM(ContrastiveDivergence):
 
         Examples
         --------
+        >>> import math
         >>> rbm = RBM(2, 3); rbm.set_parameters(np.zeros((3, 2)))
         >>> round(rbm.log_partition() / math.log(2), 9)   # 2⁵ equal states
         5.0
         """
         if self.n_visible <= self.n_hidden:
-            return _logsumexp(-self._free_energy(all_states(self.n_visible)))
+            return log_sum_exp(-self._free_energy(all_states(self.n_visible)))
         hidden = all_states(self.n_hidden)
         fields = hidden @ self._weights + self._visible_bias
         free = -(hidden @ self._hidden_bias) - _softplus(fields).sum(axis=1)
-        return _logsumexp(-free)
+        return log_sum_exp(-free)
 
     def log_likelihood(self, X: ArrayLike) -> np.ndarray:
         """log p(v) = −F(v) − log Z of each sample, exactly (tiny models only)."""
@@ -601,8 +603,3 @@ class RBM(ContrastiveDivergence):
                 "e.g. X / X.max() for pixels, or (X + 1) / 2 for ±1 values."
             )
         return (array, single) if one else array
-
-
-def _logsumexp(values: np.ndarray) -> float:
-    top = values.max()
-    return float(top + math.log(np.exp(values - top).sum()))

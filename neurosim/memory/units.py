@@ -9,7 +9,6 @@ temperature, Boltzmann machines and RBMs all draw their units this way.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Sequence
 
@@ -19,17 +18,13 @@ from .._checks import check_number
 from ..errors import ParameterError
 
 __all__ = [
-    "MAX_ENUMERATED",
     "TIE_TOLERANCE",
-    "all_states",
     "hopfield_energy",
     "read_only",
     "sigmoid",
     "sigmoid_array",
     "temperature_schedule",
 ]
-
-MAX_ENUMERATED = 20  # exact sums over 2**20 states at most
 
 
 #: The one tie rule of the deterministic (T = 0) update: a unit whose field is
@@ -99,24 +94,6 @@ def temperature_schedule(temperature) -> Callable[[int], float]:
         return lambda sweep: values[sweep - 1] if sweep <= len(values) else 0.0
     constant = checked(temperature, "temperature")
     return lambda sweep: constant
-
-
-def all_states(n: int) -> np.ndarray:
-    """Every 0/1 vector of length n, one per row, in ``itertools.product`` order.
-
-    For exact sums over the states of tiny machines (n ≤ 20).
-
-    Examples
-    --------
-    >>> all_states(2).tolist()
-    [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
-    """
-    if n > MAX_ENUMERATED:
-        raise ParameterError(
-            f"exact sums enumerate 2^n states; n = {n} is more than {MAX_ENUMERATED}. "
-            "Use the sampled estimates for larger models."
-        )
-    return np.array(list(itertools.product((0.0, 1.0), repeat=n))).reshape(2**n, n)
 
 
 def read_only(array: np.ndarray) -> np.ndarray:
