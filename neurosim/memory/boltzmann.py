@@ -64,7 +64,7 @@ from .exact import (
     empirical_distribution,
     kl_divergence,
 )
-from .units import TIE_TOLERANCE, read_only, sigmoid_array, temperature_schedule
+from .units import read_only, settle, sigmoid_array, temperature_schedule
 
 # kl_divergence lives in .exact; neurosim.memory.boltzmann.kl_divergence keeps working.
 __all__ = ["BoltzmannMachine"]
@@ -274,11 +274,7 @@ class BoltzmannMachine:
                     states[:, i] = u < sigmoid_array(field / temperature)
                 else:
                     # The one tie rule (units.py): within the tolerance, keep.
-                    states[:, i] = np.where(
-                        field > TIE_TOLERANCE,
-                        1.0,
-                        np.where(field < -TIE_TOLERANCE, 0.0, states[:, i]),
-                    )
+                    states[:, i] = settle(field, states[:, i], 1.0, 0.0)
 
     def sample(
         self,

@@ -60,7 +60,7 @@ from ..errors import (
     unknown_name,
 )
 from .patterns import RULES, learned_weights
-from .units import TIE_TOLERANCE, hopfield_energy, read_only
+from .units import TIE_TOLERANCE, hopfield_energy, read_only, settle
 from .units import sigmoid as _sigmoid
 from .units import temperature_schedule as _temperature_schedule
 
@@ -632,9 +632,7 @@ class HopfieldNetwork:
         while sweeps < max_sweeps:
             sweeps += 1
             excess = self._weights @ state - self._thresholds
-            new = np.where(
-                np.abs(excess) <= TIE_TOLERANCE, state, np.where(excess > 0, 1, -1)
-            ).astype(state.dtype)
+            new = settle(excess, state, 1, -1).astype(state.dtype)
             energies.append(hopfield_energy(self._weights, self._thresholds, new))
             if record:
                 states.append(self._to_user(new))

@@ -21,6 +21,7 @@ __all__ = [
     "TIE_TOLERANCE",
     "hopfield_energy",
     "read_only",
+    "settle",
     "sigmoid",
     "sigmoid_array",
     "temperature_schedule",
@@ -64,6 +65,23 @@ def sigmoid_array(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     out *= 0.5
     out += 0.5
     return out
+
+
+def settle(field: np.ndarray, state: np.ndarray, on: float, off: float) -> np.ndarray:
+    """The deterministic (T = 0) update of units with local fields ``field`` (threshold subtracted).
+
+    On above :data:`TIE_TOLERANCE`, off below minus it, unchanged within: the
+    one tie rule of Hopfield recall (on = 1, off = −1) and of a Boltzmann
+    machine at T = 0 (on = 1, off = 0). A new array; ``state`` is not changed.
+
+    Examples
+    --------
+    >>> settle(np.array([0.5, -0.5, 1e-12]), np.array([-1.0, 1.0, -1.0]), 1.0, -1.0).tolist()
+    [1.0, -1.0, -1.0]
+    """
+    return np.where(
+        field > TIE_TOLERANCE, on, np.where(field < -TIE_TOLERANCE, off, state)
+    )
 
 
 def temperature_schedule(temperature) -> Callable[[int], float]:
