@@ -68,7 +68,6 @@ CEILING = 500
 #: split lies (a ratchet: one that shrinks under the ceiling must leave).
 OVER_THE_CEILING = {
     "graph.py": "building the graph and looking things up; lookups could leave",
-    "memory/boltzmann.py": "the machine, its sampling and its learning rule",
     "memory/rbm.py": "the RBM's views, energies and exact sums: exact.py next",
     "model.py": "the protocol and the public shell, documented method by method",
     "memory/hopfield.py": "the network, sync and async recall: recall.py next",

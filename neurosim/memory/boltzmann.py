@@ -60,8 +60,8 @@ from ..errors import DataError, NumericalError, ParameterError, ShapeError
 from ..history import History, check_callbacks, run_epochs
 from .exact import (
     all_states,
-    boltzmann_probabilities,
     empirical_distribution,
+    exact_statistics,
     kl_divergence,
 )
 from .units import read_only, settle, sigmoid_array, temperature_schedule
@@ -407,7 +407,7 @@ class BoltzmannMachine:
                 self.n
             )  # refuses machines too large to enumerate, before anything
         statistics = (
-            self._exact_statistics(data)
+            exact_statistics(self.energy, data, self.n_hidden)
             if method == "exact"
             else self._sampled_statistics(data, chains, rng)
         )
@@ -441,28 +441,6 @@ class BoltzmannMachine:
             desc="Boltzmann",
             postfix=lambda logs: {k: f"{v:.4f}" for k, v in logs.items()},
         )  # fmt: skip
-
-    def _exact_statistics(self, data):
-        """⟨s sᵀ⟩ and ⟨s⟩ clamped to the data and free, summed over every state."""
-        hidden = all_states(self.n_hidden)
-        everything = all_states(self.n)
-
-        def averages(states, weights):
-            return (states.T * weights) @ states, weights @ states
-
-        def statistics(_sweeps):
-            clamped_ss, clamped_s = 0.0, 0.0
-            for v in data:
-                states = np.hstack([np.tile(v, (len(hidden), 1)), hidden])
-                p = boltzmann_probabilities(-self.energy(states))
-                ss, s = averages(states, p)
-                clamped_ss, clamped_s = clamped_ss + ss, clamped_s + s
-            free = averages(
-                everything, boltzmann_probabilities(-self.energy(everything))
-            )
-            return (clamped_ss / len(data), clamped_s / len(data)), free
-
-        return statistics
 
     def _sampled_statistics(self, data, chains, rng):
         """The same averages from persistent Gibbs chains (clamped and free)."""

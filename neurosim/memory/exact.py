@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -31,6 +32,7 @@ __all__ = [
     "all_states",
     "boltzmann_probabilities",
     "empirical_distribution",
+    "exact_statistics",
     "kl_divergence",
     "log_sum_exp",
 ]
@@ -104,3 +106,46 @@ def kl_divergence(target: ArrayLike, model: ArrayLike) -> float:
     if np.any(q[support] <= 0):
         return math.inf
     return float(np.sum(p[support] * np.log(p[support] / q[support])))
+
+
+def exact_statistics(
+    energy: Callable[[np.ndarray], np.ndarray], data: np.ndarray, n_hidden: int
+) -> Callable:
+    """The Boltzmann learning rule's averages ⟨s sᵀ⟩ and ⟨s⟩, summed over every state.
+
+    Clamped: for each row of ``data`` (the visible units), over every state
+    of the ``n_hidden`` hidden units, weighted by p(h | v); averaged over the
+    rows. Free: over every state of all units, weighted by p(s). ``energy``
+    maps rows of states to their energies at T = 1.
+
+    Returns
+    -------
+    callable
+        ``statistics(sweeps) -> ((clamped_ss, clamped_s), (free_ss, free_s))``,
+        the same signature as the sampled estimates (``sweeps`` is ignored).
+
+    Examples
+    --------
+    Two independent units with no bias are each on half the time:
+
+    >>> statistics = exact_statistics(lambda s: np.zeros(len(s)), np.zeros((1, 1)), 1)
+    >>> (clamped_ss, clamped_s), (free_ss, free_s) = statistics(0)
+    >>> clamped_s.tolist(), free_s.tolist(), free_ss.tolist()
+    ([0.0, 0.5], [0.5, 0.5], [[0.5, 0.25], [0.25, 0.5]])
+    """
+    hidden = all_states(n_hidden)
+    everything = all_states(data.shape[1] + n_hidden)
+
+    def averages(states, weights):
+        return (states.T * weights) @ states, weights @ states
+
+    def statistics(_sweeps):
+        clamped_ss, clamped_s = 0.0, 0.0
+        for v in data:
+            states = np.hstack([np.tile(v, (len(hidden), 1)), hidden])
+            ss, s = averages(states, boltzmann_probabilities(-energy(states)))
+            clamped_ss, clamped_s = clamped_ss + ss, clamped_s + s
+        free = averages(everything, boltzmann_probabilities(-energy(everything)))
+        return (clamped_ss / len(data), clamped_s / len(data)), free
+
+    return statistics
