@@ -70,7 +70,6 @@ OVER_THE_CEILING = {
     "graph.py": "building the graph and looking things up; lookups could leave",
     "memory/rbm.py": "the RBM's views, energies and exact sums: exact.py next",
     "model.py": "the protocol and the public shell, documented method by method",
-    "memory/hopfield.py": "the network, sync and async recall: recall.py next",
 }
 
 
@@ -106,7 +105,8 @@ LAYERS = [
     # 4: the protocol, the node-by-node passes, the graph, the compiled
     # backend, the layer builders, the network; the symmetric machines
     ["model", "memory.units", "memory.exact", "memory.patterns"],
-    ["passes", "memory.hopfield", "memory.rbm_training", "memory.boltzmann"],
+    ["passes", "memory.recall", "memory.rbm_training", "memory.boltzmann"],
+    ["memory.hopfield"],
     ["memory.rbm"],
     ["graph", "compiled.blocks", "memory"],
     ["compiled.kernels", "compiled.sync"],

@@ -1,17 +1,20 @@
 """Symmetric, recurrent networks: memories and stochastic units.
 
-=====================  ==========================================================
-:mod:`.boltzmann`      ``BoltzmannMachine``: stochastic units with hidden ones,
-                       the Boltzmann learning rule
-:mod:`.exact`          sums over every state of a tiny machine: ``all_states``,
-                       ``kl_divergence``, the normalised Boltzmann weights
-:mod:`.hopfield`       ``HopfieldNetwork``: store patterns, recall them (at a
-                       temperature too); ``corrupt``, ``overlap``
-:mod:`.rbm`            ``RBM``: a restricted Boltzmann machine, trained by CD-k
-                       or persistent CD
-:mod:`.units`          what they share: a unit's chance of firing, σ(field/T),
-                       and temperature schedules
-=====================  ==========================================================
+=========================  ======================================================
+:mod:`.hopfield`           ``HopfieldNetwork``: store patterns, read its numbers
+:mod:`.recall`             its recall, one unit at a time or all at once, at a
+                           temperature too; ``RecallResult``
+:mod:`.patterns`           the storage rules (Hebb, Storkey, pseudo-inverse);
+                           ``corrupt``, ``overlap``
+:mod:`.boltzmann`          ``BoltzmannMachine``: stochastic units with hidden
+                           ones, the Boltzmann learning rule
+:mod:`.rbm`                ``RBM``: a restricted Boltzmann machine
+:mod:`.rbm_training`       its training by CD-k or persistent CD
+:mod:`.exact`              sums over every state of a tiny machine:
+                           ``all_states``, ``kl_divergence``, exact statistics
+:mod:`.units`              what they share: a unit's chance of firing,
+                           σ(field/T), the one T = 0 rule, the energy
+=========================  ======================================================
 
 Examples
 --------
@@ -22,12 +25,13 @@ Examples
 [1, -1, 1, -1, 1, -1, 1, -1]
 """
 
-from . import boltzmann, exact, hopfield, patterns, rbm, units
+from . import boltzmann, exact, hopfield, patterns, rbm, recall, units
 from .boltzmann import BoltzmannMachine
 from .exact import kl_divergence
-from .hopfield import HopfieldNetwork, RecallResult
+from .hopfield import HopfieldNetwork
 from .patterns import RULES, corrupt, overlap
 from .rbm import RBM
+from .recall import RecallResult
 from .units import TIE_TOLERANCE
 
 __all__ = [
@@ -45,5 +49,6 @@ __all__ = [
     "overlap",
     "patterns",
     "rbm",
+    "recall",
     "units",
 ]

@@ -19,8 +19,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import ShapeError
-from ..memory.hopfield import HopfieldNetwork, RecallResult
+from ..memory.hopfield import HopfieldNetwork
 from ..memory.rbm import RBM
+from ..memory.recall import RecallResult
 from ._figures import WEIGHT_CMAP, Axes, Figure, axes_for, plt
 
 __all__ = [
