@@ -1,6 +1,7 @@
 """The architecture holds: no module reaches into another's underscore names."""
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -284,3 +285,18 @@ def test_the_epoch_loop_scan_finds_a_call(tmp_path):
     module.write_text("bar = progress_bar(total=3)\nhistory.call_callbacks(cbs)\n")
     assert calls_to("progress_bar", module) == [1]
     assert calls_to("call_callbacks", module) == [2]
+
+
+def test_every_module_has_its_line_in_the_layout_page():
+    page = (PACKAGE.parent / "docs" / "layout.rst").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^   \* - ``([\w/.]+\.py)``$", page, flags=re.MULTILINE))
+    modules = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")}
+    assert modules - listed == set(), "modules missing from docs/layout.rst"
+    assert listed - modules == set(), "docs/layout.rst lists modules that are gone"
+
+
+def test_the_layout_page_lists_the_modules_lowest_layer_first():
+    page = (PACKAGE.parent / "docs" / "layout.rst").read_text(encoding="utf-8")
+    listed = re.findall(r"^   \* - ``([\w/.]+\.py)``$", page, flags=re.MULTILINE)
+    ranks = [RANK[module_name(PACKAGE / path)] for path in listed]
+    assert ranks == sorted(ranks), "docs/layout.rst is out of the layers' order"
