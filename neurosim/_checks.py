@@ -86,6 +86,34 @@ def check_count(value: object, what: str, minimum: int = 1) -> int:
     return int(value)
 
 
+#: The longest delay a connection may have, in time steps.
+MAX_DELAY = 10_000
+
+
+def check_delay(delay: object, what: str = "delay") -> int:
+    """A connection's delay, checked: a whole number from 0 to :data:`MAX_DELAY`.
+
+    Examples
+    --------
+    >>> check_delay(2)
+    2
+    >>> check_delay(1.5)
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.ParameterError: delay must be a whole number of time steps from 0 to 10000, got 1.5
+    """
+    if (
+        isinstance(delay, (bool, np.bool_))
+        or not isinstance(delay, (int, np.integer))
+        or not 0 <= delay <= MAX_DELAY
+    ):
+        raise ParameterError(
+            f"{what} must be a whole number of time steps from 0 to {MAX_DELAY}, "
+            f"got {delay!r}"
+        )
+    return int(delay)
+
+
 def check_name(name: object, what: str = "a neuron's name") -> str:
     """Return ``name`` if it is a non-empty string a file can hold, or raise ParameterError.
 
@@ -314,6 +342,94 @@ def class_labels_as_rows(Y: np.ndarray, n_outputs: int, what: str) -> np.ndarray
     return np.eye(n_outputs)[Y.astype(np.intp)]
 
 
+def as_sequences(values: ArrayLike, width: int, what: str) -> tuple[np.ndarray, bool]:
+    """Return ``(array of shape (batch, T, width), single)`` for one sequence or a batch.
+
+    One sequence is ``(T, width)`` (or ``(T,)`` when ``width`` is 1); a
+    batch of sequences of one length is ``(batch, T, width)``. Sequences of
+    different lengths do not make an array: pad them to one length and mark
+    the padded steps' targets NaN (no target), or pass them one at a time.
+
+    Examples
+    --------
+    >>> batch, single = as_sequences([0.0, 1.0, 1.0], 1, "x"); batch.shape, single
+    ((1, 3, 1), True)
+    >>> as_sequences(np.zeros((4, 5, 2)), 2, "x")[0].shape
+    (4, 5, 2)
+    """
+    array = as_float_array(values, what)
+    if array.ndim == 1 and width == 1 and array.size:
+        return array.reshape(1, -1, 1), True
+    if array.ndim == 2 and array.shape[1] == width and array.shape[0] > 0:
+        return array.reshape(1, *array.shape), True
+    if array.ndim == 3 and array.shape[2] == width and 0 not in array.shape:
+        return array, False
+    raise ShapeError(
+        f"{what} must be one sequence of shape (T, {width}) or a batch of sequences of "
+        f"shape (batch, T, {width}) for a recurrent network with {width} input(s), got "
+        f"an array of shape {array.shape}"
+        + (
+            "; sequences of different lengths: pad them to one length (NaN targets "
+            "for the padded steps) or pass them one at a time"
+            if array.dtype == object
+            else ""
+        )
+    )
+
+
+def as_step_targets(values: ArrayLike, shape: tuple[int, ...], what: str) -> np.ndarray:
+    """Targets of sequences, shape ``shape`` = (batch, T, n_outputs); NaN marks a step without one.
+
+    A step has a target for every output or for none (a row of NaN): the
+    loss averages over the steps that have one. Infinity is refused, and so
+    are targets with no step left. One output's targets may leave out the
+    last axis.
+
+    Examples
+    --------
+    >>> as_step_targets([np.nan, np.nan, 1.0], (1, 3, 1), "target").ravel().tolist()
+    [nan, nan, 1.0]
+    """
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        array = as_float_array(values, what)  # raises the usual, clear error
+    # One sequence may leave out the batch axis, one output the last axis.
+    batch, steps, outputs = shape
+    allowed = {shape}
+    if batch == 1:
+        allowed.add((steps, outputs))
+    if outputs == 1:
+        allowed.add((batch, steps))
+    if batch == 1 and outputs == 1:
+        allowed.add((steps,))
+    if array.shape in allowed:
+        array = array.reshape(shape)
+    if array.shape != shape:
+        raise ShapeError(
+            f"{what} must have one row per time step, shape {shape[1:]} for one sequence "
+            f"or {shape} for this batch, got shape {array.shape}"
+        )
+    if np.isinf(array).any():
+        where = tuple(int(i) for i in np.argwhere(np.isinf(array))[0])
+        raise DataError(f"{what} contains an infinite value at index {where}")
+    missing = np.isnan(array)
+    partial = missing.any(axis=-1) & ~missing.all(axis=-1)
+    if partial.any():
+        where = tuple(int(i) for i in np.argwhere(partial)[0])
+        raise DataError(
+            f"{what} at (sequence, step) {where} has NaN for some outputs only; NaN "
+            "marks a step without a target, so a step has a value for every output "
+            "or NaN for all of them"
+        )
+    if missing.all():
+        raise DataError(
+            f"{what} has no target at any step (every value is NaN); give at least "
+            "one step a target"
+        )
+    return array
+
+
 def as_training_data(
     X: ArrayLike, Y: ArrayLike, model, what: str, loss: Loss | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -322,7 +438,13 @@ def as_training_data(
     Images (n, rows, columns) or (n, channels, rows, columns) for a network
     whose inputs form that grid are flattened; with a loss on class
     probabilities (``cross_entropy``), integer class labels become one-hot rows.
+    For a recurrent model, sequences: (n, T, n_inputs) and (n, T, n_outputs)
+    with NaN rows for steps without a target (one sequence may leave out n).
     """
+    if getattr(model, "is_recurrent", False):
+        X, _ = as_sequences(X, model.n_inputs, f"{what} inputs X")
+        Y = as_step_targets(Y, (*X.shape[:2], model.n_outputs), f"{what} targets Y")
+        return X, Y.astype(model.dtype, copy=False)
     X = model.input_rows(as_float_array(X, f"{what} inputs X"))
     Y = as_float_array(Y, f"{what} targets Y")
     n_inputs, n_outputs = model.n_inputs, model.n_outputs

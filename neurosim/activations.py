@@ -72,6 +72,11 @@ class Activation:
     symbol, latex : str, optional
         How the teaching tools write the function (``σ`` and ``\\sigma``);
         its name by default.
+    from_output : callable, optional
+        ``from_output(y)``: the derivative written in the output ``y = fn(z)``
+        (σ: ``y(1 − y)``, tanh: ``1 − y²``), giving exactly ``derivative(z)``;
+        a backend that keeps the outputs uses it instead of computing ``fn``
+        again.
 
     Examples
     --------
@@ -88,6 +93,7 @@ class Activation:
     output_range: tuple[float, float] | None = None
     symbol: str | None = None
     latex: str | None = None
+    from_output: Callable | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -202,7 +208,13 @@ def _zero(z):
 
 
 _BUILTIN = (
-    Activation("identity", _identity, _one, output_range=(-math.inf, math.inf)),
+    Activation(
+        "identity",
+        _identity,
+        _one,
+        output_range=(-math.inf, math.inf),
+        from_output=_one,
+    ),
     Activation(
         "sigmoid",
         _sigmoid,
@@ -210,6 +222,7 @@ _BUILTIN = (
         output_range=(0.0, 1.0),
         symbol="σ",
         latex=r"\sigma",
+        from_output=lambda y: y * (1.0 - y),  # as _sigmoid_derivative, from σ(z)
     ),
     Activation(
         "tanh",
@@ -218,6 +231,7 @@ _BUILTIN = (
         output_range=(-1.0, 1.0),
         symbol="tanh",
         latex=r"\tanh",
+        from_output=lambda y: 1.0 - y * y,  # as _tanh_derivative, from tanh(z)
     ),
     Activation("relu", _relu, _relu_derivative, output_range=(0.0, math.inf)),
     Activation(

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 import networkx as nx
 import numpy as np
 
-from ._checks import SeedLike, check_name, check_number, check_seed
+from ._checks import SeedLike, check_delay, check_name, check_number, check_seed
 from .activations import Activation
 from .errors import (
     CycleError,
@@ -139,6 +139,7 @@ class Graph(NodeByNode):
         weight: float | Parameter | None = None,
         share: Connection | Parameter | None = None,
         trainable: bool = True,
+        delay: int = 0,
     ) -> Connection:
         """Connect ``source``'s output to ``target``'s input.
 
@@ -158,6 +159,12 @@ class Graph(NodeByNode):
             shared parameter is the sum of its connections' gradients.
         trainable : bool, default True
             False freezes the weight (see :meth:`freeze`).
+        delay : int, default 0
+            Time steps the signal takes: at step t, ``target`` reads
+            ``source``'s output of step t − delay (its ``initial_output``
+            before the sequence starts). A delay of 1 or more may close a
+            cycle, a self-loop included: the network is then recurrent and
+            :meth:`forward` takes sequences.
 
         Returns
         -------
@@ -168,11 +175,13 @@ class Graph(NodeByNode):
         UnknownNameError
             If either neuron is not in the network.
         TopologyError
-            For a self-loop or a connection into an input neuron.
+            For a self-loop without a delay, or a connection into an input neuron.
         DuplicateNameError
             If the two neurons are already connected.
         CycleError
-            If the connection would close a cycle; the message names it.
+            If connections without delay would form a cycle; the message names it.
+        ParameterError
+            For a delay that is not a whole number from 0 to 10,000.
 
         Examples
         --------
@@ -181,13 +190,17 @@ class Graph(NodeByNode):
         >>> _ = net.add_input("x"); _ = net.add_output("y")
         >>> net.connect("x", "y", weight=0.5)
         Connection('x' -> 'y', weight=0.5)
+        >>> net.connect("y", "y", weight=0.9, delay=1)     # y(t) reads y(t - 1)
+        Connection('y' -> 'y', weight=0.9, delay=1)
         """
         source, target = self._neuron(source), self._neuron(target)
         weight = self._shared_weight(weight, share)
-        if source is target:
+        delay = check_delay(delay, "delay")
+        if source is target and delay == 0:
             raise TopologyError(
-                f"cannot connect neuron {source.name!r} to itself: a feed-forward network "
-                "has no self-loops (a HopfieldNetwork is the recurrent kind)"
+                f"cannot connect neuron {source.name!r} to itself without a delay: its "
+                "output would depend on itself in the same step. Pass delay=1 for a "
+                "recurrent self-loop (the output one step earlier)."
             )
         if target.is_input:
             raise TopologyError(
@@ -200,15 +213,15 @@ class Graph(NodeByNode):
                 f"{source.name!r} -> {target.name!r} are already connected; change the "
                 f"weight with net.connection({source.name!r}, {target.name!r}).weight = ..."
             )
-        if nx.has_path(self._graph, target.name, source.name):
-            cycle = [
-                *nx.shortest_path(self._graph, target.name, source.name),
-                target.name,
-            ]
+        instant = self.instant_graph
+        if delay == 0 and nx.has_path(instant, target.name, source.name):
+            cycle = [*nx.shortest_path(instant, target.name, source.name), target.name]
             raise CycleError(
                 f"connecting {source.name!r} -> {target.name!r} would close the cycle "
                 + " -> ".join(cycle)
-                + "; a feed-forward network must stay acyclic"
+                + " of connections without delay: each neuron would wait for the "
+                "other within one step. Give one connection of the cycle delay=1 "
+                "(the output of the step before)."
             )
         if not isinstance(trainable, bool):
             raise ParameterError(f"trainable must be True or False, got {trainable!r}")
@@ -218,11 +231,12 @@ class Graph(NodeByNode):
             weight = draw_weights(
                 get_initializer(self.init), self.rng, fan_in, fan_out
             )[0]
-        connection = Connection(source, target, weight)
+        connection = Connection(source, target, weight, delay)
         self._store.adopt(connection.parameter, connection)
         if not trainable:
             connection.parameter.trainable = False
         self._graph.add_edge(source.name, target.name, connection=connection)
+        self._n_delayed += delay > 0
         self._topology_changed()
         return connection
 
@@ -236,9 +250,9 @@ class Graph(NodeByNode):
 
         Parameters
         ----------
-        edges : iterable of (source, target, weight)
+        edges : iterable of (source, target, weight) or (source, target, weight, delay)
             Neurons by name or object; a weight is a float or a shared
-            :class:`~neurosim.parameters.Parameter`.
+            :class:`~neurosim.parameters.Parameter`; a delay as in :meth:`connect`.
 
         Raises
         ------
@@ -253,14 +267,21 @@ class Graph(NodeByNode):
         >>> net.connect_many([("x", "h", 0.5), ("h", "y", -1.0)])
         [Connection('x' -> 'h', weight=0.5), Connection('h' -> 'y', weight=-1)]
         """
-        connections, seen = [], set()
-        for source, target, weight in edges:
+        connections, seen, instant = [], set(), set()
+        for edge in edges:
+            source, target, weight, *delay = edge
+            if len(delay) > 1:
+                raise ParameterError(
+                    f"an edge is (source, target, weight) or (source, target, weight, "
+                    f"delay), got {len(edge)} items: {edge!r}"
+                )
+            delay = check_delay(delay[0] if delay else 0, "delay")
             source, target = self._neuron(source), self._neuron(target)
-            if source is target or target.is_input:
+            if (source is target and delay == 0) or target.is_input:
                 raise TopologyError(
                     f"cannot connect {source.name!r} -> {target.name!r}: "
                     + (
-                        "a neuron to itself"
+                        "a neuron to itself without a delay"
                         if source is target
                         else "the target is an input"
                     )
@@ -278,16 +299,18 @@ class Graph(NodeByNode):
                     "(copy its value instead)"
                 )
             seen.add(key)
-            connections.append(Connection(source, target, weight))
-        trial = nx.DiGraph(self._graph.edges)
+            if delay == 0:
+                instant.add(key)
+            connections.append(Connection(source, target, weight, delay))
+        trial = nx.DiGraph(self.instant_graph.edges)
         trial.add_nodes_from(self._graph)
-        trial.add_edges_from(seen)
+        trial.add_edges_from(instant)
         if not nx.is_directed_acyclic_graph(trial):
             cycle = [u for u, _ in nx.find_cycle(trial)]
             raise CycleError(
-                "the connections form the cycle "
+                "the connections without delay form the cycle "
                 + " -> ".join([*cycle, cycle[0]])
-                + "; a feed-forward network must be acyclic"
+                + "; give one of them delay=1, or leave one out"
             )
         # Everything is checked: from here on nothing can fail half-way.
         for connection in connections:
@@ -295,6 +318,7 @@ class Graph(NodeByNode):
         self._graph.add_edges_from(
             (c.source.name, c.target.name, {"connection": c}) for c in connections
         )
+        self._n_delayed += len(connections) - len(instant)
         self._topology_changed()
         return connections
 
@@ -333,6 +357,7 @@ class Graph(NodeByNode):
         connection = self.connection(source, target)
         self._graph.remove_edge(*connection.key)
         self._store.release(connection.parameter, connection)
+        self._n_delayed -= connection.delay > 0
         self._topology_changed()
         return connection
 
@@ -349,11 +374,16 @@ class Graph(NodeByNode):
         3
         """
         neuron = self._neuron(neuron)
-        for _, _, connection in [
-            *self._graph.in_edges(neuron.name, data="connection"),
-            *self._graph.out_edges(neuron.name, data="connection"),
-        ]:
+        # A dict, not a list: a self-loop is both an in- and an out-edge.
+        for connection in {
+            id(c): c
+            for _, _, c in [
+                *self._graph.in_edges(neuron.name, data="connection"),
+                *self._graph.out_edges(neuron.name, data="connection"),
+            ]
+        }.values():
             self._store.release(connection.parameter, connection)
+            self._n_delayed -= connection.delay > 0
         if neuron.bias_parameter is not None:
             self._store.release(neuron.bias_parameter, neuron)
         neuron.store = None

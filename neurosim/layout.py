@@ -6,10 +6,15 @@ Used by :mod:`neurosim.plotting` and by the web pages of
 
 from __future__ import annotations
 
+import re
+
 import networkx as nx
 import numpy as np
 
-__all__ = ["layered_positions"]
+__all__ = ["layered_positions", "time_positions"]
+
+#: How an unrolled network names a neuron's copy at a time step (``h1@3``, ``h1@init``).
+UNROLLED = re.compile(r"^(.*)@(\d+|init)$")
 
 
 def layered_positions(net) -> dict[str, np.ndarray]:
@@ -23,6 +28,8 @@ def layered_positions(net) -> dict[str, np.ndarray]:
     True
     """
     graph = net.graph
+    if len(graph) and all(UNROLLED.match(name) for name in graph):
+        return time_positions(net)
     level = {name: k for k, names in enumerate(net.levels) for name in names}
     layers: dict[int, list[str]] = {}
     for name in graph:  # creation order within a level
@@ -30,3 +37,42 @@ def layered_positions(net) -> dict[str, np.ndarray]:
     pos = nx.multipartite_layout(graph, subset_key=layers)
     # first-created neuron on top, as a network is drawn in a textbook
     return {name: np.array([x, -y]) for name, (x, y) in pos.items()}
+
+
+def time_positions(net) -> dict[str, np.ndarray]:
+    """An unrolled network (``h1@3``) laid out with time left to right.
+
+    Step t is a band of columns, one per level of the neurons within a
+    step; each neuron keeps its row in every step, so a neuron's copies line
+    up and the connections through time run from band to band. ``…@init``
+    (the outputs before the first step) stand left of step 0.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> pos = layered_positions(ns.Network.elman(1, 1, 1, seed=0).unroll(3))
+    >>> bool(pos["h1@0"][0] < pos["h1@1"][0] < pos["h1@2"][0])
+    True
+    >>> bool(pos["h1@0"][1] == pos["h1@2"][1])
+    True
+    """
+    graph = net.graph
+    parts = {name: UNROLLED.match(name).groups() for name in graph}
+    first = [name for name in graph if parts[name][1] == "0"]
+    # the levels of one step: the longest instant path within step 0
+    within = nx.DiGraph(graph.subgraph(first))
+    level = {
+        parts[name][0]: k
+        for k, names in enumerate(nx.topological_generations(within))
+        for name in names
+    }
+    depth = max(level.values(), default=0) + 1
+    rows = {
+        base: k for k, base in enumerate(dict.fromkeys(p[0] for p in parts.values()))
+    }
+    positions = {}
+    for name, (base, step) in parts.items():
+        t = -1 if step == "init" else int(step)
+        column = t * (depth + 1) + (level.get(base, 0) if t >= 0 else depth - 1)
+        positions[name] = np.array([float(column), -float(rows[base])])
+    return positions

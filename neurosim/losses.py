@@ -40,7 +40,7 @@ import numpy as np
 from ._registry import lookup
 from .errors import DataError, ParameterError
 
-__all__ = ["Loss", "get_loss", "loss_names", "softmax"]
+__all__ = ["Loss", "get_loss", "loss_names", "over_steps", "softmax"]
 
 LOG_FLOOR = -100.0  # PyTorch's BCELoss clamps log() here
 BCE_EPS = 1e-12  # and keeps the gradient's denominator away from zero
@@ -312,3 +312,59 @@ def get_loss(loss: str | Loss) -> Loss:
             f"loss must be a name such as 'mse' or a Loss, got {loss!r}"
         )
     return lookup("loss", loss, _LOSSES, _ALIASES)
+
+
+def over_steps(loss: Loss) -> Loss:
+    """``loss`` for sequences: the mean over every (sequence, step) that has a target.
+
+    Outputs and targets have shape (batch, T, n_outputs); a target row of
+    NaN marks a step without a target. The value is ``loss`` applied to
+    the M rows that have one, stacked: for ``mse``,
+    ``L = (1/M) Σ_(b,t) mean_k (y_btk − t_btk)²``; steps without a target
+    get a zero gradient. So a batch of sequences counts each targeted step
+    once, whichever sequence it is in, and a target only at the end (the
+    adding problem) is a loss over the last steps alone.
+
+    Examples
+    --------
+    >>> y = np.array([[[0.5], [2.0]]])           # one sequence, two steps
+    >>> t = np.array([[[np.nan], [1.0]]])        # a target at the last step only
+    >>> over_steps(get_loss("sse")).value(y, t)  # ½ (2 − 1)²
+    0.5
+    >>> over_steps(get_loss("sse")).gradient(y, t).ravel().tolist()
+    [0.0, 1.0]
+    """
+
+    def present(targets):
+        return ~np.isnan(targets[..., 0])
+
+    def value(outputs, targets):
+        where = present(targets)
+        return loss.value(outputs[where], targets[where])
+
+    def gradient(outputs, targets):
+        where = present(targets)
+        grad = np.zeros_like(outputs)
+        grad[where] = loss.gradient(outputs[where], targets[where])
+        return grad
+
+    def fused(outputs, targets):
+        where = present(targets)
+        val, rows = loss.value_and_gradient(outputs[where], targets[where])
+        grad = np.zeros_like(outputs)
+        grad[where] = rows
+        return val, grad
+
+    def population(outputs, targets):
+        where = present(targets)
+        return loss.values(outputs[:, where], targets[where])
+
+    return Loss(
+        loss.name,
+        value,
+        gradient,
+        loss.needs_identity_outputs,
+        fused,
+        population,
+        loss.output_range,
+    )

@@ -53,6 +53,8 @@ from ._checks import (
     SeedLike,
     as_float_array,
     as_samples,
+    as_sequences,
+    as_step_targets,
     as_training_data,
     class_labels_as_rows,
     images_as_rows,
@@ -64,7 +66,7 @@ from .errors import (
     StateError,
     suggest_options,
 )
-from .losses import Loss, get_loss
+from .losses import Loss, get_loss, over_steps
 from .optimizers import Optimizer, step_optimizer
 
 __all__ = ["Model"]
@@ -78,6 +80,12 @@ class Model(ABC):
 
     #: How to compute the same numbers faster, said when training is slow (or None).
     faster_path: str | None = None
+
+    #: Whether the model has delayed connections, and so takes sequences.
+    is_recurrent: bool = False
+
+    #: Time steps of the last sequence or stream (0: none, or after ``reset_state``).
+    stream_steps: int = 0
 
     # ------------------------------------------------------------------ kernels
 
@@ -232,11 +240,79 @@ class Model(ABC):
                [ 1.]])
         """
         self.prepare()
-        batch, single = as_samples(self.input_rows(x), self.n_inputs, "input x")
+        self.steps_of_last_pass = None
+        if self.is_recurrent:
+            batch, single = as_sequences(x, self.n_inputs, "input x")
+            self.stream_mixed = False
+        elif _is_3d(x) and self.input_shape is None:
+            # Sequences through a network without delays: each step on its own.
+            sequences, _ = as_sequences(x, self.n_inputs, "input x")
+            self.steps_of_last_pass = sequences.shape[:2]
+            outputs = self.propagate(sequences.reshape(-1, self.n_inputs), False)
+            self.forward_values_version = self.values_version()
+            return outputs.reshape(*self.steps_of_last_pass, -1).copy()
+        else:
+            batch, single = as_samples(self.input_rows(x), self.n_inputs, "input x")
         outputs = self.propagate(batch, single)
         self.forward_values_version = self.values_version()
         # A copy: the caller must not hold a view of the model's state.
         return outputs[0].copy() if single else outputs.copy()
+
+    def advance(self, x: ArrayLike) -> np.ndarray:
+        """One time step of a stream: the network keeps its state between calls.
+
+        Continues from the last :meth:`forward` (a sequence) or
+        :meth:`advance`, or starts at step 0 after :meth:`reset_state`;
+        delayed connections read the steps before. :meth:`backward` then
+        takes targets for every step since the start (backpropagation
+        through the stream so far). A network without delays has no state:
+        this is :meth:`forward`.
+
+        Parameters
+        ----------
+        x : array_like
+            One step's inputs, ``(n_inputs,)``, or one per stream of a batch,
+            ``(batch, n_inputs)`` (the same batch at every step).
+
+        Returns
+        -------
+        ndarray
+            This step's outputs, ``(n_outputs,)`` or ``(batch, n_outputs)``.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network()
+        >>> _ = net.add_input("x"); _ = net.add_output("y", activation="identity")
+        >>> _ = net.connect("x", "y", weight=1.0); _ = net.connect("y", "y", weight=1.0, delay=1)
+        >>> [float(net.advance([1.0])[0]) for _ in range(3)]     # a running sum
+        [1.0, 2.0, 3.0]
+        >>> net.reset_state(); float(net.advance([5.0])[0])
+        5.0
+        """
+        if not self.is_recurrent:
+            return self.forward(x)
+        self.prepare()
+        batch, single = as_samples(x, self.n_inputs, "input x")
+        last = self.last_pass
+        if self.stream_steps and last is not None and last != (len(batch), single):
+            raise ShapeError(
+                f"this stream has {'one sequence' if last[1] else f'{last[0]} sequences'}"
+                f"; a step of shape {np.shape(x)} does not continue it. Call "
+                "reset_state() to start a new stream"
+            )
+        if self.stream_steps and self.values_version() != self.forward_values_version:
+            self.stream_mixed = True  # backward would mix old and new weights
+        elif not self.stream_steps:
+            self.stream_mixed = False
+        outputs = self.propagate_step(batch, single)
+        self.forward_values_version = self.values_version()
+        return outputs[0].copy() if single else outputs.copy()
+
+    def reset_state(self) -> None:
+        """Start a new stream: the next :meth:`advance` is step 0, from the initial outputs."""
+        self.stream_mixed = False
+        self.reset_steps()
 
     def predict(self, x: ArrayLike) -> np.ndarray:
         """The network's outputs for ``x``: the same as :meth:`forward`.
@@ -379,6 +455,18 @@ class Model(ABC):
                 "deltas would mix old and new values; run forward(x) again"
             )
         loss = self.check_loss(loss)
+        if self.is_recurrent:
+            if getattr(self, "stream_mixed", False):
+                raise StateError(
+                    "the weights changed during the stream (between advance calls), "
+                    "so its steps mix old and new values; reset_state() and run it again"
+                )
+            return self._backward_sequences(target, loss)
+        if getattr(self, "steps_of_last_pass", None) is not None:
+            # The steps of sequences, each on its own: targets per step.
+            shape = (*self.steps_of_last_pass, self.n_outputs)
+            targets = as_step_targets(target, shape, "target").reshape(-1, shape[-1])
+            return self._backward_rows(targets, over_steps(loss))
         batch, was_single = self.last_pass
         if loss.needs_identity_outputs:
             labels = as_float_array(target, "target")
@@ -397,6 +485,17 @@ class Model(ABC):
                 f"{'one sample' if was_single else f'a batch of {batch}'}; "
                 f"pass targets of shape {expected}"
             )
+        return self._backward_rows(targets, loss)
+
+    def _backward_sequences(self, target: ArrayLike, loss: Loss) -> float:
+        """:meth:`backward` for sequences: targets per step, NaN rows for no target."""
+        outputs = self.output_matrix()
+        return self._backward_rows(
+            as_step_targets(target, outputs.shape, "target"), loss
+        )
+
+    def _backward_rows(self, targets: np.ndarray, loss: Loss) -> float:
+        """The loss of the last pass's outputs against checked targets, backpropagated."""
         outputs = self.output_matrix()
         targets = targets.astype(self.dtype, copy=False)
         loss.check_outputs(outputs)
@@ -460,6 +559,7 @@ class Model(ABC):
         restore: bool = True,
         max_evaluations: int | None = None,
         target_loss: float | None = None,
+        steps_per_update: int | None = None,
     ) -> training.History:
         """Train by mini-batch gradient descent (see :func:`neurosim.training.fit`).
 
@@ -489,7 +589,7 @@ class Model(ABC):
             batch_size=batch_size, shuffle=shuffle, seed=seed,
             validation_data=validation_data, metrics=metrics, callbacks=callbacks,
             progress=progress, restore=restore, max_evaluations=max_evaluations,
-            target_loss=target_loss,
+            target_loss=target_loss, steps_per_update=steps_per_update,
         )  # fmt: skip
 
     def parameter_vector(self) -> np.ndarray:
@@ -610,7 +710,8 @@ class Model(ABC):
                     f"inputs, so the outputs must use the 'identity' activation; {wrong} "
                     "do not. Build with output_activation='identity'."
                 )
-        return loss
+        # Sequences: the loss over the steps that have a target.
+        return over_steps(loss) if self.is_recurrent else loss
 
     def train_batch(
         self, X: np.ndarray, Y: np.ndarray, loss: Loss, optimizer: Optimizer
@@ -621,3 +722,13 @@ class Model(ABC):
         self.backpropagate(output_grads)
         self.apply_update(optimizer)
         return value
+
+
+def _is_3d(x) -> bool:
+    """Whether ``x`` is a (batch, T, ·) array; a ragged list is not (its error comes later)."""
+    if isinstance(x, np.ndarray):
+        return x.ndim == 3
+    try:
+        return np.ndim(x) == 3
+    except ValueError:  # ragged nested lists
+        return False

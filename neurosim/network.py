@@ -35,6 +35,7 @@ from numpy.typing import ArrayLike
 from ._checks import SeedLike, check_count, check_flag
 from .activations import Activation, get_activation
 from .compiled import CompiledNetwork
+from .compiled.recurrent import CompiledRecurrent
 from .errors import MissingDependencyError, ParameterError, suggest_options
 from .graph import Graph, NeuronRef
 from .history import History
@@ -45,6 +46,7 @@ from .model import Model
 from .neuron import Connection
 from .optimizers import Optimizer
 from .parameters import Parameter
+from .recurrent import RecurrentBuilders
 
 if TYPE_CHECKING:
     from .teaching.page import ExplanationPage
@@ -52,7 +54,7 @@ if TYPE_CHECKING:
 __all__ = ["Network"]
 
 
-class Network(Graph):
+class Network(RecurrentBuilders, Graph):
     """A feed-forward network of neurons on a networkx graph.
 
     Parameters
@@ -247,6 +249,7 @@ class Network(Graph):
         restore: bool = True,
         max_evaluations: int | None = None,
         target_loss: float | None = None,
+        steps_per_update: int | None = None,
     ) -> History:
         """Train the network by backpropagation (or an evolution strategy).
 
@@ -260,7 +263,7 @@ class Network(Graph):
             the network (:meth:`compile`) — the same schedule and numbers,
             much faster on large networks, and the graph shows the trained
             weights. Callbacks then receive the CompiledNetwork.
-        epochs, lr, loss, optimizer, batch_size, shuffle, seed, validation_data, metrics, callbacks, progress, restore
+        epochs, lr, loss, optimizer, batch_size, shuffle, seed, validation_data, metrics, callbacks, progress, restore, steps_per_update
             See :func:`neurosim.training.fit`.
         max_evaluations, target_loss
             For an evolution strategy as ``optimizer``: see :meth:`Model.fit`.
@@ -294,6 +297,7 @@ class Network(Graph):
             "validation_data": validation_data, "metrics": metrics,
             "callbacks": callbacks, "progress": progress, "restore": restore,
             "max_evaluations": max_evaluations, "target_loss": target_loss,
+            "steps_per_update": steps_per_update,
         }  # fmt: skip
         return Model.fit(model, X, Y, **options)
 
@@ -326,6 +330,8 @@ class Network(Graph):
         CompiledNetwork(2 blocks on 2 levels, 2410 parameters, float64)
         """
 
+        if self.is_recurrent:
+            return CompiledRecurrent(self, dtype=dtype)
         return CompiledNetwork(self, dtype=dtype)
 
     # ------------------------------------------------------------------ views
@@ -420,6 +426,7 @@ class Network(Graph):
         return (
             f"Network({count(len(self.inputs), 'input')}, {count(len(self.hidden), 'hidden')}, "
             f"{count(len(self.outputs), 'output')}; "
-            f"{count(self._graph.number_of_edges(), 'connection')}, "
-            f"{count(self.n_parameters, 'parameter')})"
+            f"{count(self._graph.number_of_edges(), 'connection')}"
+            + (f" ({self._n_delayed} delayed)" if self._n_delayed else "")
+            + f", {count(self.n_parameters, 'parameter')})"
         )

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._checks import check_delay
 from ._registry import check_choice
 from .activations import Activation, get_activation
 from .errors import ParameterError
@@ -92,14 +93,19 @@ class Neuron:
     __slots__ = (
         "_activation",
         "_aggregation",
+        "_initial_output",
         "_position",
         "_role",
         "bias_grad",
         "bias_parameter",
         "delta",
+        "deltas",
         "name",
         "net",
+        "nets",
         "output",
+        "outputs",
+        "start",
         "store",
     )
 
@@ -133,6 +139,35 @@ class Neuron:
         self.output = None
         self.delta = None
         self.bias_grad = None
+        self._initial_output = 0.0
+        # A sequence pass's values at every time step (None: no sequence pass).
+        self.nets: list | None = None
+        self.outputs: list | None = None
+        self.deltas: list | None = None
+        # What a delayed connection reads before step 0 of this pass: the
+        # initial output, or where the stream stood (training in chunks).
+        self.start = 0.0
+
+    @property
+    def initial_output(self) -> float:
+        """The output the neuron is taken to have had before a sequence starts (default 0).
+
+        A connection with delay d reads it at the first d steps. Elman's
+        context units start at 0.5. Assigning checks the value (a finite
+        real number).
+
+        Examples
+        --------
+        >>> n = Neuron("context"); n.initial_output = 0.5; n.initial_output
+        0.5
+        """
+        return self._initial_output
+
+    @initial_output.setter
+    def initial_output(self, value: float) -> None:
+        self._initial_output = check_parameter_value(
+            value, f"initial output of neuron {self.name!r}"
+        )
 
     @property
     def is_input(self) -> bool:
@@ -233,6 +268,48 @@ class Neuron:
             error = error + connection._parameter.data * gated
         self.delta = error * self._activation.derivative(self.net)
 
+    def activate_at(self, t: int, incoming: Sequence[Connection]) -> None:
+        """Forward step at time ``t`` of a sequence: ``net(t) = bias + Σ w·x(t − delay)``.
+
+        A connection with delay d reads ``source.outputs[t - d]``, or before
+        step d the source's ``start`` (its ``initial_output``, or where a
+        stream stood); one without delay reads this step's output. The
+        values are appended to :attr:`nets` and :attr:`outputs`.
+        """
+        net = self.bias_parameter.data
+        for connection in incoming:
+            source, delay = connection.source, connection._delay
+            if delay == 0:
+                x = source.output
+            elif t >= delay:
+                x = source.outputs[t - delay]
+            else:
+                x = source.start
+            net = net + connection._parameter.data * x
+        self.net = net
+        self.output = self._activation.fn(net)
+        self.nets.append(net)
+        self.outputs.append(self.output)
+
+    def backpropagate_at(
+        self, t: int, outgoing: Sequence[Connection], output_grad=0.0
+    ) -> None:
+        """Backward step at time ``t``: ``δ(t) = f'(net(t)) · (∂L/∂y(t) + Σ w·δ_target(t + delay))``.
+
+        A connection without delay passes back its target's delta of this
+        step; one with delay d the target's delta of step t + d — the term
+        that comes back through time (none past the sequence's end).
+        """
+        error = output_grad
+        for connection in outgoing:
+            delay, later = connection._delay, connection.target.deltas
+            if delay == 0:
+                error = error + connection._parameter.data * connection.target.delta
+            elif t + delay < len(later):
+                error = error + connection._parameter.data * later[t + delay]
+        self.delta = error * self._activation.derivative(self.nets[t])
+        self.deltas[t] = self.delta
+
     def _pool(self, incoming: Sequence[Connection]) -> float | np.ndarray:
         """Forward step of a max-pooling neuron: ``net = bias + max_i w_i·x_i``.
 
@@ -332,6 +409,11 @@ class Connection:
     weight : float or Parameter
         The connection's weight; a :class:`~neurosim.parameters.Parameter`
         to share one weight between several connections.
+    delay : int, default 0
+        How many time steps late the source's output arrives: at step t the
+        target reads the source's output of step t − delay (its
+        :attr:`~Neuron.initial_output` before the sequence starts). 0 is the
+        feed-forward connection; delay ≥ 1 may close a cycle.
 
     Attributes
     ----------
@@ -345,11 +427,14 @@ class Connection:
     Connection('x' -> 'y', weight=0.5)
     """
 
-    __slots__ = ("_parameter", "gate", "grad", "source", "target")
+    __slots__ = ("_delay", "_parameter", "gate", "grad", "source", "target")
 
     def __init__(
-        self, source: Neuron, target: Neuron, weight: float | Parameter
+        self, source: Neuron, target: Neuron, weight: float | Parameter, delay: int = 0
     ) -> None:
+        self._delay = check_delay(
+            delay, f"the delay of {source.name!r} -> {target.name!r}"
+        )
         self.source = source
         self.target = target
         if isinstance(weight, Parameter):
@@ -369,6 +454,15 @@ class Connection:
         :meth:`~neurosim.network.Network.connect`).
         """
         return self._parameter
+
+    @property
+    def delay(self) -> int:
+        """Time steps between the source's output and the target's input (0: none).
+
+        Fixed when the connection is made (it decides which cycles the
+        network may have): disconnect and connect again to change it.
+        """
+        return self._delay
 
     @property
     def weight(self) -> float:
@@ -396,7 +490,8 @@ class Connection:
         return (self.source.name, self.target.name)
 
     def __repr__(self) -> str:
-        notes = ", shared" if self.parameter.shared else ""
+        notes = f", delay={self._delay}" if self._delay else ""
+        notes += ", shared" if self.parameter.shared else ""
         notes += "" if self.parameter.trainable else ", frozen"
         return (
             f"Connection({self.source.name!r} -> {self.target.name!r}, "

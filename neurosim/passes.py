@@ -29,6 +29,15 @@ from .model import Model
 from .neuron import Connection, Neuron
 from .optimizers import Optimizer
 from .parameters import Parameter
+from .through_time import (
+    Delays,
+    backward_sequence,
+    forward_sequence,
+    forward_step,
+    output_grads_by_step,
+    start_sequence,
+    weight_gradients,
+)
 
 NeuronRef = str | Neuron
 
@@ -56,9 +65,11 @@ class _Plan(NamedTuple):
     single_weights: tuple[tuple[Parameter, Connection], ...]
     single_biases: tuple[tuple[Parameter, Neuron], ...]
     shared: tuple[tuple[Parameter, tuple[Connection | Neuron, ...]], ...]
+    # Any connection with a delay: the passes run over sequences.
+    recurrent: bool
 
 
-class NodeByNode(Model):
+class NodeByNode(Delays, Model):
     """The node-by-node passes over ``self._graph``, for :class:`~neurosim.network.Network`.
 
     Expects the network to set ``_graph`` (the DiGraph), ``_store`` (its
@@ -77,6 +88,9 @@ class NodeByNode(Model):
         self._has_gradients = False
         self.output_grads: dict[Neuron, float | np.ndarray] = {}
         self.topology_version = 0
+        self._n_delayed = 0  # connections with a delay (kept by the builders)
+        self._truncation: int | None = None
+        self._steps = 0  # time steps of the last sequence pass
 
     # ------------------------------------------------------------------ the plan
 
@@ -111,12 +125,18 @@ class NodeByNode(Model):
             else:
                 single_biases.append((parameter, users[0]))
         forward_steps, backward_steps = [], []
-        for name in nx.topological_sort(graph):
+        for name in nx.topological_sort(self.instant_graph):
             neuron = graph.nodes[name]["neuron"]
             if neuron.is_input:
                 continue
             incoming = tuple(c for _, _, c in graph.in_edges(name, data="connection"))
             outgoing = tuple(c for _, _, c in graph.out_edges(name, data="connection"))
+            if neuron.aggregation == "max" and self._n_delayed:
+                raise TopologyError(
+                    f"{name!r} is a max-pooling neuron in a network with delays; "
+                    "pooling is not supported through time yet. Use summing neurons, "
+                    "or a network without delayed connections"
+                )
             if neuron.aggregation == "max" and not incoming:
                 raise TopologyError(
                     f"the max-pooling neuron {name!r} has no incoming connections: "
@@ -134,6 +154,7 @@ class NodeByNode(Model):
             tuple(single_weights),
             tuple(single_biases),
             tuple(shared),
+            self._n_delayed > 0,
         )
 
     def inputs_and_outputs(self) -> tuple[tuple[Neuron, ...], tuple[Neuron, ...]]:
@@ -178,7 +199,7 @@ class NodeByNode(Model):
             order = {name: k for k, name in enumerate(self._graph)}
             self._levels = [
                 sorted(generation, key=order.__getitem__)
-                for generation in nx.topological_generations(self._graph)
+                for generation in nx.topological_generations(self.instant_graph)
             ]
         return [list(level) for level in self._levels]
 
@@ -280,9 +301,22 @@ class NodeByNode(Model):
             # The stored pass was made with the values from before.
             self._forget_pass()
 
-    def propagate(self, batch: np.ndarray, single: bool) -> np.ndarray:
-        """Forward pass on validated input; return outputs of shape (batch, n_outputs)."""
+    def propagate(
+        self, batch: np.ndarray, single: bool, start: dict | None = None
+    ) -> np.ndarray:
+        """Forward pass on validated input; return outputs of shape (batch, n_outputs).
+
+        A recurrent network takes sequences (batch, T, n_inputs) and returns
+        (batch, T, n_outputs); ``start`` (from :meth:`end_state`) continues
+        from where an earlier pass stood instead of the initial outputs.
+        """
         plan = self._get_plan()
+        if plan.recurrent:
+            forward_sequence(plan.inputs, plan.forward_steps, batch, single, start)
+            self._last_pass, self._single_sample = batch.shape[0], single
+            self._steps = batch.shape[1]
+            self._has_gradients = False
+            return self.output_matrix()
         values = batch[0].tolist() if single else np.ascontiguousarray(batch.T)
         for neuron, value in zip(plan.inputs, values):
             neuron.output = value
@@ -292,9 +326,49 @@ class NodeByNode(Model):
         self._has_gradients = False
         return self.output_matrix()
 
+    def end_state(self) -> dict:
+        """Every neuron's output at the last step: the ``start`` of a pass that continues."""
+        plan = self._get_plan()
+        return {
+            n: n.output for n in (*plan.inputs, *(n for n, _ in plan.forward_steps))
+        }
+
+    @property
+    def max_delay(self) -> int:
+        """The longest delay of a connection (0 for a feed-forward network)."""
+        return max((c.delay for c in self.connections), default=0)
+
+    def propagate_step(self, batch: np.ndarray, single: bool) -> np.ndarray:
+        """One more step of the stream (batch, n_inputs); its outputs (batch, n_outputs)."""
+        plan = self._get_plan()
+        t = self._steps
+        if t == 0:
+            start_sequence(plan.inputs, plan.forward_steps)
+        forward_step(plan.inputs, plan.forward_steps, batch, single, t)
+        self._last_pass, self._single_sample = batch.shape[0], single
+        self._steps = t + 1
+        self._has_gradients = False
+        return self.output_matrix()[:, -1]
+
+    @property
+    def stream_steps(self) -> int:
+        """Time steps of the last sequence or stream (0: none, or after ``reset_state``)."""
+        return self._steps if self.is_recurrent else 0
+
+    def reset_steps(self) -> None:
+        """Forget the stream: the next step is step 0 (initial outputs)."""
+        self._steps = 0
+        self._forget_pass()
+
     def output_matrix(self) -> np.ndarray:
         """The outputs of the last forward pass, (batch, n_outputs)."""
         outputs = self._plan.outputs
+        if self._plan.recurrent:
+            # (batch, T, n_outputs) from each output's values at every step.
+            matrix = np.array([neuron.outputs for neuron in outputs], dtype=float)
+            if self._single_sample:
+                return matrix.T[np.newaxis]
+            return matrix.transpose(2, 1, 0)
         if self._single_sample:
             return np.array([[neuron.output for neuron in outputs]])
         matrix = np.empty((self._last_pass, len(outputs)))
@@ -305,12 +379,24 @@ class NodeByNode(Model):
     def backpropagate(self, output_grads: np.ndarray) -> None:
         """Backward pass given ∂L/∂outputs of shape (batch, n_outputs)."""
         plan = self._plan
-        columns = output_grads[0].tolist() if self._single_sample else output_grads.T
-        grad_of = dict(zip(plan.outputs, columns))
-        self.output_grads = grad_of  # ∂L/∂output of each output neuron, for the trace
-        for neuron, incoming, outgoing, pooled in plan.backward_steps:
-            neuron.backpropagate(outgoing, grad_of.get(neuron, 0.0), pooled)
-            neuron.set_gradients(incoming)
+        if plan.recurrent:
+            grad_of = output_grads_by_step(
+                plan.outputs, output_grads, self._single_sample
+            )
+            self.output_grads = grad_of
+            backward_sequence(
+                plan.backward_steps, grad_of, self._steps, self._truncation
+            )
+            weight_gradients(plan.forward_steps, self._steps)
+        else:
+            columns = (
+                output_grads[0].tolist() if self._single_sample else output_grads.T
+            )
+            grad_of = dict(zip(plan.outputs, columns))
+            self.output_grads = grad_of  # ∂L/∂output of each output, for the trace
+            for neuron, incoming, outgoing, pooled in plan.backward_steps:
+                neuron.backpropagate(outgoing, grad_of.get(neuron, 0.0), pooled)
+                neuron.set_gradients(incoming)
         # Each parameter's gradient: its connection's, its neuron's, or the sum
         # over the connections (and biases) that share it.
         for parameter, connection in plan.single_weights:

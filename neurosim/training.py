@@ -120,6 +120,7 @@ def fit(
     restore: bool = True,
     max_evaluations: int | None = None,
     target_loss: float | None = None,
+    steps_per_update: int | None = None,
 ) -> History:
     """Train ``model`` by mini-batch gradient descent, or by an evolution strategy.
 
@@ -162,6 +163,14 @@ def fit(
         Ctrl-C — put the parameters and the optimizer's state back as they
         were before ``fit``. ``restore=False`` keeps what was trained so far
         instead. A diverged fit is always undone.
+    steps_per_update : int, optional
+        A recurrent network only: split each sequence into chunks of this
+        many steps, visited in order with the state carried from one chunk
+        to the next, and update after each chunk (the error does not flow
+        back past a chunk's start). ``steps_per_update=1`` with
+        ``net.truncation = 1`` is Elman's procedure: an update at every step.
+        Without it, one update per batch of whole sequences. Needs delays of
+        at most 1.
     max_evaluations, target_loss : optional
         With an evolution strategy as ``optimizer`` (``OnePlusOne()``,
         ``MuLambda()``, ``NaturalES()``, ``AskTell(cma_es)``), training goes
@@ -196,7 +205,7 @@ def fit(
         gradient_only = {
             "lr": lr is not None, "batch_size": batch_size != 1, "shuffle": shuffle is not True,
             "validation_data": validation_data is not None, "metrics": bool(metrics),
-            "restore": restore is not True,
+            "restore": restore is not True, "steps_per_update": steps_per_update is not None,
         }  # fmt: skip
         given = sorted(name for name, set_ in gradient_only.items() if set_)
         if given:
@@ -218,6 +227,8 @@ def fit(
     epochs = check_count(epochs, "epochs")
     if batch_size is not None:
         batch_size = check_count(batch_size, "batch_size")
+    if steps_per_update is not None:
+        steps_per_update = _check_chunks(model, steps_per_update)
     shuffle = check_flag(shuffle, "shuffle")
     progress = check_flag(progress, "progress")
     restore = check_flag(restore, "restore")
@@ -262,7 +273,15 @@ def fit(
         with np.errstate(over="ignore", invalid="ignore"):
             logs = {
                 "loss": _run_epoch(
-                    model, X, Y, loss, optimizer, batch_size, shuffle, rng
+                    model,
+                    X,
+                    Y,
+                    loss,
+                    optimizer,
+                    batch_size,
+                    shuffle,
+                    rng,
+                    steps_per_update,
                 )
             }
         if t == 0 and epochs > 1:
@@ -320,8 +339,58 @@ def _all_finite(parameters) -> bool:
     return all(np.isfinite(value).all() for value in parameters)
 
 
-def _run_epoch(model, X, Y, loss, optimizer, batch_size, shuffle, rng) -> float:
+def _check_chunks(model, steps_per_update) -> int:
+    steps_per_update = check_count(steps_per_update, "steps_per_update")
+    if not model.is_recurrent:
+        raise ParameterError(
+            "steps_per_update splits sequences into chunks; this network has no "
+            "delayed connections, so it takes no sequences"
+        )
+    if model.max_delay > 1:
+        raise ParameterError(
+            f"steps_per_update carries one step of state from chunk to chunk, but this "
+            f"network has a delay of {model.max_delay}; train on whole sequences "
+            "(leave steps_per_update out)"
+        )
+    return steps_per_update
+
+
+def _train_chunks(model, X, Y, loss, optimizer, steps: int) -> tuple[float, int]:
+    """Sequences (batch, T, ·) in chunks of ``steps``, the state carried over, one update each.
+
+    Returns the sum of the chunk losses weighted by their targeted steps, and
+    the number of targeted steps.
+    """
+    total, counted, state = 0.0, 0, None
+    single = X.shape[0] == 1
+    for start in range(0, X.shape[1], steps):
+        outputs = model.propagate(X[:, start : start + steps], single, start=state)
+        targets = Y[:, start : start + steps]
+        present = int((~np.isnan(targets[..., 0])).sum())
+        if present:
+            value, output_grads = loss.value_and_gradient(outputs, targets)
+            model.backpropagate(output_grads)
+            model.apply_update(optimizer)
+            total += value * present
+            counted += present
+        state = model.end_state()
+    return total, counted
+
+
+def _run_epoch(
+    model, X, Y, loss, optimizer, batch_size, shuffle, rng, steps_per_update=None
+) -> float:
     """One pass over the data in (shuffled) batches; return the mean training loss."""
+    if steps_per_update is not None:
+        order = rng.permutation(X.shape[0]) if shuffle else np.arange(X.shape[0])
+        total, counted = 0.0, 0
+        for start in range(0, X.shape[0], batch_size):
+            rows = order[start : start + batch_size]
+            value, present = _train_chunks(
+                model, X[rows], Y[rows], loss, optimizer, steps_per_update
+            )
+            total, counted = total + value, counted + present
+        return total / counted
     # Gathering each batch by index, rather than copying the whole shuffled
     # data set first, keeps the memory traffic small and the batch in cache.
     order = rng.permutation(X.shape[0]) if shuffle else None

@@ -255,6 +255,7 @@ def deep_snapshot(model, optimizer=None):
                     None if n.is_input else n.bias,
                     None if n.is_input else ids[id(n.bias_parameter)],
                     None if n.is_input else n.bias_parameter.trainable,
+                    n.initial_output,
                 )
                 for n in model.neurons
             ],
@@ -265,12 +266,14 @@ def deep_snapshot(model, optimizer=None):
                     c.weight,
                     ids[id(c.parameter)],
                     c.parameter.trainable,
+                    c.delay,
                 )
                 for c in model.connections
             ],
             "parameters": [(p.value, p.trainable) for p in parameters],
             "graph": (list(model.graph.nodes), list(model.graph.edges)),
             "vector": model.parameter_vector().tolist(),
+            "truncation": model.truncation,
         }
     else:
         state = {

@@ -70,7 +70,7 @@ CEILING = 500
 OVER_THE_CEILING = {
     "graph.py": "building the graph and looking things up; lookups could leave",
     "memory/rbm.py": "the RBM's views, energies and exact sums: exact.py next",
-    "model.py": "the protocol and the public shell, documented method by method",
+    "model.py": "the protocol and the public shell for samples and sequences, method by method",
 }
 
 
@@ -99,6 +99,7 @@ LAYERS = [
     # 2: every trainable number with one owner; neurons and connections
     ["parameters"],
     ["neuron"],
+    ["through_time"],
     # 3: trainers, written against the Model protocol
     ["strategies"],
     ["evolution", "learning_rules"],
@@ -112,11 +113,14 @@ LAYERS = [
     ["graph", "compiled.blocks", "memory"],
     ["compiled.kernels", "compiled.sync"],
     ["compiled"],
-    ["layers"],
+    ["compiled.time_loop"],
+    ["compiled.recurrent"],
+    ["layers", "recurrent"],
     ["network"],
     # 5: data, teaching, files, interchange
     ["datasets.toy", "datasets.idx"],
     ["io.fields", "datasets", "teaching.format", "export.plan"],
+    ["teaching.sequence"],
     ["teaching.steps", "teaching.tables"],
     ["teaching.story", "teaching.checks"],
     ["teaching"],
@@ -126,7 +130,13 @@ LAYERS = [
     ["export.torch_module", "export.onnx_model", "export"],
     # 6: the web pages, the pictures, the command line
     ["plotting._figures"],
-    ["teaching.page", "plotting.memory", "plotting.evolution", "plotting.convolution"],
+    [
+        "teaching.page",
+        "plotting.memory",
+        "plotting.evolution",
+        "plotting.convolution",
+        "plotting.sequences",
+    ],
     ["plotting.network"],
     ["plotting.training"],
     ["plotting"],

@@ -13,7 +13,13 @@ from .conftest import write_fake_mnist
 
 ROOT = Path(__file__).resolve().parents[1]
 # Slow examples whose own test below runs them (and checks what they print).
-OWN_TEST = {"rbm_digits.py", "distributed.py"}
+OWN_TEST = {
+    "rbm_digits.py",
+    "distributed.py",
+    "elman_xor.py",
+    "elman_letters.py",
+    "latch.py",
+}
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if p.name not in OWN_TEST)
 
 
@@ -442,3 +448,45 @@ def test_distributed_training_on_two_processes_reaches_the_single_process_weight
     worst = float(output.split("runs' weights:")[1].split()[0])
     assert worst < 1e-10, output
     assert "2 processes (DDP, gloo)" in output
+
+
+def test_elman_xor_predicts_every_third_bit_in_quick_mode():
+    output = run_script(ROOT / "examples" / "elman_xor.py", "--quick")
+    # the issue's criterion, on the quick run's seeds: the error at the
+    # predictable bits at most half the error at the others
+    rows = re.findall(r"error (\d\.\d+) at the predictable bits, (\d\.\d+) at", output)
+    assert len(rows) == 2
+    assert all(float(a) <= 0.5 * float(b) for a, b in rows)
+    assert "2 of 2 seeds" in output
+
+
+def test_elman_letters_tells_consonants_from_vowels_in_quick_mode():
+    output = run_script(ROOT / "examples" / "elman_letters.py", "--quick")
+    consonant, vowel = map(
+        float,
+        re.search(
+            r"predicting a consonant (\d\.\d+), a vowel (\d\.\d+)", output
+        ).groups(),
+    )
+    assert consonant > 5 * vowel
+    consonantal, high = map(float, re.search(
+        r"consonantal feature \((\d\.\d+)\) is predicted better than the high "
+        r"feature \((\d\.\d+)\)", output).groups())  # fmt: skip
+    assert consonantal < 0.5 * high
+
+
+def test_the_latch_needs_backpropagation_far_enough_through_time():
+    output = run_script(ROOT / "examples" / "latch.py", "--quick")
+    right = {
+        how: int(percent)
+        for how, percent in re.findall(r"(full BPTT|to \d step).*?(\d+)% right", output)
+    }
+    assert right["full BPTT"] >= 95 and right["to 4 step"] >= 95
+    assert right["to 1 step"] <= 65 and right["to 2 step"] <= 65
+
+
+def test_rnn_benchmark_runs_in_quick_mode_on_equal_numbers():
+    # the benchmark checks its numbers against the hand-written BPTT before timing
+    output = run_script(ROOT / "benchmarks" / "bench_rnn.py", "--quick", timeout=300)
+    assert "Elman 1-8-1" in output and "RNN 10-100-10" in output
+    assert re.search(r"object backend.*→ \d+\.\d+× its speed", output)

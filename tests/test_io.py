@@ -769,9 +769,9 @@ def test_an_unknown_key_is_refused_not_ignored(tmp_path, edit, words):
 
 
 def test_files_of_every_earlier_version_still_load(tmp_path):
-    for version in ("1", "2"):
+    for version in ("1", "2", "3"):
         path = _network_file(
-            tmp_path, lambda t, v=version: t.replace('"version": 3', f'"version": {v}')
+            tmp_path, lambda t, v=version: t.replace('"version": 4', f'"version": {v}')
         )
         assert ns.load(path).n_parameters == 3
 

@@ -30,7 +30,9 @@ BAD_CALLS = [
     ("input too short", lambda n: n.forward([1.0]), ns.ShapeError, r"has 1 values but the network has 2"),
     ("input too long", lambda n: n.forward([1.0, 2.0, 3.0]), ns.ShapeError, r"pass 2 value"),
     ("batch too narrow", lambda n: n.forward(np.ones((3, 1))), ns.ShapeError, r"\(batch, 2\).*\(3, 1\)"),
-    ("3-d input", lambda n: n.forward(np.ones((2, 2, 2))), ns.ShapeError, r"shape \(2, 2, 2\)"),
+    # (batch, T, 2) sequences go through step by step; a wrong width does not
+    ("3-d input", lambda n: n.forward(np.ones((2, 2, 3))), ns.ShapeError, r"shape \(2, 2, 3\)"),
+    ("4-d input", lambda n: n.forward(np.ones((2, 2, 2, 2))), ns.ShapeError, r"shape \(2, 2, 2, 2\)"),
     ("ragged input", lambda n: n.forward([[1.0, 2.0], [1.0]]), ns.ShapeError, r"same length"),
     ("NaN input", lambda n: n.forward([1.0, float("nan")]), ns.DataError, r"non-finite value \(nan\) at index \(1,\)"),
     ("inf input", lambda n: n.forward([[0.0, 1.0], [float("inf"), 0.0]]), ns.DataError, r"at index \(1, 0\)"),

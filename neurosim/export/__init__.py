@@ -2,7 +2,8 @@
 
 =====================  ==================================================
 :func:`to_torch`       a ``torch.nn.Module`` computing exactly the network
-:func:`from_torch`     an ``nn.Sequential`` MLP as a layered ``Network``
+:func:`from_torch`     an ``nn.Sequential`` MLP as a layered ``Network``, a
+                       one-layer ``nn.RNN`` as neurons, or what ``to_torch`` made
 :func:`to_onnx`        an ONNX file any runtime can execute
 :func:`torch_loss`     PyTorch's loss for a neurosim loss name
 =====================  ==================================================
@@ -21,7 +22,10 @@ pooling neurons, shared and frozen parameters) becomes a
 :class:`~neurosim.export.torch_module.NeuronGraph`: one trainable
 ``nn.Parameter`` holding each trainable parameter once (so a shared one is
 one value, its gradient summed over its uses), the frozen ones in a buffer
-without gradient.
+without gradient. A network with delays becomes a
+:class:`~neurosim.export.torch_module.RecurrentNeuronGraph`, which loops over
+time level by level as the compiled backend does; it takes and returns
+``(batch, T, ·)`` tensors.
 
 Examples
 --------
@@ -47,9 +51,11 @@ import os
 import numpy as np
 
 from .._files import atomic_write
+from ..compiled.recurrent import CompiledRecurrent
 from ..errors import MissingDependencyError, ParameterError
+from ..io.networks import network_document, network_from
 from ..network import Network
-from .plan import is_layered, plan
+from .plan import check_exportable, is_layered, plan
 
 __all__ = ["from_torch", "to_onnx", "to_torch", "torch_loss"]
 
@@ -93,6 +99,11 @@ def to_torch(net, dtype=None, activations: dict | None = None):
     module = _require("neurosim.export.torch_module", "torch")
     dtype = torch.float64 if dtype is None else dtype
     custom = dict(activations or {})
+    check_exportable(net, counterparts=custom)
+    if net.is_recurrent:
+        return module.RecurrentNeuronGraph(
+            _recurrent_layout(net), network_document(net), dtype, custom
+        )
     the_plan = plan(net, counterparts=custom)
     if not is_layered(net, the_plan):
         return module.NeuronGraph(the_plan, dtype, custom)
@@ -112,6 +123,23 @@ def to_torch(net, dtype=None, activations: dict | None = None):
         layers += [linear, module.activation_module(level.groups[0][0], custom)]
         start += fan_in
     return torch.nn.Sequential(*layers)
+
+
+def _recurrent_layout(net) -> dict:
+    """The compiled layout, with the trainable parameters first (``theta``), then the frozen."""
+    layout = CompiledRecurrent(net).structure()
+    parameters = layout.pop("parameters")
+    order = [p for p in parameters if p.trainable] + [
+        p for p in parameters if not p.trainable
+    ]
+    place = {id(p): k for k, p in enumerate(order)}
+    moved = np.array([place[id(p)] for p in parameters], dtype=np.intp)
+    for matrix in layout["matrices"]:
+        matrix["index"] = moved[matrix["index"]].tolist()
+    layout["bias_index"] = moved[layout["bias_index"]].tolist()
+    layout["values"] = [p.value for p in order]
+    layout["n_trainable"] = sum(p.trainable for p in parameters)
+    return layout
 
 
 def from_torch(module):
@@ -141,6 +169,10 @@ def from_torch(module):
     mod = _require("neurosim.export.torch_module", "torch")
     if isinstance(module, mod.NeuronGraph):
         return _from_neuron_graph(module, torch, mod)
+    if isinstance(module, mod.RecurrentNeuronGraph):
+        return _from_recurrent_graph(module, torch)
+    if isinstance(module, torch.nn.RNN):
+        return _from_rnn(module, torch)
     if not isinstance(module, torch.nn.Module):
         raise ParameterError(
             f"from_torch reads a torch.nn.Module, got {type(module).__name__}"
@@ -314,6 +346,71 @@ def _from_neuron_graph(module, torch, mod) -> Network:
     return net
 
 
+def _from_recurrent_graph(module, torch) -> Network:
+    """The network a :class:`RecurrentNeuronGraph` was made from, with its trained values."""
+    net = network_from(module.document, {})
+    theta = module.theta.detach().cpu().to(torch.float64).numpy()
+    frozen = module.frozen.detach().cpu().to(torch.float64).numpy()
+    trainable = [p for p in net.parameters if p.trainable]
+    fixed = [p for p in net.parameters if not p.trainable]
+    if len(trainable) != len(theta) or len(fixed) != len(frozen):
+        raise ParameterError(
+            "the module's parameters do not fit the network it describes (was its "
+            "theta or its document replaced?)"
+        )
+    for parameter, value in zip([*trainable, *fixed], [*theta, *frozen]):
+        parameter.value = float(value)
+    return net
+
+
+def _from_rnn(rnn, torch) -> Network:
+    """A one-layer ``nn.RNN`` as neurons: inputs x, and its hidden units h as the outputs.
+
+    ``h_t = f(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh)``: each hidden unit's
+    bias is ``b_ih + b_hh``; the network's outputs at every step are the
+    RNN's output ``rnn(x)[0]`` (``batch_first`` either way: neurosim's
+    batches of sequences are batch first).
+    """
+    if rnn.num_layers != 1 or rnn.bidirectional or getattr(rnn, "proj_size", 0):
+        raise ParameterError(
+            f"from_torch reads a one-layer, one-directional nn.RNN, got {rnn!r}; "
+            "read each layer on its own"
+        )
+    activation = {"tanh": "tanh", "relu": "relu"}[rnn.nonlinearity]
+    weights = [
+        getattr(rnn, name).detach().cpu().to(torch.float64).numpy()
+        for name in ("weight_ih_l0", "weight_hh_l0")
+    ]
+    bias = np.zeros(rnn.hidden_size)
+    if rnn.bias:
+        bias = sum(
+            getattr(rnn, name).detach().cpu().to(torch.float64).numpy()
+            for name in ("bias_ih_l0", "bias_hh_l0")
+        )
+    if not all(np.isfinite(w).all() for w in (*weights, bias)):
+        raise ParameterError("the nn.RNN has NaN or infinite weights")
+    net = Network()
+    inputs = [net.add_input(f"x{i + 1}") for i in range(rnn.input_size)]
+    hidden = [
+        net.add_output(f"h{j + 1}", activation, float(bias[j]))
+        for j in range(rnn.hidden_size)
+    ]
+    w_ih, w_hh = weights
+    net.connect_many(
+        [
+            (x, h, float(w_ih[j, i]))
+            for j, h in enumerate(hidden)
+            for i, x in enumerate(inputs)
+        ]
+        + [
+            (a, h, float(w_hh[j, i]), 1)
+            for j, h in enumerate(hidden)
+            for i, a in enumerate(hidden)
+        ]
+    )
+    return net
+
+
 def to_onnx(net, path: str | os.PathLike) -> None:
     """Write the network as an ONNX model (float32; IR version 8, opset 17), atomically.
 
@@ -321,6 +418,12 @@ def to_onnx(net, path: str | os.PathLike) -> None:
     ``y`` of shape (batch, outputs); it is checked with
     ``onnx.checker.check_model(..., full_check=True)`` before it is written.
     """
+    if getattr(net, "is_recurrent", False):
+        raise ParameterError(
+            "to_onnx writes feed-forward networks; this one has delayed connections. "
+            "Export it with to_torch (a module that loops over time), or write "
+            "net.unroll(T) for sequences of T steps"
+        )
     _require("onnx", "onnx onnxruntime")
     builder = _require("neurosim.export.onnx_model", "onnx onnxruntime")
     model = builder.build(plan(net), name="neurosim")

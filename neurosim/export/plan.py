@@ -24,7 +24,12 @@ from ..activations import is_built_in
 from ..errors import ParameterError
 from ..network import Network
 
-__all__ = ["Level", "Plan", "plan"]
+__all__ = [
+    "Level",
+    "Plan",
+    "check_exportable",
+    "plan",
+]
 
 
 @dataclass
@@ -69,6 +74,12 @@ def plan(net, counterparts=()) -> Plan:
     ParameterError
         For a neuron whose activation is the user's own, naming it.
     """
+    check_exportable(net, counterparts)
+    return _levels(net)
+
+
+def check_exportable(net, counterparts=()) -> None:
+    """Refuse what no exporter can express: a machine, or an activation of the user's own."""
     if not isinstance(net, Network):
         machine = type(net).__name__ in ("HopfieldNetwork", "RBM", "BoltzmannMachine")
         raise ParameterError(
@@ -92,6 +103,9 @@ def plan(net, counterparts=()) -> Plan:
                 "defined in Python; it has no PyTorch or ONNX counterpart. Use a built-in "
                 "activation, or pass to_torch(..., activations={'name': module}) for PyTorch"
             )
+
+
+def _levels(net) -> Plan:
     store = net.parameter_store
     trainable = store.trainable()
     frozen = [p for p in store.parameters if not p.trainable]

@@ -7,7 +7,10 @@ from torch import nn
 
 from .plan import Plan
 
-__all__ = ["ACTIVATIONS", "NeuronGraph", "Softplus", "Step", "activation_module"]
+__all__ = [
+    "ACTIVATIONS", "NeuronGraph", "RecurrentNeuronGraph", "Softplus", "Step",
+    "activation_module",
+]  # fmt: skip
 
 
 class Softplus(nn.Module):
@@ -114,3 +117,78 @@ class NeuronGraph(nn.Module):
                 )
             values = torch.cat([values, *outs], dim=1)
         return values[:, self.outputs]
+
+
+class RecurrentNeuronGraph(nn.Module):
+    """A network with delays as a PyTorch module that loops over time, level by level.
+
+    The same layout as :class:`~neurosim.compiled.recurrent.CompiledRecurrent`:
+    the state at a step is the inputs and then every neuron's output, group by
+    group (a level's neurons of one activation). ``theta`` holds every
+    trainable parameter once, ``frozen`` the others; each weight matrix is
+    gathered from them by index at every call, so a shared parameter's
+    gradient is summed over its uses. Takes ``(batch, T, n_inputs)`` and
+    returns ``(batch, T, n_outputs)``.
+
+    Attributes
+    ----------
+    document : dict
+        The network's structure as a neurosim file document, so that
+        :func:`~neurosim.export.from_torch` rebuilds it.
+    """
+
+    def __init__(self, layout, document: dict, dtype: torch.dtype, custom: dict):
+        super().__init__()
+        values = torch.tensor(layout["values"], dtype=dtype)
+        n_trainable = layout["n_trainable"]
+        self.theta = nn.Parameter(values[:n_trainable].clone())
+        self.register_buffer("frozen", values[n_trainable:].clone())
+        self.register_buffer("initial", torch.tensor(layout["initial"], dtype=dtype))
+        self.register_buffer("bias_index", torch.tensor(layout["bias_index"]))
+        self.register_buffer("outputs", torch.tensor(layout["outputs"]))
+        self.n_inputs, self.n_neurons = layout["n_inputs"], layout["n_neurons"]
+        self.document = document
+        self.matrices = []
+        for k, m in enumerate(layout["matrices"]):
+            for name in ("rows", "cols", "at_rows", "at_cols", "index"):
+                self.register_buffer(f"{name}_{k}", torch.tensor(m[name]))
+            self.matrices.append((k, m["shape"], m["delay"]))
+        self.groups = [
+            (start, stop, matrices, activation_module(act, custom))
+            for start, stop, matrices, act in layout["groups"]
+        ]
+        self.activations = nn.ModuleList([module for *_, module in self.groups])
+
+    def _matrix(self, k: int, shape, everything) -> torch.Tensor:
+        weight = torch.zeros(shape, dtype=everything.dtype, device=everything.device)
+        at = (getattr(self, f"at_rows_{k}"), getattr(self, f"at_cols_{k}"))
+        return weight.index_put(at, everything[getattr(self, f"index_{k}")])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        everything = torch.cat([self.theta, self.frozen])
+        weights = {
+            k: self._matrix(k, shape, everything) for k, shape, _ in self.matrices
+        }
+        delayed = [(k, d) for k, _, d in self.matrices if d]
+        bias = everything[self.bias_index]
+        n_batch, n_steps = x.shape[:2]
+        start = self.initial.expand(n_batch, -1)
+        states, outputs = [], []
+        for t in range(n_steps):
+            net = bias.expand(n_batch, -1)
+            for k, d in delayed:
+                past = states[t - d] if t >= d else start
+                rows, cols = getattr(self, f"rows_{k}"), getattr(self, f"cols_{k}")
+                net = net.index_add(1, cols, past[:, rows] @ weights[k])
+            pieces = [x[:, t]]
+            for first, stop, matrices, module in self.groups:
+                if matrices:
+                    now = torch.cat(pieces, dim=1)
+                for k in matrices:
+                    rows, cols = getattr(self, f"rows_{k}"), getattr(self, f"cols_{k}")
+                    net = net.index_add(1, cols, now[:, rows] @ weights[k])
+                pieces.append(module(net[:, first:stop]))
+            state = torch.cat(pieces, dim=1)
+            states.append(state)
+            outputs.append(state[:, self.outputs])
+        return torch.stack(outputs, dim=1)

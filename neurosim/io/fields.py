@@ -22,7 +22,7 @@ __all__ = [
 ]  # fmt: skip
 
 #: The version this neurosim writes; every earlier one still loads.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 def parse(raw: bytes) -> dict:

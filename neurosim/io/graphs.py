@@ -31,7 +31,8 @@ def to_networkx(obj: Network | HopfieldNetwork) -> nx.Graph:
 
     A ``Network`` gives a ``DiGraph``: node attributes ``role`` and, except
     for inputs, ``activation`` (its name) and ``bias``; edge attribute
-    ``weight``. A shared parameter gives every edge (``shared``) or node
+    ``weight``; ``delay`` on a delayed connection and ``initial_output`` on
+    a neuron that has one (not 0). A shared parameter gives every edge (``shared``) or node
     (``bias_shared``) that uses it the same key, such as ``"p7"``; a frozen
     one has ``trainable`` (``bias_trainable``) False. A ``HopfieldNetwork``
     gives an undirected ``Graph``: node attribute ``threshold``, edge
@@ -63,6 +64,8 @@ def to_networkx(obj: Network | HopfieldNetwork) -> nx.Graph:
             attributes.update(sharing(neuron.bias_parameter, keys, "bias_"))
             if neuron.aggregation != "sum":
                 attributes["aggregation"] = neuron.aggregation
+        if neuron.initial_output != 0.0:
+            attributes["initial_output"] = neuron.initial_output
         graph.add_node(neuron.name, **attributes)
     for c in obj.connections:
         graph.add_edge(
@@ -70,18 +73,19 @@ def to_networkx(obj: Network | HopfieldNetwork) -> nx.Graph:
             c.target.name,
             weight=float(c.weight),
             **sharing(c.parameter, keys, ""),
+            **({"delay": c.delay} if c.delay else {}),
         )
     return graph
 
 
 def from_networkx(graph: nx.DiGraph, activations: Iterable[Activation] = ()) -> Network:
-    """Build a Network from a directed acyclic networkx graph.
+    """Build a Network from a networkx graph (acyclic but for its delayed edges).
 
     Node attributes ``role`` (``"input"``, ``"hidden"``, ``"output"``;
     default: nodes without predecessors are inputs, without successors
     outputs, the rest hidden), ``activation`` (default ``"sigmoid"``) and
-    ``bias`` (default 0); edge attribute ``weight`` (required). The sharing
-    and freezing attributes of :func:`to_networkx` are read back.
+    ``bias`` (default 0); edge attribute ``weight`` (required). The sharing,
+    freezing and time attributes of :func:`to_networkx` are read back.
 
     Raises
     ------
@@ -116,6 +120,8 @@ def from_networkx(graph: nx.DiGraph, activations: Iterable[Activation] = ()) -> 
             entry.update({k: data[k] for k in SHARING_KEYS["bias_"] if k in data})
             if "aggregation" in data:
                 entry["aggregation"] = data["aggregation"]
+        if "initial_output" in data:
+            entry["initial_output"] = data["initial_output"]
         neurons.append(entry)
     connections = [
         {
@@ -123,6 +129,7 @@ def from_networkx(graph: nx.DiGraph, activations: Iterable[Activation] = ()) -> 
             "target": str(t),
             "weight": data.get("weight"),
             **{k: data[k] for k in SHARING_KEYS[""] if k in data},
+            **({"delay": data["delay"]} if "delay" in data else {}),
         }
         for s, t, data in graph.edges(data=True)
     ]

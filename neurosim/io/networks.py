@@ -2,11 +2,16 @@
 
 A ``Network`` file::
 
-    {"format": "neurosim", "version": 3, "kind": "Network",
+    {"format": "neurosim", "version": 4, "kind": "Network",
      "settings": {"init": "xavier"},
      "neurons": [{"name": "x1", "role": "input"},
                  {"name": "y", "role": "output", "activation": "sigmoid", "bias": 0.1}],
      "connections": [{"source": "x1", "target": "y", "weight": 0.5}]}
+
+Version 4 added time: a connection's ``"delay"`` and a neuron's
+``"initial_output"`` (each written only when not 0) and the settings'
+``"truncation"`` (only when set). Files of versions 1–3 have none of them
+and load as before.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from .._checks import check_name
+from .._checks import check_delay, check_name
 from ..activations import Activation, activation_names, get_activation
 from ..errors import CycleError, FormatError, NeurosimError, ParameterError
 from ..network import Network
@@ -71,6 +76,8 @@ def network_document(net: Network) -> dict:
             entry.update(sharing(neuron.bias_parameter, keys, "bias_"))
             if neuron.aggregation != "sum":
                 entry["aggregation"] = neuron.aggregation
+        if neuron.initial_output != 0.0:
+            entry["initial_output"] = neuron.initial_output
         if neuron.position is not None:
             entry["position"] = list(neuron.position)
         neurons.append(entry)
@@ -83,8 +90,12 @@ def network_document(net: Network) -> dict:
             "weight": float(c.weight),
         }
         entry.update(sharing(c.parameter, keys, ""))
+        if c.delay:
+            entry["delay"] = c.delay
         connections.append(entry)
     settings = {"init": net.init if isinstance(net.init, str) else "xavier"}
+    if net.truncation is not None:
+        settings["truncation"] = net.truncation
     document = {
         "format": "neurosim",
         "version": FORMAT_VERSION,
@@ -189,10 +200,12 @@ def network_from(document: dict, custom: dict, places: dict | None = None) -> Ne
         raise FormatError(
             f"settings.init: expected an initialiser name, got {kind_of(init)}"
         )
+    known_keys(settings, ("init", "truncation"), "settings")
     try:
         net = Network(init=init)
+        net.truncation = settings.get("truncation")
     except NeurosimError as error:
-        raise FormatError(f"settings.init: {error}") from None
+        raise FormatError(f"settings: {error}") from None
     neurons = read_list(document, "neurons", "neurons")
     neuron_places = places.get("neurons") or [
         f"neurons[{k}]" for k in range(len(neurons))
@@ -206,13 +219,13 @@ def network_from(document: dict, custom: dict, places: dict | None = None) -> Ne
     ]
     edges, seen = [], set()
     for entry, where in zip(connections, connection_places):
-        source, target, weight = _connection(net, entry, where, shared)
+        source, target, weight, delay = _connection(net, entry, where, shared)
         if (source.name, target.name) in seen:
             raise FormatError(
                 f"{where}: {source.name!r} -> {target.name!r} appears twice"
             )
         seen.add((source.name, target.name))
-        edges.append((source, target, weight))
+        edges.append((source, target, weight, delay))
     try:
         # One bulk insertion, then one acyclicity check: O(V + E).
         net.connect_many(edges)
@@ -255,9 +268,9 @@ def _restore_parameters(net: Network, section) -> None:
 
 _NEURON_KEYS = (
     "name", "role", "activation", "bias", "bias_shared", "bias_trainable",
-    "aggregation", "position",
+    "aggregation", "position", "initial_output",
 )  # fmt: skip
-_CONNECTION_KEYS = ("source", "target", "weight", "shared", "trainable")
+_CONNECTION_KEYS = ("source", "target", "weight", "shared", "trainable", "delay")
 _NETWORK_KEYS = (
     "format", "version", "kind", "settings", "neurons", "connections", "parameters",
 )  # fmt: skip
@@ -285,8 +298,14 @@ def _add_neuron(net: Network, entry, where: str, custom: dict, shared: dict) -> 
     ):
         raise FormatError(f"{where}.position: expected a short list of whole numbers")
     position = None if position is None else tuple(position)
+    initial = (
+        read_number(entry, "initial_output", where)
+        if "initial_output" in entry
+        else 0.0
+    )
     if role == "input":
-        net.add_input(name).position = position
+        neuron = net.add_input(name)
+        neuron.position, neuron.initial_output = position, initial
         return
     activation_name = read_string(entry, "activation", where)
     if activation_name in custom:
@@ -306,7 +325,7 @@ def _add_neuron(net: Network, entry, where: str, custom: dict, shared: dict) -> 
             f"{where}.aggregation: expected one of {list(AGGREGATIONS)}, got {kind_of(aggregation)}"
         )
     add = net.add_output if role == "output" else net.add_neuron
-    add(name, activation, bias, aggregation, position)
+    add(name, activation, bias, aggregation, position).initial_output = initial
 
 
 def _parameter(
@@ -341,7 +360,7 @@ def _parameter(
 
 def _connection(
     net: Network, entry, where: str, shared: dict
-) -> tuple[Neuron, Neuron, Parameter]:
+) -> tuple[Neuron, Neuron, Parameter, int]:
     if not isinstance(entry, dict):
         raise FormatError(f"{where}: expected an object, got {kind_of(entry)}")
     known_keys(entry, _CONNECTION_KEYS, where)
@@ -352,8 +371,14 @@ def _connection(
             raise FormatError(f"{where}.{key}: no neuron is called {name!r}")
         ends.append(net[name])
     source, target = ends
-    if source is target:
-        raise FormatError(f"{where}: {source.name!r} is connected to itself")
+    try:
+        delay = check_delay(entry.get("delay", 0), "delay")
+    except ParameterError as error:
+        raise FormatError(f"{where}.{error}") from None
+    if source is target and not delay:
+        raise FormatError(
+            f"{where}: {source.name!r} is connected to itself without a delay"
+        )
     if target.is_input:
         raise FormatError(f"{where}.target: {target.name!r} is an input neuron")
-    return source, target, _parameter(entry, "weight", where, shared, "")
+    return source, target, _parameter(entry, "weight", where, shared, ""), delay

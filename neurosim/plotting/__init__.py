@@ -34,7 +34,8 @@ from .memory import (
     plot_recall,
     plot_weights,
 )
-from .network import draw_grid, draw_network, network_png
+from .network import delay_label, draw_grid, draw_network, network_png
+from .sequences import plot_sequence, position_errors
 from .training import (
     animate_trace,
     animate_training,
@@ -48,6 +49,7 @@ __all__ = [
     "animate_trace",
     "animate_training",
     "check_picture_format",
+    "delay_label",
     "draw_grid",
     "draw_machine",
     "draw_network",
@@ -64,7 +66,9 @@ __all__ = [
     "plot_patterns",
     "plot_rbm_filters",
     "plot_recall",
+    "plot_sequence",
     "plot_weights",
+    "position_errors",
     "save_animation",
     "save_figure",
 ]

@@ -175,8 +175,19 @@ def draw_network(
         Line2D([], [], color=colormaps[WEIGHT_CMAP](0.0), lw=2.5, label="negative weight"),
         Line2D([], [], color=colormaps[WEIGHT_CMAP](1.0), lw=2.5, label="positive weight"),
     ]  # fmt: skip
+    if net.is_recurrent:
+        key.append(
+            Line2D(
+                [],
+                [],
+                color="0.4",
+                lw=1.5,
+                ls="--",
+                label="delayed (z⁻ᵈ: d steps back)",
+            )
+        )
     ax.legend(
-        handles=key, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2,
+        handles=key, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(key),
         fontsize=7, frameon=False, title="edge width ∝ |weight|", title_fontsize=7,
     )  # fmt: skip
     ax.set_title(repr(net), fontsize=9)
@@ -325,13 +336,23 @@ def _draw_edges(net, graph, pos, ax, node_size, marked, show_weights) -> None:
         "ax": ax,
         "node_size": node_size,
     }
+    delays = [graph.edges[e]["connection"].delay for e in edges]
     if many:  # a LineCollection: fast, no arrows
         nx.draw_networkx_edges(graph, pos, edgelist=edges, arrows=False, **style)
     else:
-        # arrows; connections that skip a level bend, so they do not run through neurons
-        bends = [abs(level[t] - level[s]) > 1 for s, t in edges]
-        for bend in (False, True):
-            chosen = [k for k, b in enumerate(bends) if b == bend]
+        # arrows; connections that skip a level bend, so they do not run through
+        # neurons; delayed ones (back in time) bend the other way, dashed
+        kinds = [
+            "delayed" if d else "bend" if abs(level[t] - level[s]) > 1 else "straight"
+            for (s, t), d in zip(edges, delays)
+        ]
+        shapes = {
+            "straight": ("arc3", "solid"),
+            "bend": ("arc3,rad=0.25", "solid"),
+            "delayed": ("arc3,rad=-0.45", "dashed"),
+        }
+        for kind, (connection_style, line_style) in shapes.items():
+            chosen = [k for k, b in enumerate(kinds) if b == kind]
             if chosen:
                 nx.draw_networkx_edges(
                     graph,
@@ -340,7 +361,8 @@ def _draw_edges(net, graph, pos, ax, node_size, marked, show_weights) -> None:
                     arrows=True,
                     arrowstyle="-|>",
                     arrowsize=10,
-                    connectionstyle="arc3,rad=0.25" if bend else "arc3",
+                    connectionstyle=connection_style,
+                    style=line_style,
                     **{
                         key: (
                             [value[k] for k in chosen]
@@ -350,6 +372,7 @@ def _draw_edges(net, graph, pos, ax, node_size, marked, show_weights) -> None:
                         for key, value in style.items()
                     },
                 )
+        _draw_delay_labels(graph, pos, ax, edges, delays)
     strong = [e for e in edges if e in marked]
     if strong:
         nx.draw_networkx_edges(
@@ -364,7 +387,48 @@ def _draw_edges(net, graph, pos, ax, node_size, marked, show_weights) -> None:
             arrowstyle="-|>",
         )
     if show_weights and len(edges) <= 30:
-        _draw_weight_labels(graph, pos, ax, edges, weights, level)
+        instant = [k for k, d in enumerate(delays) if not d]
+        _draw_weight_labels(
+            graph, pos, ax, [edges[k] for k in instant], weights[instant], level
+        )
+
+
+#: How a delay is written on its connection: the z-transform's unit delay.
+def delay_label(delay: int) -> str:
+    """``z⁻¹`` for a delay of one step, ``z⁻³`` for three (the signal-processing notation).
+
+    Examples
+    --------
+    >>> delay_label(1), delay_label(12)
+    ('z⁻¹', 'z⁻¹²')
+    """
+    return "z⁻" + str(delay).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def _draw_delay_labels(graph, pos, ax, edges, delays) -> None:
+    """``z⁻ᵈ`` (and the weight) beside each delayed connection; a self-loop's above it."""
+    for (source, target), delay in zip(edges, delays):
+        if not delay:
+            continue
+        weight = graph.edges[source, target]["connection"].weight
+        text = f"{delay_label(delay)}  {weight:.2f}"
+        if source == target:
+            x, y = pos[source]
+            ax.annotate(
+                text, (x, y), xytext=(0, 26), textcoords="offset points",
+                ha="center", fontsize=7, color="0.25",
+            )  # fmt: skip
+            continue
+        (x0, y0), (x1, y1) = pos[source], pos[target]
+        # the middle of the arc3 curve of rad −0.45, bent to the right of its way
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        dx, dy = x1 - x0, y1 - y0
+        bend = -0.45 / 2
+        ax.annotate(
+            text, (mx - bend * dy, my + bend * dx), ha="center", va="center",
+            fontsize=7, color="0.25",
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
+        )  # fmt: skip
 
 
 def _draw_weight_labels(graph, pos, ax, edges, weights, level) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from numpy.typing import ArrayLike
 
-from .._checks import as_samples, check_positive
+from .._checks import as_samples, as_sequences, as_step_targets, check_positive
 from ..losses import Loss
 from .format import names_text
 from .steps import user_label
@@ -133,8 +133,13 @@ def _gradcheck(net, x, target, loss, eps, tolerance) -> GradcheckReport:
     loss_value = net.backward(target, loss=loss)
     loss = net.check_loss(loss)
     floor = 1e-8 / eps * max(1.0, abs(loss_value))
-    batch, _ = as_samples(x, len(net.inputs), "input x")
-    targets, _ = as_samples(target, len(net.outputs), "target")
+    if net.is_recurrent:
+        batch, _ = as_sequences(x, len(net.inputs), "input x")
+        shape = (*batch.shape[:2], len(net.outputs))
+        targets = as_step_targets(target, shape, "target")
+    else:
+        batch, _ = as_samples(x, len(net.inputs), "input x")
+        targets, _ = as_samples(target, len(net.outputs), "target")
     before = net.parameter_values()
     rows = []
     try:
@@ -163,8 +168,21 @@ def _gradcheck(net, x, target, loss, eps, tolerance) -> GradcheckReport:
         if steps
         else ""
     )
+    truncated = net.is_recurrent and (net.truncation or batch.shape[1]) < batch.shape[1]
+    if truncated:
+        meaningless = (
+            (meaningless + ". Also, " if meaningless else "")
+            + f"the network backpropagates through {net.truncation} step(s) only "
+            "(truncation), so its gradients leave out what comes from further back "
+            "and differ from the numerical ones by design; set net.truncation = None "
+            "to check full backpropagation through time"
+        )
     return GradcheckReport(
-        worst < tolerance and not steps, worst, rows, tolerance, meaningless
+        worst < tolerance and not steps and not truncated,
+        worst,
+        rows,
+        tolerance,
+        meaningless,
     )
 
 

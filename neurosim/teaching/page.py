@@ -150,6 +150,12 @@ _CONTROLS = """<div class="controls">
 
 def _readonly_reason(net, loss: Loss) -> str | None:
     """Why the page cannot recompute this network in the browser, or None."""
+    if net.is_recurrent:
+        return (
+            "the network has delayed connections; the page shows every step through "
+            "time with neurosim's numbers, but recomputing through time in the browser "
+            "is not supported yet (edit it in Python)"
+        )
     for neuron in net.neurons:
         if neuron.role == "input":
             continue
@@ -201,7 +207,12 @@ def explain_page(
     saved, saved_pass = net.parameter_values(), net.stored_pass()
     try:
         net.step(lr)
-        loss_after = float(net.evaluate(np.atleast_2d(x), np.atleast_2d(target), loss))
+        if net.is_recurrent:  # one sequence is one sample already
+            loss_after = float(net.evaluate(x, target, loss))
+        else:
+            loss_after = float(
+                net.evaluate(np.atleast_2d(x), np.atleast_2d(target), loss)
+            )
     finally:
         net.restore_parameter_values(saved)
         net.restore_pass(saved_pass)
@@ -233,6 +244,7 @@ def explain_page(
                 "target": c.target.name,
                 "weight": c.weight,
                 "frozen": not c.parameter.trainable,
+                "delay": c.delay,
             }
             for c in connections
         ],
@@ -245,7 +257,8 @@ def explain_page(
             for n, incoming, outgoing in net.backward_order
         ],
         "x": [float(v) for v in np.ravel(x)],
-        "target": [float(v) for v in np.ravel(target)],
+        # NaN (a step without a target) as null: JSON has no NaN.
+        "target": [None if np.isnan(v) else float(v) for v in np.ravel(target)],
         "loss": loss.name,
         "lr": float(lr),
         "steps": [_step_data(s) for s in steps]
@@ -291,9 +304,13 @@ def explain_page(
 
 def _vector_text(values: list[float], shown: int = 6) -> str:
     """``[1, 0.5]``, or for a long vector its first values and its length."""
+
+    def text(v):
+        return "–" if v is None else f"{v:g}"
+
     if len(values) <= shown + 2:
-        return "[" + ", ".join(f"{v:g}" for v in values) + "]"
-    head = ", ".join(f"{v:g}" for v in values[:shown])
+        return "[" + ", ".join(text(v) for v in values) + "]"
+    head = ", ".join(text(v) for v in values[:shown])
     return f"[{head}, … ({len(values)} values)]"
 
 

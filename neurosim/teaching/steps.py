@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._checks import as_samples
+from .._checks import as_samples, as_sequences, as_step_targets
 from ..errors import ShapeError
 from ..losses import Loss, softmax
 from .format import as_latex, factor, number
+from .sequence import sequence_steps
 
 __all__ = ["Step", "trace", "update_steps", "user_grad", "user_label"]
 
@@ -32,6 +33,9 @@ class Step:
         The computation with its numbers filled in; ``str(step)``.
     latex : str
         The same formula in LaTeX.
+    time : int or None
+        The time step, in the trace of a sequence (None otherwise, and for
+        the loss and the gradients, which sum over time).
     """
 
     phase: str
@@ -40,6 +44,7 @@ class Step:
     value: float
     formula: str
     latex: str
+    time: int | None = None
 
     def __str__(self) -> str:
         return self.formula
@@ -54,9 +59,13 @@ def trace(
     ----------
     net : Network
     x : array_like, shape (n_inputs,)
-        One sample: a trace follows one set of numbers.
+        One sample: a trace follows one set of numbers. For a network with
+        delays, one sequence ``(T, n_inputs)``: every computation at every
+        time step (``net(h1, t=3) = …``), and backward the deltas step by
+        step, naming the terms that come back through time.
     target : array_like, shape (n_outputs,), optional
-        With a target, the loss and the backward pass are traced too.
+        With a target, the loss and the backward pass are traced too (for a
+        sequence, ``(T, n_outputs)``, NaN for a step without a target).
     loss : str or Loss, default "mse"
 
     Returns
@@ -75,6 +84,8 @@ def trace(
     >>> [s.kind for s in steps][:3], steps[0].value == net["h1_1"].net
     (['net', 'output', 'net'], True)
     """
+    if net.is_recurrent:
+        return _trace_sequence(net, x, target, loss)
     _, single = as_samples(x, len(net.inputs), "input x")
     if not single:
         raise ShapeError(
@@ -89,6 +100,22 @@ def trace(
         steps.append(_loss_step(loss, net, np.asarray(target, dtype=float), value))
         steps.extend(_backward_steps(net))
     return steps
+
+
+def _trace_sequence(net, x, target, loss) -> list[Step]:
+    """:func:`trace` of one sequence through a network with delays."""
+    _, single = as_sequences(x, len(net.inputs), "input x")
+    if not single:
+        raise ShapeError(
+            f"trace follows one sequence; pass x of shape (T, {len(net.inputs)}), "
+            f"got shape {np.shape(x)}"
+        )
+    net.forward(x)
+    if target is None:
+        return sequence_steps(net, Step, None, None, None)
+    value = net.backward(target, loss=loss)
+    targets = as_step_targets(target, net.output_matrix().shape, "target")[0]
+    return sequence_steps(net, Step, targets, net.check_loss(loss), value)
 
 
 def _forward_steps(net) -> Iterator[Step]:

@@ -22,24 +22,38 @@ def summary(net) -> str:
     y1      output  identity    0.0   2       0
     2 inputs, 0 hidden, 1 output; 2 connections; 3 parameters
     """
+    recurrent = net.is_recurrent
     rows = [("neuron", "role", "activation", "bias", "fan-in", "fan-out")]
+    rows[0] += ("start",) if recurrent else ()
     for n in net.neurons:
         rows.append((
             n.name, n.role,
             "—" if n.is_input else n.activation.name,
             "—" if n.is_input else number(n.bias),
             str(net.graph.in_degree(n.name)), str(net.graph.out_degree(n.name)),
-        ))  # fmt: skip
+        ) + ((number(n.initial_output),) if recurrent else ()))  # fmt: skip
+    delayed = sum(1 for c in net.connections if c.delay)
     counts = (
         f"{plural(len(net.inputs), 'input')}, {len(net.hidden)} hidden, "
-        f"{plural(len(net.outputs), 'output')}; {plural(len(net.connections), 'connection')}; "
-        f"{plural(net.n_parameters, 'parameter')}"
+        f"{plural(len(net.outputs), 'output')}; {plural(len(net.connections), 'connection')}"
+        + (f" ({delayed} delayed)" if delayed else "")
+        + f"; {plural(net.n_parameters, 'parameter')}"
         + (
             f" ({net.n_trainable} trainable)"
             if net.n_trainable != net.n_parameters
             else ""
         )
     )
+    if recurrent:
+        counts += (
+            "\nrecurrent: forward takes sequences (T, inputs); 'start' is each neuron's "
+            "output before the first step; backpropagation through time is "
+            + (
+                "full"
+                if net.truncation is None
+                else f"truncated to {plural(net.truncation, 'step')}"
+            )
+        )
     return table(rows) + "\n" + counts
 
 
