@@ -79,13 +79,16 @@ def explain(
         f"Input x = [{xs}], target = [{ts}], loss {net.check_loss(loss).name}, "
         f"learning rate {number(lr)}."
     )
-    document.heading("1. Forward pass")
-    document.paragraph(FORWARD_STORY)
+    recurrent = net.is_recurrent
+    document.heading(
+        "1. Forward pass" + (", step by step in time" if recurrent else "")
+    )
+    document.paragraph(FORWARD_STORY + (" " + FORWARD_IN_TIME if recurrent else ""))
     document.formulas(s for s in steps if s.phase == "forward")
     document.heading("2. Loss")
     document.formulas(s for s in steps if s.kind == "loss")
-    document.heading("3. Backward pass")
-    document.paragraph(BACKWARD_STORY)
+    document.heading("3. Backward pass" + (" through time" if recurrent else ""))
+    document.paragraph(BACKWARD_STORY + (" " + BACKWARD_IN_TIME if recurrent else ""))
     document.formulas(s for s in steps if s.phase == "backward" and s.kind != "loss")
     document.heading(f"4. Update with learning rate {number(lr)}")
     document.paragraph(
@@ -105,6 +108,20 @@ BACKWARD_STORY = (
     "the neurons it feeds otherwise) times the activation's slope f'(net). A weight's "
     "gradient is the δ of the neuron it feeds times the output it carries; a bias's "
     "gradient is δ itself."
+)
+
+
+FORWARD_IN_TIME = (
+    "A connection with a delay d carries its source's output of step t − d (before the "
+    "first step, the source's start value): at every step the network is evaluated "
+    "once more, reading its own past."
+)
+BACKWARD_IN_TIME = (
+    "Backpropagation through time visits the steps from the last to the first. A "
+    "neuron's δ at step t collects the δ of the neurons it feeds in the same step and, "
+    "through each delayed connection, the δ of its target d steps later — the term "
+    "marked ← through time. A weight's gradient is the sum over the steps of "
+    "δ(target, t)·out(source, t − d): every step uses the same weight."
 )
 
 
