@@ -102,6 +102,8 @@ def check_delay(delay: object, what: str = "delay") -> int:
     ...
     neurosim.errors.ParameterError: delay must be a whole number of time steps from 0 to 10000, got 1.5
     """
+    if type(delay) is int and 0 <= delay <= MAX_DELAY:  # the common case, fast
+        return delay
     if (
         isinstance(delay, (bool, np.bool_))
         or not isinstance(delay, (int, np.integer))

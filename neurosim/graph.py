@@ -267,15 +267,18 @@ class Graph(NodeByNode):
         >>> net.connect_many([("x", "h", 0.5), ("h", "y", -1.0)])
         [Connection('x' -> 'h', weight=0.5), Connection('h' -> 'y', weight=-1)]
         """
-        connections, seen, instant = [], set(), set()
+        connections, seen, delayed = [], set(), set()
         for edge in edges:
-            source, target, weight, *delay = edge
-            if len(delay) > 1:
+            if len(edge) == 3:
+                (source, target, weight), delay = edge, 0
+            elif len(edge) == 4:
+                source, target, weight, delay = edge
+                delay = check_delay(delay, "delay")
+            else:
                 raise ParameterError(
                     f"an edge is (source, target, weight) or (source, target, weight, "
                     f"delay), got {len(edge)} items: {edge!r}"
                 )
-            delay = check_delay(delay[0] if delay else 0, "delay")
             source, target = self._neuron(source), self._neuron(target)
             if (source is target and delay == 0) or target.is_input:
                 raise TopologyError(
@@ -299,12 +302,12 @@ class Graph(NodeByNode):
                     "(copy its value instead)"
                 )
             seen.add(key)
-            if delay == 0:
-                instant.add(key)
+            if delay:
+                delayed.add(key)
             connections.append(Connection(source, target, weight, delay))
         trial = nx.DiGraph(self.instant_graph.edges)
         trial.add_nodes_from(self._graph)
-        trial.add_edges_from(instant)
+        trial.add_edges_from(seen - delayed if delayed else seen)
         if not nx.is_directed_acyclic_graph(trial):
             cycle = [u for u, _ in nx.find_cycle(trial)]
             raise CycleError(
@@ -318,7 +321,7 @@ class Graph(NodeByNode):
         self._graph.add_edges_from(
             (c.source.name, c.target.name, {"connection": c}) for c in connections
         )
-        self._n_delayed += len(connections) - len(instant)
+        self._n_delayed += len(delayed)
         self._topology_changed()
         return connections
 

@@ -725,10 +725,14 @@ class Model(ABC):
 
 
 def _is_3d(x) -> bool:
-    """Whether ``x`` is a (batch, T, ·) array; a ragged list is not (its error comes later)."""
+    """Whether ``x`` is (batch, T, ·): an array, or lists nested three deep.
+
+    Cheap for the one sample of an online loop (no array is made); a ragged
+    list is left to the checks that name its problem.
+    """
     if isinstance(x, np.ndarray):
         return x.ndim == 3
-    try:
-        return np.ndim(x) == 3
-    except ValueError:  # ragged nested lists
-        return False
+    depth = 0
+    while isinstance(x, (list, tuple, np.ndarray)) and len(x) and depth < 4:
+        x, depth = x[0], depth + 1
+    return depth == 3

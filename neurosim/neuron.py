@@ -35,7 +35,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import check_delay
+from ._checks import MAX_DELAY, check_delay
 from ._registry import check_choice
 from .activations import Activation, get_activation
 from .errors import ParameterError
@@ -432,9 +432,10 @@ class Connection:
     def __init__(
         self, source: Neuron, target: Neuron, weight: float | Parameter, delay: int = 0
     ) -> None:
-        self._delay = check_delay(
-            delay, f"the delay of {source.name!r} -> {target.name!r}"
-        )
+        self._delay = (  # the common case first, without formatting a message
+            delay if type(delay) is int and 0 <= delay <= MAX_DELAY
+            else check_delay(delay, f"the delay of {source.name!r} -> {target.name!r}")
+        )  # fmt: skip
         self.source = source
         self.target = target
         if isinstance(weight, Parameter):
