@@ -832,3 +832,17 @@ def test_plot_sequence_shows_each_step_and_the_error_by_position():
     assert [b.get_height() for b in bars] == pytest.approx(expected, rel=1e-12)
     with pytest.raises(ParameterError, match="period"):
         plotting.position_errors(errors, 0)
+
+
+def test_the_unrolled_network_goes_through_the_page_and_the_export():
+    torch = pytest.importorskip("torch")
+    from neurosim import export
+
+    net = ns.Network.elman(1, 2, 1, context_units=False, seed=0)
+    flat = net.unroll(3)
+    x, y = np.array([1.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0])
+    page = flat.explain(x, y, format="html")
+    assert "read-only" in str(page) and "h1@2" in str(page)
+    module = export.to_torch(flat)
+    out = module(torch.tensor(x[None])).detach().numpy()
+    np.testing.assert_allclose(out.ravel(), net.forward(x).ravel(), rtol=1e-13)

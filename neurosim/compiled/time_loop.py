@@ -236,6 +236,8 @@ class TimeLoop:
         step_deltas = np.empty((ages, n_batch, self._n_neurons), dtype=self.dtype)
         for t in reversed(range(n_steps)):
             error, now = errors[t], states[t]
+            if ages == 1:  # written straight into the step's deltas, no copy
+                step_deltas = deltas[t][np.newaxis]
             for group in reversed(self._core):
                 delta = error[..., group.state] * slope(
                     group, now[:, group.state], nets[t][:, group.cols]
@@ -244,9 +246,11 @@ class TimeLoop:
                 m = group.instant
                 if m is not None:
                     error[..., m.rows] += step_deltas[..., m.cols] @ m.weight.T
-            total = step_deltas.sum(axis=0) if ages > 1 else step_deltas[0]
-            for group in self._core:
-                deltas[t][:, group.cols] = total[:, group.cols]
+            total = step_deltas[0]
+            if ages > 1:
+                total = step_deltas.sum(axis=0)
+                for group in self._core:
+                    deltas[t][:, group.cols] = total[:, group.cols]
             for m in self._delayed_core:
                 d = m.delay
                 if t < d:
