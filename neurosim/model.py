@@ -87,6 +87,14 @@ class Model(ABC):
     #: Time steps of the last sequence or stream (0: none, or after ``reset_state``).
     stream_steps: int = 0
 
+    #: (batch, T) of the last forward pass of sequences through a network
+    #: without delays (each step on its own), or None.
+    steps_of_last_pass: tuple[int, int] | None = None
+
+    #: Whether the weights changed while a stream was advanced: its steps mix
+    #: old and new values, and ``backward`` refuses them.
+    stream_mixed: bool = False
+
     # ------------------------------------------------------------------ kernels
 
     @property
@@ -456,13 +464,13 @@ class Model(ABC):
             )
         loss = self.check_loss(loss)
         if self.is_recurrent:
-            if getattr(self, "stream_mixed", False):
+            if self.stream_mixed:
                 raise StateError(
                     "the weights changed during the stream (between advance calls), "
                     "so its steps mix old and new values; reset_state() and run it again"
                 )
             return self._backward_sequences(target, loss)
-        if getattr(self, "steps_of_last_pass", None) is not None:
+        if self.steps_of_last_pass is not None:
             # The steps of sequences, each on its own: targets per step.
             shape = (*self.steps_of_last_pass, self.n_outputs)
             targets = as_step_targets(target, shape, "target").reshape(-1, shape[-1])
