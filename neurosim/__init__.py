@@ -26,6 +26,7 @@ from . import (
     model,
     optimizers,
     parameters,
+    som,
     teaching,
     training,
 )
@@ -63,6 +64,7 @@ from .network import Network
 from .neuron import Connection, Neuron
 from .optimizers import SGD, Adam, Correction, Momentum, Optimizer
 from .parameters import Parameter
+from .som import SOM
 from .teaching import gradcheck
 
 __version__ = "0.1.0"
@@ -70,6 +72,7 @@ __version__ = "0.1.0"
 __all__ = [
     "RBM",
     "SGD",
+    "SOM",
     "Activation",
     "Adam",
     "AskTell",
@@ -127,6 +130,7 @@ __all__ = [
     "parameters",
     "save",
     "softmax",
+    "som",
     "teaching",
     "train_single_layer",
     "training",

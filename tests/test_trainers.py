@@ -41,6 +41,18 @@ def _train_rule(model, **options):
     return ns.train_single_layer(model, X, Y, epochs=4, **options)
 
 
+def _train_som(model, **options):
+    return model.fit(BITS, epochs=4, **options)
+
+
+def _train_rnn(model, **options):
+    return model.fit(SEQUENCES, TARGETS, epochs=4, lr=0.5, batch_size=2, **options)
+
+
+SEQUENCES = np.random.default_rng(1).random((4, 5, 1))
+TARGETS = np.cumsum(SEQUENCES, axis=1) / 5
+
+
 def _state(model):
     if isinstance(model, ns.RBM):
         return [
@@ -50,6 +62,8 @@ def _state(model):
         ]
     if isinstance(model, ns.BoltzmannMachine):
         return [model.weights.tolist(), model.bias.tolist()]
+    if isinstance(model, ns.SOM):
+        return model.weights.tolist()
     return deep_snapshot(model)
 
 
@@ -63,6 +77,8 @@ TRAINERS = {
         lambda: ns.Network.layered([2, 1], activation="step", seed=0),
         _train_rule,
     ),
+    "som": (lambda: ns.SOM(3, 3, 4, seed=0), _train_som),
+    "rnn": (lambda: ns.Network.rnn(1, 3, 1, seed=0), _train_rnn),
 }
 
 

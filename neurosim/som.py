@@ -1,0 +1,340 @@
+"""`SOM`: Kohonen's self-organising map, a grid of neurons whose weights move towards the data.
+
+Each map unit is a neuron whose incoming weights are a point in the input
+space; the units sit on a grid (a networkx graph: rectangular, each unit
+joined to 4 neighbours, or hexagonal, to 6). For a sample x, the *winner* is
+the unit whose weights are nearest (Euclidean distance; the first in row
+order on a tie), and every unit moves towards x by its neighbourhood's share::
+
+    w_u ← w_u + η(t) · h(u, winner; σ(t)) · (x − w_u)
+
+with the learning rate and the neighbourhood's radius shrinking over the T
+updates of training, ``η(t) = η / (1 + 2t/T)`` (asymptotically to a third;
+likewise σ). The neighbourhoods are MiniSom's: ``gaussian``
+``exp(−d²/2σ²)`` of the distance d between the units' places on the plane,
+``mexican_hat`` ``exp(−d²/2σ²)(1 − d²/σ²)``, ``bubble`` (1 within σ along
+both grid axes, 0 beyond) and ``triangle`` ``(σ − |Δrow|)⁺ (σ − |Δcol|)⁺``.
+The numbers equal MiniSom's (``tests/test_som.py`` checks 1,000 updates to
+1e-12).
+
+Examples
+--------
+>>> import numpy as np, neurosim as ns
+>>> som = ns.SOM(3, 3, 2, sigma=1.0, learning_rate=0.5, seed=0)
+>>> X = np.random.default_rng(0).random((50, 2))
+>>> history = som.fit(X, epochs=5, seed=0)
+>>> som.winner(X[0]) in som.graph
+True
+>>> bool(history["quantization_error"][-1] < history["quantization_error"][0])
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import networkx as nx
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._checks import (
+    SeedLike,
+    as_float_array,
+    check_count,
+    check_positive,
+    check_seed,
+)
+from ._registry import check_choice
+from .errors import ShapeError
+from .history import History, check_callbacks, run_epochs
+
+__all__ = ["NEIGHBORHOODS", "SOM", "TOPOLOGIES"]
+
+NEIGHBORHOODS = ("gaussian", "mexican_hat", "bubble", "triangle")
+TOPOLOGIES = ("rectangular", "hexagonal")
+#: A hexagonal grid's rows are this far apart (√3/2, written as MiniSom writes it).
+HEX_ROW = (3.0 / 2.0) / math.sqrt(3)
+
+
+def asymptotic_decay(value: float, t: int, total: int) -> float:
+    """``value / (1 + t / (total / 2))``: a third of ``value`` at the end of training.
+
+    Examples
+    --------
+    >>> asymptotic_decay(1.0, 0, 10), round(asymptotic_decay(1.0, 10, 10), 12)
+    (1.0, 0.333333333333)
+    """
+    return value / (1 + t / (total / 2))
+
+
+class SOM:
+    """A self-organising map of ``rows × cols`` units over ``n_inputs``-dimensional data.
+
+    Parameters
+    ----------
+    rows, cols : int
+        The grid (at least 1 × 2).
+    n_inputs : int
+    sigma : float, default 1.0
+        The neighbourhood's radius at the start, in grid units.
+    learning_rate : float, default 0.5
+    neighborhood : {"gaussian", "mexican_hat", "bubble", "triangle"}
+    topology : {"rectangular", "hexagonal"}
+        Hexagonal grids shift every other row by half a unit (MiniSom's layout).
+    seed : int, Generator or None
+        The initial weights: random unit vectors, as MiniSom draws them.
+
+    Attributes
+    ----------
+    graph : networkx.Graph
+        The grid: nodes ``(row, col)``, edges between neighbouring units.
+    """
+
+    def __init__(
+        self,
+        rows: int,
+        cols: int,
+        n_inputs: int,
+        sigma: float = 1.0,
+        learning_rate: float = 0.5,
+        neighborhood: str = "gaussian",
+        topology: str = "rectangular",
+        seed: SeedLike = None,
+    ) -> None:
+        self.rows, self.cols = check_count(rows, "rows"), check_count(cols, "cols")
+        if self.rows * self.cols < 2:
+            raise ShapeError(
+                f"a map needs at least 2 units, got a {self.rows} × {self.cols} grid"
+            )
+        self.n_inputs = check_count(n_inputs, "n_inputs")
+        self.sigma = check_positive(sigma, "sigma")
+        self.learning_rate = check_positive(learning_rate, "learning_rate")
+        self.neighborhood = check_choice(neighborhood, NEIGHBORHOODS, "neighborhood")
+        self.topology = check_choice(topology, TOPOLOGIES, "topology")
+        weights = check_seed(seed).random((self.rows, self.cols, self.n_inputs)) * 2 - 1
+        weights /= np.linalg.norm(weights, axis=-1, keepdims=True)
+        self._weights = weights
+        rows_at, cols_at = np.meshgrid(
+            np.arange(self.rows, dtype=float), np.arange(self.cols, dtype=float),
+            indexing="ij",
+        )  # fmt: skip
+        if self.topology == "hexagonal":
+            # MiniSom's layout: every other column of its meshgrid, from the last, shifts.
+            shifted = np.arange(self.cols)[::-1][::2]
+            rows_at[:, shifted] -= 0.5
+            cols_at *= HEX_ROW
+        #: Each unit's place on the plane, (rows, cols, 2).
+        self.places = np.stack([rows_at, cols_at], axis=-1)
+        self.graph = self._grid()
+
+    def _grid(self) -> nx.Graph:
+        if self.topology == "rectangular":
+            return nx.grid_2d_graph(self.rows, self.cols)
+        graph = nx.Graph()
+        graph.add_nodes_from(np.ndindex(self.rows, self.cols))
+        flat = self.places.reshape(-1, 2)
+        units = list(np.ndindex(self.rows, self.cols))
+        for a in range(len(units)):
+            near = np.isclose(np.linalg.norm(flat - flat[a], axis=1), 1.0)
+            graph.add_edges_from((units[a], units[b]) for b in np.flatnonzero(near))
+        return graph
+
+    # ------------------------------------------------------------------ the numbers
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The units' weight vectors, (rows, cols, n_inputs), read-only."""
+        view = self._weights.view()
+        view.flags.writeable = False
+        return view
+
+    def set_parameters(self, weights: ArrayLike) -> None:
+        """Set every unit's weights, (rows, cols, n_inputs); checked before anything changes."""
+        array = as_float_array(weights, "weights")
+        if array.shape != self._weights.shape:
+            raise ShapeError(
+                f"weights must have shape {self._weights.shape} (rows, cols, n_inputs), "
+                f"got {array.shape}"
+            )
+        self._weights = array.copy()
+
+    def __repr__(self) -> str:
+        return (
+            f"SOM({self.rows} × {self.cols} {self.topology} units, {self.n_inputs} "
+            f"inputs, σ={self.sigma:g}, η={self.learning_rate:g}, {self.neighborhood})"
+        )
+
+    # ------------------------------------------------------------------ one sample
+
+    def distances(self, x: ArrayLike) -> np.ndarray:
+        """Each unit's Euclidean distance to the sample ``x``, (rows, cols)."""
+        return np.linalg.norm(self._sample(x) - self._weights, axis=-1)
+
+    def winner(self, x: ArrayLike) -> tuple[int, int]:
+        """The unit nearest ``x``, ``(row, col)`` (the first in row order on a tie)."""
+        distances = self.distances(x)
+        row, col = np.unravel_index(distances.argmin(), distances.shape)
+        return int(row), int(col)
+
+    def neighbourhood(self, winner: tuple[int, int], sigma: float) -> np.ndarray:
+        """Each unit's share h(u, winner) of an update, (rows, cols)."""
+        if self.neighborhood in ("gaussian", "mexican_hat"):
+            offset = self.places - self.places[winner]
+            spread = 2 * sigma * sigma
+            if self.neighborhood == "gaussian":  # one factor per axis, as MiniSom
+                return np.exp(-(offset[..., 0] ** 2) / spread) * np.exp(
+                    -(offset[..., 1] ** 2) / spread
+                )
+            squared = offset[..., 0] ** 2 + offset[..., 1] ** 2
+            return np.exp(-squared / spread) * (1 - 2 / spread * squared)
+        rows, cols = np.arange(self.rows), np.arange(self.cols)
+        if self.neighborhood == "bubble":
+            along_rows = (rows > winner[0] - sigma) & (rows < winner[0] + sigma)
+            along_cols = (cols > winner[1] - sigma) & (cols < winner[1] + sigma)
+            return np.outer(along_rows, along_cols) * 1.0
+        along_rows = np.maximum(sigma - np.abs(winner[0] - rows), 0.0)
+        along_cols = np.maximum(sigma - np.abs(winner[1] - cols), 0.0)
+        return np.outer(along_rows, along_cols)
+
+    def update(self, x: ArrayLike, winner: tuple[int, int], t: int, total: int) -> None:
+        """One update: every unit moves towards ``x`` by η(t)·h(u, winner; σ(t))."""
+        x = self._sample(x)
+        rate = asymptotic_decay(self.learning_rate, t, total)
+        share = self.neighbourhood(winner, asymptotic_decay(self.sigma, t, total))
+        self._weights += (share * rate)[..., np.newaxis] * (x - self._weights)
+
+    # ------------------------------------------------------------------ training
+
+    def fit(
+        self,
+        X: ArrayLike,
+        epochs: int = 1,
+        *,
+        iterations: int | None = None,
+        order: Sequence[int] | None = None,
+        random_order: bool = True,
+        seed: SeedLike = None,
+        progress: bool = False,
+        callbacks: Sequence[Callable] = (),
+    ) -> History:
+        """Train: one update per sample, ``epochs`` passes (or ``iterations`` updates).
+
+        The learning rate and σ decay over all the updates of this call.
+        ``random_order`` visits the samples in a random order (drawn from
+        ``seed``), else in order; ``order`` gives the sample of every update
+        (MiniSom's order, to reproduce its run). On any exception the map is
+        put back as it was.
+
+        Returns
+        -------
+        History
+            ``quantization_error`` (the mean distance of the samples to their
+            winners; also ``loss``) and ``topographic_error`` after each pass.
+        """
+        data = self._samples(X, "X")
+        if order is not None:
+            order = np.asarray(order)
+            if order.ndim != 1 or order.dtype.kind not in "iu" or not len(order):
+                raise ShapeError("order must be a list of sample indices")
+            if order.min() < 0 or order.max() >= len(data):
+                raise ShapeError(
+                    f"order holds sample indices 0 … {len(data) - 1}, got "
+                    f"{order.min()} … {order.max()}"
+                )
+        elif iterations is not None:
+            total = check_count(iterations, "iterations")
+            order = np.arange(total) % len(data)
+            if random_order:
+                check_seed(seed).shuffle(order)
+        else:
+            passes = check_count(epochs, "epochs")
+            rng = check_seed(seed)
+            order = np.concatenate(
+                [
+                    rng.permutation(len(data)) if random_order else np.arange(len(data))
+                    for _ in range(passes)
+                ]
+            )
+        callbacks = check_callbacks(callbacks)
+        total = len(order)
+        chunks = [order[k : k + len(data)] for k in range(0, total, len(data))]
+        before = self._weights.copy()
+
+        def undo() -> None:
+            self._weights = before
+
+        def epoch(e: int) -> dict[str, float]:
+            for k, index in enumerate(chunks[e].tolist()):
+                t = e * len(data) + k
+                self.update(data[index], self.winner(data[index]), t, total)
+            quantization = self.quantization_error(data)
+            return {
+                "loss": quantization,
+                "quantization_error": quantization,
+                "topographic_error": self.topographic_error(data),
+            }
+
+        return run_epochs(
+            epoch, len(chunks), self, undo=undo, callbacks=callbacks,
+            progress=progress, desc="SOM", unit="pass",
+        )  # fmt: skip
+
+    # ------------------------------------------------------------------ measures
+
+    def quantization_error(self, X: ArrayLike) -> float:
+        """The mean distance of the samples to their winners' weights."""
+        data = self._samples(X, "X")
+        winners = self._distance_table(data).argmin(axis=1)
+        nearest = self._weights.reshape(-1, self.n_inputs)[winners]
+        return float(np.linalg.norm(data - nearest, axis=1).mean())
+
+    def topographic_error(self, X: ArrayLike, neighbours: int | None = None) -> float:
+        """The share of samples whose two nearest units are not neighbours on the grid.
+
+        ``neighbours``: on a rectangular grid, 4 (the grid's edges) or 8
+        (diagonals count as adjacent: MiniSom's convention, distance ≤
+        1.42); the default is MiniSom's, 8. A hexagonal grid has 6.
+        """
+        data = self._samples(X, "X")
+        if neighbours is None:
+            neighbours = 8 if self.topology == "rectangular" else 6
+        allowed = (4, 8) if self.topology == "rectangular" else (6,)
+        check_choice(neighbours, allowed, "neighbours")
+        nearest = np.argsort(self._distance_table(data), axis=1)[:, :2]
+        first = np.stack(np.unravel_index(nearest[:, 0], (self.rows, self.cols)), 1)
+        second = np.stack(np.unravel_index(nearest[:, 1], (self.rows, self.cols)), 1)
+        if self.topology == "hexagonal":
+            gap = np.linalg.norm(
+                self.places[tuple(first.T)] - self.places[tuple(second.T)], axis=1
+            )
+            return float(1 - np.mean(np.isclose(gap, 1.0)))
+        steps = np.abs(first - second)
+        if neighbours == 4:
+            return float(np.mean(steps.sum(axis=1) > 1))
+        return float(np.mean(np.linalg.norm(steps, axis=1) > 1.42))
+
+    def _distance_table(self, data: np.ndarray) -> np.ndarray:
+        """(samples, units) Euclidean distances, as MiniSom computes them for its errors."""
+        flat = self._weights.reshape(-1, self.n_inputs)
+        cross = data @ flat.T
+        squared = (data**2).sum(axis=1, keepdims=True) + (flat**2).sum(axis=1)[None]
+        return np.sqrt(np.maximum(0, -2 * cross + squared))
+
+    # ------------------------------------------------------------------ checks
+
+    def _sample(self, x: ArrayLike) -> np.ndarray:
+        array = as_float_array(x, "x")
+        if array.shape != (self.n_inputs,):
+            raise ShapeError(
+                f"a sample has {self.n_inputs} values for this map, got shape {array.shape}"
+            )
+        return array
+
+    def _samples(self, X: ArrayLike, what: str) -> np.ndarray:
+        array = as_float_array(X, what)
+        if array.ndim != 2 or array.shape[1] != self.n_inputs or not len(array):
+            raise ShapeError(
+                f"{what} must have shape (n_samples, {self.n_inputs}), got {array.shape}"
+            )
+        return array

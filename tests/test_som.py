@@ -1,0 +1,166 @@
+"""The self-organising map against MiniSom (the same starting weights and sample order),
+against maps built by hand, and against bad input."""
+
+import numpy as np
+import pytest
+
+import neurosim as ns
+from neurosim.errors import ParameterError, ShapeError, UnknownNameError
+
+minisom = pytest.importorskip("minisom")
+
+CASES = [
+    ("gaussian", "rectangular", 1.3),
+    ("gaussian", "hexagonal", 1.3),
+    ("mexican_hat", "rectangular", 1.1),
+    ("mexican_hat", "hexagonal", 1.1),
+    ("bubble", "rectangular", 2.0),
+    ("bubble", "hexagonal", 2.0),
+    ("triangle", "rectangular", 2.0),
+]
+
+
+def data_sets():
+    rng = np.random.default_rng(0)
+    uniform = rng.random((120, 3))
+    blobs, _ = (
+        ns.datasets.blobs(150, centers=4, seed=1)
+        if hasattr(ns.datasets, "blobs")
+        else (rng.normal(size=(150, 2)), None)
+    )
+    from sklearn.datasets import load_digits
+
+    digits = load_digits().data[:200] / 16.0
+    return {"uniform": uniform, "blobs": np.asarray(blobs, float), "digits": digits}
+
+
+def twins(X, neighborhood, topology, sigma, rows=6, cols=5):
+    theirs = minisom.MiniSom(
+        rows, cols, X.shape[1], sigma=sigma, learning_rate=0.4,
+        neighborhood_function=neighborhood, topology=topology, random_seed=1,
+    )  # fmt: skip
+    ours = ns.SOM(
+        rows, cols, X.shape[1], sigma=sigma, learning_rate=0.4,
+        neighborhood=neighborhood, topology=topology, seed=0,
+    )  # fmt: skip
+    ours.set_parameters(theirs.get_weights())
+    return ours, theirs
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("neighborhood, topology, sigma", CASES)
+def test_a_thousand_updates_in_order_equal_minisom(neighborhood, topology, sigma):
+    X = data_sets()["uniform"]
+    ours, theirs = twins(X, neighborhood, topology, sigma)
+    theirs.train(X, 1000, random_order=False)
+    history = ours.fit(X, iterations=1000, random_order=False)
+    np.testing.assert_allclose(ours.weights, theirs.get_weights(), rtol=0, atol=1e-12)
+    assert history.epochs == 9  # 8 passes of 120 and the 40 left over
+    assert ours.quantization_error(X) == pytest.approx(
+        theirs.quantization_error(X), abs=1e-12
+    )
+    assert ours.topographic_error(X) == theirs.topographic_error(X)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("neighborhood, topology, sigma", CASES[::2])
+def test_minisoms_random_order_gives_minisoms_weights(neighborhood, topology, sigma):
+    X = data_sets()["uniform"]
+    ours, theirs = twins(X, neighborhood, topology, sigma)
+    theirs.train(X, 1000, random_order=True)
+    # MiniSom's order: the sample indices shuffled by its RandomState, after
+    # the draw of its initial weights
+    state = np.random.RandomState(1)
+    state.rand(6, 5, X.shape[1])
+    order = np.arange(1000) % len(X)
+    state.shuffle(order)
+    ours.fit(X, order=order)
+    np.testing.assert_allclose(ours.weights, theirs.get_weights(), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["uniform", "blobs", "digits"])
+def test_quantization_and_topographic_errors_equal_minisoms(name):
+    X = data_sets()[name]
+    ours, theirs = twins(X, "gaussian", "rectangular", 1.5, rows=7, cols=7)
+    theirs.train(X, 500, random_order=False)
+    ours.fit(X, iterations=500, random_order=False)
+    assert ours.quantization_error(X) == pytest.approx(
+        theirs.quantization_error(X), abs=1e-12
+    )
+    assert ours.topographic_error(X) == theirs.topographic_error(X)
+    assert ours.topographic_error(X, neighbours=8) == theirs.topographic_error(X)
+
+
+def test_errors_of_a_map_built_by_hand():
+    som = ns.SOM(1, 3, 1, seed=0)
+    som.set_parameters([[[0.0], [1.0], [2.0]]])
+    X = np.array([[0.1], [0.9], [2.5], [1.6]])
+    # winners 0, 1, 2, 2 at distances 0.1, 0.1, 0.5, 0.4
+    assert som.quantization_error(X) == pytest.approx(0.275)
+    # the second nearest: 1, 0, 1, 1: always a neighbour
+    assert som.topographic_error(X) == 0.0
+    diagonal = ns.SOM(2, 2, 2, seed=0)
+    diagonal.set_parameters([[[0.0, 0.0], [5.0, 5.0]], [[9.0, 9.0], [0.2, 0.2]]])
+    X = np.array([[0.1, 0.1], [8.0, 8.0]])
+    # sample 0: nearest (0, 0) then (1, 1), a diagonal step; sample 1: (1, 0) then (0, 1)
+    assert (
+        diagonal.topographic_error(X, neighbours=8) == 0.0
+    )  # MiniSom counts diagonals
+    assert diagonal.topographic_error(X, neighbours=4) == 1.0  # the grid's edges do not
+
+
+def test_the_neighbourhoods_by_hand():
+    som = ns.SOM(3, 3, 1, sigma=1.0, seed=0)
+    h = som.neighbourhood((1, 1), 1.0)
+    assert h[1, 1] == 1.0 and h[0, 1] == pytest.approx(np.exp(-0.5))
+    assert h[0, 0] == pytest.approx(np.exp(-1.0))
+    som.neighborhood = "triangle"
+    assert som.neighbourhood((1, 1), 2.0)[0, 0] == 1.0  # (2 − 1)·(2 − 1)
+    som.neighborhood = "bubble"
+    assert som.neighbourhood((0, 0), 1.5).tolist() == [[1, 1, 0], [1, 1, 0], [0, 0, 0]]
+
+
+def test_the_grid_is_a_networkx_graph():
+    assert ns.SOM(3, 4, 2, seed=0).graph.number_of_edges() == 17  # 3·3 + 2·4
+    hexagonal = ns.SOM(3, 3, 2, topology="hexagonal", seed=0).graph
+    assert max(d for _, d in hexagonal.degree) == 6
+
+
+def test_the_same_seed_gives_the_same_map():
+    X = data_sets()["uniform"]
+    a, b = ns.SOM(4, 4, 3, seed=5), ns.SOM(4, 4, 3, seed=5)
+    a.fit(X, epochs=2, seed=3)
+    b.fit(X, epochs=2, seed=3)
+    assert np.array_equal(a.weights, b.weights)
+
+
+def test_bad_input_is_refused_and_changes_nothing():
+    som = ns.SOM(3, 3, 2, seed=0)
+    before = som.weights.copy()
+    with pytest.raises(ShapeError, match=r"\(n_samples, 2\)"):
+        som.fit(np.zeros((5, 3)))
+    with pytest.raises(ns.DataError, match="non-finite"):
+        som.fit([[0.0, np.nan]])
+    with pytest.raises(ShapeError, match="2 values"):
+        som.winner([1.0, 2.0, 3.0])
+    with pytest.raises(ShapeError, match="indices"):
+        som.fit(np.zeros((5, 2)), order=[0, 7])
+    assert np.array_equal(som.weights, before)
+    with pytest.raises(ParameterError, match="sigma"):
+        ns.SOM(3, 3, 2, sigma=0.0)
+    with pytest.raises(ShapeError, match="at least 2 units"):
+        ns.SOM(1, 1, 2)
+    with pytest.raises(UnknownNameError, match="gaussian"):
+        ns.SOM(3, 3, 2, neighborhood="gausian")
+
+
+def test_a_raising_callback_puts_the_map_back():
+    som = ns.SOM(3, 3, 2, seed=0)
+    before = som.weights.copy()
+
+    def stop(epoch, history, model):
+        raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError):
+        som.fit(np.random.default_rng(0).random((20, 2)), epochs=3, callbacks=[stop])
+    assert np.array_equal(som.weights, before)
