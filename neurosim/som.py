@@ -165,6 +165,29 @@ class SOM:
             f"inputs, σ={self.sigma:g}, η={self.learning_rate:g}, {self.neighborhood})"
         )
 
+    def initialize(self, X: ArrayLike, how: str = "pca", seed: SeedLike = None) -> None:
+        """Start from the data: ``"pca"`` spreads the units over the plane of the first
+        two principal components around the mean (MiniSom's ``pca_weights_init``:
+        ``mean + a·pc1 + b·pc2``, a and b from −1 to 1 over the grid); ``"random"``
+        gives each unit a sample drawn at random (from ``seed``)."""
+        data = self._samples(X, "X")
+        check_choice(how, ("pca", "random"), "how")
+        if how == "random":
+            picks = check_seed(seed).integers(0, len(data), self.rows * self.cols)
+            self._weights = data[picks].reshape(self._weights.shape).copy()
+            return
+        if self.n_inputs < 2:
+            raise ShapeError("PCA initialisation needs samples of at least 2 values")
+        values, vectors = np.linalg.eigh(np.cov(data, rowvar=False))
+        order = np.argsort(values)[::-1]
+        first, second = vectors[:, order[0]], vectors[:, order[1]]
+        mean = np.mean(data, axis=0)
+        weights = np.empty_like(self._weights)
+        for i, a in enumerate(np.linspace(-1, 1, self.rows)):
+            for j, b in enumerate(np.linspace(-1, 1, self.cols)):
+                weights[i, j] = mean + a * first + b * second
+        self._weights = weights
+
     # ------------------------------------------------------------------ one sample
 
     def distances(self, x: ArrayLike) -> np.ndarray:
@@ -203,6 +226,49 @@ class SOM:
         rate = asymptotic_decay(self.learning_rate, t, total)
         share = self.neighbourhood(winner, asymptotic_decay(self.sigma, t, total))
         self._weights += (share * rate)[..., np.newaxis] * (x - self._weights)
+
+    def explain(self, x: ArrayLike, t: int = 0, total: int = 1, shown: int = 6) -> str:
+        """One update told with its numbers (the map is not changed).
+
+        The winner and its distance, the learning rate and radius at update
+        ``t`` of ``total``, then the units that move most: each one's share
+        h and its step ``η·h·(x − w)``.
+
+        Examples
+        --------
+        >>> som = SOM(2, 2, 2, sigma=1.0, learning_rate=0.5, seed=0)
+        >>> som.set_parameters([[[0, 0], [0, 1]], [[1, 0], [1, 1]]])
+        >>> print(som.explain([0.9, 0.2]))   # h = exp(−d²/2σ²): 1, e^−½, e^−½, e^−1
+        unit (1, 0) won: distance 0.223607 to x = [0.9, 0.2]
+        update 0 of 1: η = 0.5, σ = 1 (both / (1 + 2t/T))
+        unit (1, 0): h = 1, moves by η·h = 0.5 · (x − w) = [-0.05, 0.1]
+        unit (0, 0): h = 0.606531, moves by η·h = 0.303265 · (x − w) = [0.272939, 0.0606531]
+        unit (1, 1): h = 0.606531, moves by η·h = 0.303265 · (x − w) = [-0.0303265, -0.242612]
+        unit (0, 1): h = 0.367879, moves by η·h = 0.18394 · (x − w) = [0.165546, -0.147152]
+        """
+        x = self._sample(x)
+        winner = self.winner(x)
+        rate = asymptotic_decay(self.learning_rate, t, total)
+        sigma = asymptotic_decay(self.sigma, t, total)
+        share = self.neighbourhood(winner, sigma)
+
+        def vector(values) -> str:
+            return "[" + ", ".join(f"{v:.6g}" for v in values) + "]"
+
+        lines = [
+            f"unit {winner} won: distance {self.distances(x)[winner]:.6g} to x = {vector(x)}",
+            f"update {t} of {total}: η = {rate:.6g}, σ = {sigma:.6g} (both / (1 + 2t/T))",
+        ]
+        units = sorted(np.ndindex(self.rows, self.cols), key=lambda u: -share[u])
+        for unit in units[:shown]:
+            if share[unit] == 0.0:
+                break
+            step = rate * share[unit] * (x - self._weights[unit])
+            lines.append(
+                f"unit {unit}: h = {share[unit]:.6g}, moves by η·h = "
+                f"{rate * share[unit]:.6g} · (x − w) = {vector(step)}"
+            )
+        return "\n".join(lines)
 
     # ------------------------------------------------------------------ training
 
@@ -313,6 +379,69 @@ class SOM:
         if neighbours == 4:
             return float(np.mean(steps.sum(axis=1) > 1))
         return float(np.mean(np.linalg.norm(steps, axis=1) > 1.42))
+
+    def distance_map(self, scaling: str = "sum") -> np.ndarray:
+        """The U-matrix: each unit's distance to its grid neighbours' weights, scaled to [0, 1].
+
+        ``scaling="sum"`` adds the distances up, ``"mean"`` averages them (as
+        MiniSom's ``distance_map``; a rectangular grid counts the 8
+        surrounding units, a hexagonal one its 6). High values mark borders
+        between clusters.
+        """
+        check_choice(scaling, ("sum", "mean"), "scaling")
+        if self.topology == "hexagonal":
+            steps = ([(1, 1), (1, 0), (1, -1), (0, -1), (-1, 0), (0, 1)],
+                     [(0, 1), (1, 0), (0, -1), (-1, -1), (-1, 0), (-1, 1)])  # fmt: skip
+        else:
+            around = [
+                (0, -1),
+                (-1, -1),
+                (-1, 0),
+                (-1, 1),
+                (0, 1),
+                (1, 1),
+                (1, 0),
+                (1, -1),
+            ]
+            steps = (around, around)
+        table = np.full((self.rows, self.cols, 8), np.nan)
+        for x, y in np.ndindex(self.rows, self.cols):
+            for k, (i, j) in enumerate(steps[y % 2 == 0]):
+                if 0 <= x + i < self.rows and 0 <= y + j < self.cols:
+                    gap = self._weights[x, y] - self._weights[x + i, y + j]
+                    table[x, y, k] = math.sqrt(np.dot(gap, gap.T))
+        total = (
+            np.nanmean(table, axis=2) if scaling == "mean" else np.nansum(table, axis=2)
+        )
+        return total / total.max()
+
+    def activation_response(self, X: ArrayLike) -> np.ndarray:
+        """How many samples each unit wins, (rows, cols): the hit map."""
+        hits = np.zeros((self.rows, self.cols))
+        for x in self._samples(X, "X"):
+            hits[self.winner(x)] += 1
+        return hits
+
+    def win_map(self, X: ArrayLike, indices: bool = False) -> dict:
+        """The samples (or their indices) each unit wins: ``{(row, col): [...]}``."""
+        won: dict = {}
+        for k, x in enumerate(self._samples(X, "X")):
+            won.setdefault(self.winner(x), []).append(k if indices else x)
+        return won
+
+    def labels_map(self, X: ArrayLike, labels: Sequence) -> dict:
+        """How often each label falls on each unit: ``{(row, col): Counter}``."""
+        from collections import Counter
+
+        data = self._samples(X, "X")
+        if len(labels) != len(data):
+            raise ShapeError(
+                f"labels must have one entry per sample ({len(data)}), got {len(labels)}"
+            )
+        counts: dict = {}
+        for x, label in zip(data, labels):
+            counts.setdefault(self.winner(x), Counter())[label] += 1
+        return counts
 
     def _distance_table(self, data: np.ndarray) -> np.ndarray:
         """(samples, units) Euclidean distances, as MiniSom computes them for its errors."""

@@ -164,3 +164,37 @@ def test_a_raising_callback_puts_the_map_back():
     with pytest.raises(RuntimeError):
         som.fit(np.random.default_rng(0).random((20, 2)), epochs=3, callbacks=[stop])
     assert np.array_equal(som.weights, before)
+
+
+@pytest.mark.parametrize("topology", ["rectangular", "hexagonal"])
+def test_pca_start_distance_map_and_hits_equal_minisoms(topology):
+    X = data_sets()["digits"]
+    theirs = minisom.MiniSom(8, 7, 64, sigma=2.0, learning_rate=0.5, topology=topology)
+    ours = ns.SOM(8, 7, 64, sigma=2.0, learning_rate=0.5, topology=topology, seed=0)
+    theirs.pca_weights_init(X)
+    ours.initialize(X, "pca")
+    np.testing.assert_array_equal(ours.weights, theirs.get_weights())
+    theirs.train(X, 300)
+    ours.fit(X, iterations=300, random_order=False)
+    for scaling in ("sum", "mean"):
+        np.testing.assert_allclose(
+            ours.distance_map(scaling), theirs.distance_map(scaling), rtol=0, atol=1e-12
+        )
+    np.testing.assert_array_equal(
+        ours.activation_response(X), theirs.activation_response(X)
+    )
+    labels = np.arange(len(X)) % 3
+    assert ours.labels_map(X, labels) == dict(theirs.labels_map(X, labels))
+    assert {k: list(v) for k, v in ours.win_map(X, indices=True).items()} == {
+        k: list(v) for k, v in theirs.win_map(X, return_indices=True).items()
+    }
+
+
+def test_explain_tells_one_update_and_changes_nothing():
+    som = ns.SOM(3, 3, 2, sigma=1.0, learning_rate=0.5, seed=0)
+    before = som.weights.copy()
+    text = som.explain([0.3, -0.2], t=10, total=20)
+    winner = som.winner([0.3, -0.2])
+    assert text.startswith(f"unit {winner} won")
+    assert "η = 0.25, σ = 0.5" in text  # both halved at t = T/2
+    assert np.array_equal(som.weights, before)
