@@ -42,6 +42,7 @@ from ._checks import (
     SeedLike,
     as_float_array,
     check_count,
+    check_flag,
     check_positive,
     check_seed,
 )
@@ -196,7 +197,10 @@ class SOM:
 
     def winner(self, x: ArrayLike) -> tuple[int, int]:
         """The unit nearest ``x``, ``(row, col)`` (the first in row order on a tie)."""
-        distances = self.distances(x)
+        return self._winner(self._sample(x))
+
+    def _winner(self, x: np.ndarray) -> tuple[int, int]:
+        distances = np.linalg.norm(x - self._weights, axis=-1)
         row, col = np.unravel_index(distances.argmin(), distances.shape)
         return int(row), int(col)
 
@@ -222,7 +226,11 @@ class SOM:
 
     def update(self, x: ArrayLike, winner: tuple[int, int], t: int, total: int) -> None:
         """One update: every unit moves towards ``x`` by η(t)·h(u, winner; σ(t))."""
-        x = self._sample(x)
+        self._update(self._sample(x), winner, t, total)
+
+    def _update(
+        self, x: np.ndarray, winner: tuple[int, int], t: int, total: int
+    ) -> None:
         rate = asymptotic_decay(self.learning_rate, t, total)
         share = self.neighbourhood(winner, asymptotic_decay(self.sigma, t, total))
         self._weights += (share * rate)[..., np.newaxis] * (x - self._weights)
@@ -252,8 +260,13 @@ class SOM:
         sigma = asymptotic_decay(self.sigma, t, total)
         share = self.neighbourhood(winner, sigma)
 
-        def vector(values) -> str:
-            return "[" + ", ".join(f"{v:.6g}" for v in values) + "]"
+        def vector(values) -> str:  # a long one by its first values and its length
+            text = ", ".join(f"{v:.6g}" for v in values[:6])
+            return (
+                f"[{text}]"
+                if len(values) <= 6
+                else f"[{text}, … ({len(values)} values)]"
+            )
 
         lines = [
             f"unit {winner} won: distance {self.distances(x)[winner]:.6g} to x = {vector(x)}",
@@ -283,6 +296,7 @@ class SOM:
         seed: SeedLike = None,
         progress: bool = False,
         callbacks: Sequence[Callable] = (),
+        monitor: bool = True,
     ) -> History:
         """Train: one update per sample, ``epochs`` passes (or ``iterations`` updates).
 
@@ -296,7 +310,9 @@ class SOM:
         -------
         History
             ``quantization_error`` (the mean distance of the samples to their
-            winners; also ``loss``) and ``topographic_error`` after each pass.
+            winners; also ``loss``) and ``topographic_error`` after each pass
+            of ``len(X)`` updates; with ``monitor=False`` nothing but the
+            count of passes (``history.epochs``), the errors' cost saved.
         """
         data = self._samples(X, "X")
         if order is not None:
@@ -323,6 +339,7 @@ class SOM:
                 ]
             )
         callbacks = check_callbacks(callbacks)
+        monitor = check_flag(monitor, "monitor")
         total = len(order)
         chunks = [order[k : k + len(data)] for k in range(0, total, len(data))]
         before = self._weights.copy()
@@ -332,8 +349,10 @@ class SOM:
 
         def epoch(e: int) -> dict[str, float]:
             for k, index in enumerate(chunks[e].tolist()):
-                t = e * len(data) + k
-                self.update(data[index], self.winner(data[index]), t, total)
+                x = data[index]  # checked once, above
+                self._update(x, self._winner(x), e * len(data) + k, total)
+            if not monitor:
+                return {}
             quantization = self.quantization_error(data)
             return {
                 "loss": quantization,

@@ -136,6 +136,7 @@ LAYERS = [
         "plotting.evolution",
         "plotting.convolution",
         "plotting.sequences",
+        "plotting.som",
     ],
     ["plotting.network"],
     ["plotting.training"],

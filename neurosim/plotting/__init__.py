@@ -36,6 +36,7 @@ from .memory import (
 )
 from .network import delay_label, draw_grid, draw_network, network_png
 from .sequences import plot_sequence, position_errors
+from .som import plot_component_planes, plot_som
 from .training import (
     animate_trace,
     animate_training,
@@ -55,6 +56,7 @@ __all__ = [
     "draw_network",
     "layered_positions",
     "network_png",
+    "plot_component_planes",
     "plot_decision_boundary",
     "plot_energy_runs",
     "plot_evolution",
@@ -67,6 +69,7 @@ __all__ = [
     "plot_rbm_filters",
     "plot_recall",
     "plot_sequence",
+    "plot_som",
     "plot_weights",
     "position_errors",
     "save_animation",
