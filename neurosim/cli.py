@@ -25,6 +25,7 @@ from .errors import NeurosimError, ParameterError
 from .io import load
 from .memory import HopfieldNetwork, corrupt
 from .network import Network
+from .som import SOM
 
 __all__ = ["main"]
 
@@ -165,6 +166,13 @@ def _run_info(args) -> int:
         )
     elif isinstance(model, Network):
         print(model.summary())
+    elif isinstance(model, SOM):
+        print(model)
+        print(
+            f"{model.rows * model.cols} units on a networkx grid of "
+            f"{model.graph.number_of_edges()} edges; weights in "
+            f"[{model.weights.min():.4g}, {model.weights.max():.4g}]"
+        )
     else:
         print(model)
         print(f"weights in [{model.weights.min():.4g}, {model.weights.max():.4g}]")
@@ -195,6 +203,8 @@ def _run_draw(args) -> int:
     model = load(args.file)
     if isinstance(model, HopfieldNetwork):
         figure = plotting.plot_weights(model).figure
+    elif isinstance(model, SOM):
+        figure = plotting.plot_som(model).figure
     else:
         figure = plotting.draw_network(model).figure
     plotting.save_figure(figure, args.output, dpi=120, bbox_inches="tight")

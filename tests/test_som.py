@@ -198,3 +198,46 @@ def test_explain_tells_one_update_and_changes_nothing():
     assert text.startswith(f"unit {winner} won")
     assert "η = 0.25, σ = 0.5" in text  # both halved at t = T/2
     assert np.array_equal(som.weights, before)
+
+
+def test_files_keep_the_map_byte_for_byte(tmp_path):
+    som = ns.SOM(
+        3, 4, 2, sigma=1.5, neighborhood="bubble", topology="hexagonal", seed=0
+    )
+    som.fit(np.random.default_rng(0).random((20, 2)), epochs=2, seed=0)
+    ns.save(som, tmp_path / "som.json")
+    back = ns.load(tmp_path / "som.json")
+    assert np.array_equal(back.weights, som.weights) and repr(back) == repr(som)
+    ns.save(back, tmp_path / "again.json")
+    assert (tmp_path / "again.json").read_bytes() == (
+        tmp_path / "som.json"
+    ).read_bytes()
+    text = (tmp_path / "som.json").read_text()
+    (tmp_path / "bad.json").write_text(text.replace('"rows": 3', '"rows": 30'))
+    with pytest.raises(ns.FormatError, match="weights"):
+        ns.load(tmp_path / "bad.json")
+
+
+def test_networkx_graphml_and_the_command_line(tmp_path, capsys):
+    import networkx as nx
+    from PIL import Image
+
+    from neurosim import cli
+
+    som = ns.SOM(2, 3, 2, seed=0)
+    graph = ns.io.to_networkx(som)
+    assert (
+        graph.number_of_edges() == 7
+        and graph.nodes["1,2"]["w1"] == som.weights[1, 2, 1]
+    )
+    ns.io.write_graphml(som, tmp_path / "som.graphml")
+    assert nx.read_graphml(tmp_path / "som.graphml").number_of_nodes() == 6
+    ns.save(som, tmp_path / "som.json")
+    assert cli.main(["info", str(tmp_path / "som.json")]) == 0
+    assert "6 units" in capsys.readouterr().out
+    assert (
+        cli.main(["draw", str(tmp_path / "som.json"), "-o", str(tmp_path / "som.png")])
+        == 0
+    )
+    with Image.open(tmp_path / "som.png") as image:
+        assert image.size[0] > 100

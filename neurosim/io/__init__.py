@@ -60,6 +60,7 @@ from ..memory.boltzmann import BoltzmannMachine
 from ..memory.hopfield import HopfieldNetwork
 from ..memory.rbm import RBM
 from ..network import Network
+from ..som import SOM
 from .fields import FORMAT_VERSION, parse, read_integer
 from .graphs import from_networkx, to_networkx, write_graphml
 from .machines import (
@@ -69,6 +70,8 @@ from .machines import (
     hopfield_from,
     rbm_document,
     rbm_from,
+    som_document,
+    som_from,
 )  # fmt: skip
 from .networks import custom_activations, network_document, network_from
 
@@ -93,6 +96,7 @@ KINDS = {
     "HopfieldNetwork": (HopfieldNetwork, hopfield_document, lambda d, custom: hopfield_from(d)),
     "RBM": (RBM, rbm_document, lambda d, custom: rbm_from(d)),
     "BoltzmannMachine": (BoltzmannMachine, boltzmann_document, lambda d, custom: boltzmann_from(d)),
+    "SOM": (SOM, som_document, lambda d, custom: som_from(d)),
 }  # fmt: skip
 
 

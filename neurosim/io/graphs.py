@@ -14,6 +14,7 @@ from ..memory.boltzmann import BoltzmannMachine
 from ..memory.hopfield import HopfieldNetwork
 from ..memory.rbm import RBM
 from ..network import Network
+from ..som import SOM
 from .fields import FORMAT_VERSION
 from .networks import (
     SHARING_KEYS,
@@ -37,7 +38,8 @@ def to_networkx(obj: Network | HopfieldNetwork) -> nx.Graph:
     one has ``trainable`` (``bias_trainable``) False. A ``HopfieldNetwork``
     gives an undirected ``Graph``: node attribute ``threshold``, edge
     attribute ``weight``; an ``RBM`` or a ``BoltzmannMachine`` an undirected
-    ``Graph`` with node attributes ``layer`` (visible or hidden) and ``bias``.
+    ``Graph`` with node attributes ``layer`` (visible or hidden) and ``bias``;
+    a ``SOM`` its grid, each unit ``"row,col"`` with its place and weights.
 
     Examples
     --------
@@ -48,10 +50,12 @@ def to_networkx(obj: Network | HopfieldNetwork) -> nx.Graph:
     """
     if isinstance(obj, HopfieldNetwork | RBM | BoltzmannMachine):
         return nx.Graph(obj.graph)
+    if isinstance(obj, SOM):
+        return _som_graph(obj)
     if not isinstance(obj, Network):
         raise ParameterError(
-            "to_networkx takes a Network, a HopfieldNetwork, an RBM or a "
-            f"BoltzmannMachine, got {type(obj).__name__}"
+            "to_networkx takes a Network, a HopfieldNetwork, an RBM, a "
+            f"BoltzmannMachine or a SOM, got {type(obj).__name__}"
         )
     graph = nx.DiGraph()
     keys = shared_keys(obj)
@@ -75,6 +79,20 @@ def to_networkx(obj: Network | HopfieldNetwork) -> nx.Graph:
             **sharing(c.parameter, keys, ""),
             **({"delay": c.delay} if c.delay else {}),
         )
+    return graph
+
+
+def _som_graph(som: SOM) -> nx.Graph:
+    """The map's grid; each unit ``"r,c"`` with its ``row``, ``col``, its place on the
+    plane (``x``, ``y``) and its weights ``w0``, ``w1``, … (attributes GraphML can hold)."""
+    graph = nx.Graph()
+    for row, col in som.graph:
+        x, y = som.places[row, col]
+        weights = {f"w{k}": float(w) for k, w in enumerate(som.weights[row, col])}
+        graph.add_node(
+            f"{row},{col}", row=row, col=col, x=float(x), y=float(y), **weights
+        )
+    graph.add_edges_from((f"{a},{b}", f"{c},{d}") for (a, b), (c, d) in som.graph.edges)
     return graph
 
 

@@ -18,11 +18,21 @@ from ..memory.boltzmann import BoltzmannMachine
 from ..memory.hopfield import HopfieldNetwork
 from ..memory.patterns import RULES
 from ..memory.rbm import RBM
-from .fields import FORMAT_VERSION, kind_of, read_integer, read_list, read_matrix
+from ..som import SOM
+from .fields import (
+    FORMAT_VERSION,
+    kind_of,
+    known_keys,
+    read_integer,
+    read_list,
+    read_matrix,
+    read_number,
+    read_string,
+)
 
 __all__ = [
     "boltzmann_document", "boltzmann_from", "hopfield_document", "hopfield_from",
-    "rbm_document", "rbm_from",
+    "rbm_document", "rbm_from", "som_document", "som_from",
 ]  # fmt: skip
 
 
@@ -161,3 +171,48 @@ def boltzmann_from(document: dict) -> BoltzmannMachine:
     except NeurosimError as error:
         raise FormatError(f"weights: {error}") from None
     return machine
+
+
+def som_document(som: SOM) -> dict:
+    return {
+        "format": "neurosim",
+        "version": FORMAT_VERSION,
+        "kind": "SOM",
+        "rows": som.rows,
+        "cols": som.cols,
+        "n_inputs": som.n_inputs,
+        "sigma": som.sigma,
+        "learning_rate": som.learning_rate,
+        "neighborhood": som.neighborhood,
+        "topology": som.topology,
+        # one row per unit, row by row of the grid
+        "weights": som.weights.reshape(-1, som.n_inputs).tolist(),
+    }
+
+
+def som_from(document: dict) -> SOM:
+    known_keys(document, _SOM_KEYS, "the file")
+    rows, cols, n_inputs = (
+        read_integer(document, k, k) for k in ("rows", "cols", "n_inputs")
+    )
+    if min(rows, cols, n_inputs) < 1:
+        raise FormatError("rows, cols and n_inputs must be at least 1")
+    # The numbers present are checked against the shape before the map is built.
+    weights = read_matrix(document, "weights", (rows * cols, n_inputs))
+    try:
+        som = SOM(
+            rows, cols, n_inputs, sigma=read_number(document, "sigma", "the file"),
+            learning_rate=read_number(document, "learning_rate", "the file"),
+            neighborhood=read_string(document, "neighborhood", "the file"),
+            topology=read_string(document, "topology", "the file"), seed=0,
+        )  # fmt: skip
+    except NeurosimError as error:
+        raise FormatError(f"the map's settings: {error}") from None
+    som.set_parameters(weights.reshape(rows, cols, n_inputs))
+    return som
+
+
+_SOM_KEYS = (
+    "format", "version", "kind", "rows", "cols", "n_inputs", "sigma", "learning_rate",
+    "neighborhood", "topology", "weights",
+)  # fmt: skip
