@@ -15,6 +15,7 @@ array([0., 1., 1., 0.])
 
 from . import (
     activations,
+    competitive,
     compiled,
     datasets,
     evolution,
@@ -31,6 +32,7 @@ from . import (
     training,
 )
 from .activations import Activation
+from .competitive import LVQ
 from .compiled import CompiledNetwork
 from .errors import (
     CycleError,
@@ -70,6 +72,7 @@ from .teaching import gradcheck
 __version__ = "0.1.0"
 
 __all__ = [
+    "LVQ",
     "RBM",
     "SGD",
     "SOM",
@@ -115,6 +118,7 @@ __all__ = [
     "UnknownNameError",
     "UnknownOptionError",
     "activations",
+    "competitive",
     "compiled",
     "datasets",
     "evolution",

@@ -507,3 +507,8 @@ def test_som_benchmark_runs_in_quick_mode_on_equal_weights():
     pytest.importorskip("minisom")
     output = run_script(ROOT / "benchmarks" / "bench_som.py", "--quick")
     assert "equal weights" in output
+
+
+def test_lvq_classifies_neurolabs_ten_points():
+    output = run_script(ROOT / "examples" / "lvq.py", "--quick")
+    assert "10 of 10 points classified right" in output
