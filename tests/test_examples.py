@@ -512,3 +512,15 @@ def test_som_benchmark_runs_in_quick_mode_on_equal_weights():
 def test_lvq_classifies_neurolabs_ten_points():
     output = run_script(ROOT / "examples" / "lvq.py", "--quick")
     assert "10 of 10 points classified right" in output
+
+
+def test_the_map_unfolds_over_the_square():
+    output = run_script(ROOT / "examples" / "som_unfolding.py", "--quick")
+    first, last = map(
+        float,
+        re.search(
+            r"quantization error (\d\.\d+) after the first pass → (\d\.\d+)", output
+        ).groups(),
+    )
+    assert last < 0.7 * first
+    assert re.search(r"topographic error .* → 0\.0[0-4]\d", output)

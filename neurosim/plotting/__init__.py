@@ -36,7 +36,7 @@ from .memory import (
 )
 from .network import delay_label, draw_grid, draw_network, network_png
 from .sequences import plot_sequence, position_errors
-from .som import plot_component_planes, plot_som
+from .som import animate_som, plot_component_planes, plot_som
 from .training import (
     animate_trace,
     animate_training,
@@ -47,6 +47,7 @@ from .training import (
 
 __all__ = [
     "animate_convolution",
+    "animate_som",
     "animate_trace",
     "animate_training",
     "check_picture_format",

@@ -9,9 +9,9 @@ from numpy.typing import ArrayLike
 
 from ..errors import ParameterError
 from ..som import SOM
-from ._figures import Axes, Figure, axes_for, plt
+from ._figures import Axes, Figure, animation, axes_for, plt
 
-__all__ = ["plot_component_planes", "plot_som"]
+__all__ = ["animate_som", "plot_component_planes", "plot_som"]
 
 
 def _cells(som: SOM, values: np.ndarray, ax: Axes, cmap: str):
@@ -112,3 +112,62 @@ def plot_component_planes(
     )
     fig.tight_layout()
     return fig
+
+
+def animate_som(
+    som: SOM, X: ArrayLike, snapshots: Sequence[np.ndarray], labels: Sequence[str] = ()
+) -> animation.FuncAnimation:
+    """The map unfolding over 2-D data: the grid drawn in the input plane, one frame per snapshot.
+
+    ``snapshots`` are the map's weights at moments of training, e.g. taken
+    by a callback after each pass (``lambda e, h, m: shots.append(m.weights.copy())``);
+    ``labels`` name the frames. Each unit is a point at its weights, each
+    grid edge a line between neighbours: a map that has learned the data
+    covers it without its grid crossing itself.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import numpy as np, neurosim as ns
+    >>> som = ns.SOM(4, 4, 2, seed=0)
+    >>> X = np.random.default_rng(0).random((50, 2))
+    >>> shots = [som.weights.copy()]
+    >>> _ = som.fit(X, epochs=3, seed=0, callbacks=[lambda e, h, m: shots.append(m.weights.copy())])
+    >>> anim = animate_som(som, X, shots, labels=["start", "pass 1", "pass 2", "pass 3"])
+    >>> import os, tempfile
+    >>> from neurosim.plotting import save_animation
+    >>> path = os.path.join(tempfile.mkdtemp(), "unfolding.gif")
+    >>> save_animation(anim, path)
+    >>> from PIL import Image
+    >>> with Image.open(path) as gif:
+    ...     gif.n_frames
+    4
+    """
+    data = np.asarray(X, dtype=float)
+    if data.ndim != 2 or data.shape[1] != 2 or som.n_inputs != 2:
+        raise ParameterError("animate_som draws maps over 2-D data (n_inputs = 2)")
+    if not snapshots:
+        raise ParameterError("animate_som needs at least one snapshot of the weights")
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.scatter(*data.T, s=6, color="0.7")
+    edges = list(som.graph.edges)
+    lines = [ax.plot([], [], color="tab:blue", lw=0.8)[0] for _ in edges]
+    (units,) = ax.plot([], [], "o", color="tab:red", ms=3)
+    low, high = data.min(axis=0), data.max(axis=0)
+    margin = 0.1 * (high - low)
+    ax.set_xlim(low[0] - margin[0], high[0] + margin[0])
+    ax.set_ylim(low[1] - margin[1], high[1] + margin[1])
+    ax.set_aspect("equal")
+
+    def draw(k: int):
+        weights = snapshots[k]
+        for line, (a, b) in zip(lines, edges):
+            line.set_data(
+                [weights[a][0], weights[b][0]], [weights[a][1], weights[b][1]]
+            )
+        units.set_data(weights[..., 0].ravel(), weights[..., 1].ravel())
+        name = labels[k] if k < len(labels) else f"snapshot {k}"
+        ax.set_title(f"a {som.rows} × {som.cols} map unfolding: {name}", fontsize=9)
+        return [*lines, units]
+
+    return animation.FuncAnimation(fig, draw, frames=len(snapshots), blit=False)
