@@ -19,6 +19,9 @@ OWN_TEST = {
     "elman_xor.py",
     "elman_letters.py",
     "latch.py",
+    "som_digits.py",
+    "som_unfolding.py",
+    "lvq.py",
 }
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if p.name not in OWN_TEST)
 
