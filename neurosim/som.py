@@ -235,6 +235,28 @@ class SOM:
         share = self.neighbourhood(winner, asymptotic_decay(self.sigma, t, total))
         self._weights += (share * rate)[..., np.newaxis] * (x - self._weights)
 
+    def _step_unit_by_unit(self, x: np.ndarray, t: int, total: int) -> None:
+        """One update the textbook way: each unit's distance from its own weights, the
+        nearest found by comparing them one by one, then each unit moved on its own.
+
+        The teaching path of :meth:`fit` (``path="graph"``): the same arithmetic
+        as the matrix path, weight by weight, so the same numbers.
+        """
+        weights, point = self._weights, x.tolist()
+        best, winner = math.inf, (0, 0)
+        for unit in np.ndindex(self.rows, self.cols):
+            gap = np.asarray([w - v for w, v in zip(weights[unit].tolist(), point)])
+            distance = float(np.linalg.norm(gap))
+            if distance < best:
+                best, winner = distance, unit
+        rate = asymptotic_decay(self.learning_rate, t, total)
+        share = self.neighbourhood(winner, asymptotic_decay(self.sigma, t, total))
+        for unit in np.ndindex(self.rows, self.cols):
+            step = share[unit] * rate
+            row = weights[unit]
+            for k, v in enumerate(point):
+                row[k] = row[k] + step * (v - row[k])
+
     def explain(self, x: ArrayLike, t: int = 0, total: int = 1, shown: int = 6) -> str:
         """One update told with its numbers (the map is not changed).
 
@@ -297,12 +319,14 @@ class SOM:
         progress: bool = False,
         callbacks: Sequence[Callable] = (),
         monitor: bool = True,
+        path: str = "matrix",
     ) -> History:
         """Train: one update per sample, ``epochs`` passes (or ``iterations`` updates).
 
         The learning rate and σ decay over all the updates of this call.
         ``random_order`` visits the samples in a random order (drawn from
-        ``seed``), else in order; ``order`` gives the sample of every update
+        ``seed``), else in order; ``path="graph"`` computes unit by unit (the
+        textbook picture, slow; the same numbers); ``order`` gives the sample of every update
         (MiniSom's order, to reproduce its run). On any exception the map is
         put back as it was.
 
@@ -340,6 +364,7 @@ class SOM:
             )
         callbacks = check_callbacks(callbacks)
         monitor = check_flag(monitor, "monitor")
+        unit_by_unit = check_choice(path, ("matrix", "graph"), "path") == "graph"
         total = len(order)
         chunks = [order[k : k + len(data)] for k in range(0, total, len(data))]
         before = self._weights.copy()
@@ -349,8 +374,11 @@ class SOM:
 
         def epoch(e: int) -> dict[str, float]:
             for k, index in enumerate(chunks[e].tolist()):
-                x = data[index]  # checked once, above
-                self._update(x, self._winner(x), e * len(data) + k, total)
+                x, t = data[index], e * len(data) + k  # x checked once, above
+                if unit_by_unit:
+                    self._step_unit_by_unit(x, t, total)
+                else:
+                    self._update(x, self._winner(x), t, total)
             if not monitor:
                 return {}
             quantization = self.quantization_error(data)

@@ -241,3 +241,17 @@ def test_networkx_graphml_and_the_command_line(tmp_path, capsys):
     )
     with Image.open(tmp_path / "som.png") as image:
         assert image.size[0] > 100
+
+
+@pytest.mark.parametrize("neighborhood, topology, sigma", CASES)
+def test_the_unit_by_unit_path_gives_the_same_numbers(neighborhood, topology, sigma):
+    X = data_sets()["uniform"][:40]
+    matrix = ns.SOM(
+        4, 5, 3, sigma=sigma, neighborhood=neighborhood, topology=topology, seed=0
+    )
+    graph = ns.SOM(
+        4, 5, 3, sigma=sigma, neighborhood=neighborhood, topology=topology, seed=0
+    )
+    matrix.fit(X, epochs=3, seed=1)
+    graph.fit(X, epochs=3, seed=1, path="graph")
+    assert np.array_equal(matrix.weights, graph.weights)
