@@ -106,7 +106,15 @@ LAYERS = [
     ["training"],
     # 4: the protocol, the node-by-node passes, the graph, the compiled
     # backend, the layer builders, the network; the symmetric machines
-    ["model", "memory.units", "memory.exact", "memory.patterns", "som", "competitive"],
+    [
+        "model",
+        "memory.units",
+        "memory.exact",
+        "memory.patterns",
+        "som_training",
+        "competitive",
+    ],
+    ["som"],
     ["passes", "memory.recall", "memory.rbm_training", "memory.boltzmann"],
     ["memory.hopfield"],
     ["memory.rbm"],

@@ -255,3 +255,13 @@ def test_the_unit_by_unit_path_gives_the_same_numbers(neighborhood, topology, si
     matrix.fit(X, epochs=3, seed=1)
     graph.fit(X, epochs=3, seed=1, path="graph")
     assert np.array_equal(matrix.weights, graph.weights)
+
+
+@pytest.mark.parametrize("neighborhood, sigma", [("gaussian", 1.5), ("triangle", 2.0)])
+def test_batch_training_equals_minisoms_offline_batch(neighborhood, sigma):
+    X = data_sets()["uniform"][:80]
+    ours, theirs = twins(X, neighborhood, "rectangular", sigma, rows=5, cols=4)
+    theirs.train_batch_offline(X, 20)
+    history = ours.fit_batch(X, 20)
+    np.testing.assert_allclose(ours.weights, theirs.get_weights(), rtol=0, atol=1e-12)
+    assert history.epochs == 20 and history.loss[-1] < history.loss[0]
