@@ -32,7 +32,7 @@ from . import (
     training,
 )
 from .activations import Activation
-from .competitive import LVQ
+from .competitive import LVQ, WinnerTakeAll
 from .compiled import CompiledNetwork
 from .errors import (
     CycleError,
@@ -117,6 +117,7 @@ __all__ = [
     "UnknownChoiceError",
     "UnknownNameError",
     "UnknownOptionError",
+    "WinnerTakeAll",
     "activations",
     "competitive",
     "compiled",

@@ -1,4 +1,14 @@
-"""`LVQ`: learning vector quantization, competitive neurons that each stand for a class.
+"""Competitive neurons: `WinnerTakeAll` (with DeSieno's conscience) and `LVQ`, learning vector quantization.
+
+A competitive layer's neurons each hold a prototype, their incoming
+weights; the neuron nearest a sample wins it. :class:`WinnerTakeAll` learns
+without labels: only the winner moves, ``w ← w + η (x − w)`` — online
+k-means. A neuron that starts far from the data may never win (a dead
+unit); DeSieno's *conscience* handicaps the neurons that win too often: each
+keeps its winning frequency p (``p ← p + B (y − p)``) and the winner is the
+nearest after a bias ``C (1/N − p)`` is taken off its distance.
+
+:class:`LVQ` adds labels.
 
 Each neuron's incoming weights are a prototype: a point in the input space
 labelled with a class. A sample belongs to the class of its nearest
@@ -35,13 +45,140 @@ from ._checks import (
     SeedLike,
     as_float_array,
     check_count,
+    check_number,
     check_positive,
     check_seed,
 )
 from .errors import DataError, ParameterError, ShapeError
 from .history import History, check_callbacks, run_epochs
 
-__all__ = ["LVQ"]
+__all__ = ["LVQ", "WinnerTakeAll"]
+
+
+class WinnerTakeAll:
+    """A layer of ``n_units`` competitive neurons over ``n_inputs`` inputs: only the winner learns.
+
+    Parameters
+    ----------
+    n_inputs, n_units : int
+    conscience : float, default 0
+        DeSieno's C: how strongly a neuron that wins more than its share
+        (1/N) is held back; 0 is plain winner-take-all.
+    frequency_rate : float, default 1e-4
+        DeSieno's B: how fast each neuron's winning frequency follows its wins.
+    seed : int, Generator or None
+        The starting prototypes: samples drawn at random in :meth:`fit`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]])
+    >>> layer = WinnerTakeAll(2, 2, seed=0)
+    >>> _ = layer.fit(X, epochs=20, lr=0.2, seed=0)
+    >>> sorted(np.round(layer.prototypes, 1).tolist())
+    [[0.1, 0.0], [5.0, 5.0]]
+    """
+
+    def __init__(
+        self,
+        n_inputs: int,
+        n_units: int,
+        conscience: float = 0.0,
+        frequency_rate: float = 1e-4,
+        seed: SeedLike = None,
+    ) -> None:
+        self.n_inputs = check_count(n_inputs, "n_inputs")
+        self.n_units = check_count(n_units, "n_units", minimum=2)
+        self.conscience = check_number(conscience, "conscience")
+        self.frequency_rate = check_positive(frequency_rate, "frequency_rate")
+        if self.conscience < 0 or self.frequency_rate > 1:
+            raise ParameterError(
+                "conscience must be >= 0 and frequency_rate in (0, 1], got "
+                f"{conscience!r} and {frequency_rate!r}"
+            )
+        self._rng = check_seed(seed)
+        self.prototypes = np.zeros((self.n_units, self.n_inputs))
+        self.frequencies = np.full(self.n_units, 1.0 / self.n_units)
+        self._started = False
+
+    def __repr__(self) -> str:
+        return f"WinnerTakeAll({self.n_units} units, conscience {self.conscience:g})"
+
+    def winner(self, x: ArrayLike, conscience: bool = True) -> int:
+        """The winning unit for one sample: the nearest, after the conscience's bias."""
+        x = self._samples([x])[0]
+        return self._winner(x, conscience)
+
+    def _winner(self, x: np.ndarray, conscience: bool = True) -> int:
+        distances = np.linalg.norm(x - self.prototypes, axis=1)
+        if conscience and self.conscience:
+            distances = distances - self.conscience * (
+                1.0 / self.n_units - self.frequencies
+            )
+        return int(distances.argmin())
+
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Each sample's nearest unit (no conscience: the trained map of the data)."""
+        data = self._samples(X)
+        gaps = np.linalg.norm(data[:, None, :] - self.prototypes[None], axis=2)
+        return gaps.argmin(axis=1)
+
+    def fit(
+        self,
+        X: ArrayLike,
+        epochs: int = 10,
+        lr: float = 0.1,
+        *,
+        seed: SeedLike = None,
+        progress: bool = False,
+        callbacks: Sequence[Callable] = (),
+    ) -> History:
+        """Competitive learning, one sample at a time in a random order each epoch.
+
+        Returns
+        -------
+        History
+            ``loss``: the mean distance of the samples to their nearest unit;
+            ``dead``: how many units win no sample.
+        """
+        data = self._samples(X)
+        epochs, lr = check_count(epochs, "epochs"), check_positive(lr, "lr")
+        callbacks = check_callbacks(callbacks)
+        rng = check_seed(seed)
+        before = self.prototypes.copy(), self.frequencies.copy(), self._started
+        if not self._started:
+            self.prototypes = data[self._rng.choice(len(data), self.n_units)].copy()
+            self._started = True
+
+        def undo() -> None:
+            self.prototypes, self.frequencies, self._started = before
+
+        def epoch(t: int) -> dict[str, float]:
+            for i in rng.permutation(len(data)).tolist():
+                k = self._winner(data[i])
+                self.prototypes[k] += lr * (data[i] - self.prototypes[k])
+                won = np.zeros(self.n_units)
+                won[k] = 1.0
+                self.frequencies += self.frequency_rate * (won - self.frequencies)
+            nearest = self.predict(data)
+            gaps = np.linalg.norm(data - self.prototypes[nearest], axis=1)
+            return {
+                "loss": float(gaps.mean()),
+                "dead": float(self.n_units - len(set(nearest.tolist()))),
+            }
+
+        return run_epochs(
+            epoch, epochs, self, undo=undo, callbacks=callbacks, progress=progress,
+            desc="competitive",
+        )  # fmt: skip
+
+    def _samples(self, X: ArrayLike) -> np.ndarray:
+        array = as_float_array(X, "X")
+        if array.ndim != 2 or array.shape[1] != self.n_inputs or not len(array):
+            raise ShapeError(
+                f"X must have shape (n_samples, {self.n_inputs}), got {array.shape}"
+            )
+        return array
 
 
 class LVQ:

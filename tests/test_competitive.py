@@ -71,3 +71,34 @@ def test_bad_input_changes_nothing():
     with pytest.raises(RuntimeError):
         lvq.fit(X, Y, epochs=3, callbacks=[stop])
     assert np.array_equal(lvq.prototypes, before)
+
+
+def test_one_competitive_update_by_hand():
+    layer = ns.WinnerTakeAll(1, 2, conscience=1.0, frequency_rate=0.1, seed=0)
+    layer.fit([[0.0], [1.0]], epochs=1, lr=0.5, seed=0)  # starts on samples
+    layer.prototypes[:] = [[0.0], [1.0]]
+    layer.frequencies[:] = [0.5, 0.5]
+    layer.fit([[0.2]], epochs=1, lr=0.5, seed=0)
+    # unit 0 is nearer (0.2 against 0.8) and no bias yet: it moves halfway
+    assert layer.prototypes.ravel().tolist() == [0.1, 1.0]
+    assert layer.frequencies.tolist() == pytest.approx([0.55, 0.45])
+
+
+def test_the_conscience_brings_a_dead_unit_to_life():
+    rng = np.random.default_rng(0)
+    X = np.concatenate(
+        [c + 0.3 * rng.standard_normal((30, 1)) for c in (0.0, 5.0, 10.0)]
+    )
+    results = {}
+    for conscience in (0.0, 20.0):
+        layer = ns.WinnerTakeAll(
+            1, 3, conscience=conscience, frequency_rate=0.05, seed=0
+        )
+        layer.fit(X, epochs=1, lr=0.1, seed=0)
+        layer.prototypes[:] = [[0.0], [0.1], [20.0]]  # the third starts far away
+        layer.frequencies[:] = 1 / 3
+        history = layer.fit(X, epochs=30, lr=0.1, seed=0)
+        results[conscience] = history["dead"][-1], sorted(layer.prototypes.ravel())
+    assert results[0.0][0] == 1  # plain winner-take-all: the far unit never wins
+    assert results[20.0][0] == 0  # with a conscience every unit wins its cluster
+    np.testing.assert_allclose(results[20.0][1], [0.0, 5.0, 10.0], atol=0.5)

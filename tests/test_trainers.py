@@ -49,6 +49,10 @@ def _train_lvq(model, **options):
     return model.fit(BITS, (BITS[:, 0] > 0).astype(int), epochs=4, lr=0.1, **options)
 
 
+def _train_wta(model, **options):
+    return model.fit(BITS, epochs=4, lr=0.1, **options)
+
+
 def _train_rnn(model, **options):
     return model.fit(SEQUENCES, TARGETS, epochs=4, lr=0.5, batch_size=2, **options)
 
@@ -68,7 +72,7 @@ def _state(model):
         return [model.weights.tolist(), model.bias.tolist()]
     if isinstance(model, ns.SOM):
         return model.weights.tolist()
-    if isinstance(model, ns.LVQ):
+    if isinstance(model, ns.LVQ | ns.WinnerTakeAll):
         return model.prototypes.tolist()
     return deep_snapshot(model)
 
@@ -85,6 +89,10 @@ TRAINERS = {
     ),
     "som": (lambda: ns.SOM(3, 3, 4, seed=0), _train_som),
     "lvq": (lambda: ns.LVQ(4, 4, [0.5, 0.5], seed=0), _train_lvq),
+    "winner-take-all": (
+        lambda: ns.WinnerTakeAll(4, 3, conscience=1.0, seed=0),
+        _train_wta,
+    ),
     "rnn": (lambda: ns.Network.rnn(1, 3, 1, seed=0), _train_rnn),
 }
 
