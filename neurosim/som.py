@@ -192,7 +192,7 @@ class SOM(SelfOrganizing):
         row, col = np.unravel_index(distances.argmin(), distances.shape)
         return int(row), int(col)
 
-    def neighbourhood(self, winner: tuple[int, int], sigma: float) -> np.ndarray:
+    def shares(self, winner: tuple[int, int], sigma: float) -> np.ndarray:
         """Each unit's share h(u, winner) of an update, (rows, cols)."""
         if self.neighborhood in ("gaussian", "mexican_hat"):
             offset = self.places - self.places[winner]
@@ -220,7 +220,7 @@ class SOM(SelfOrganizing):
         self, x: np.ndarray, winner: tuple[int, int], t: int, total: int
     ) -> None:
         rate = asymptotic_decay(self.learning_rate, t, total)
-        share = self.neighbourhood(winner, asymptotic_decay(self.sigma, t, total))
+        share = self.shares(winner, asymptotic_decay(self.sigma, t, total))
         self._weights += (share * rate)[..., np.newaxis] * (x - self._weights)
 
     def explain(self, x: ArrayLike, t: int = 0, total: int = 1, shown: int = 6) -> str:
@@ -246,7 +246,7 @@ class SOM(SelfOrganizing):
         winner = self.winner(x)
         rate = asymptotic_decay(self.learning_rate, t, total)
         sigma = asymptotic_decay(self.sigma, t, total)
-        share = self.neighbourhood(winner, sigma)
+        share = self.shares(winner, sigma)
 
         def vector(values) -> str:  # a long one by its first values and its length
             text = ", ".join(f"{v:.6g}" for v in values[:6])

@@ -154,7 +154,7 @@ class SelfOrganizing:
             numerator = np.zeros_like(self._weights)
             denominator = np.zeros((self.rows, self.cols))
             for x in data:
-                share = self.neighbourhood(self._winner(x), sigma)
+                share = self.shares(self._winner(x), sigma)
                 numerator += share[:, :, np.newaxis] * x
                 denominator += share
             safe = np.where(
@@ -192,7 +192,7 @@ class SelfOrganizing:
             if distance < best:
                 best, winner = distance, unit
         rate = asymptotic_decay(self.learning_rate, t, total)
-        share = self.neighbourhood(winner, asymptotic_decay(self.sigma, t, total))
+        share = self.shares(winner, asymptotic_decay(self.sigma, t, total))
         for unit in np.ndindex(self.rows, self.cols):
             step = share[unit] * rate
             row = weights[unit]

@@ -111,13 +111,13 @@ def test_errors_of_a_map_built_by_hand():
 
 def test_the_neighbourhoods_by_hand():
     som = ns.SOM(3, 3, 1, sigma=1.0, seed=0)
-    h = som.neighbourhood((1, 1), 1.0)
+    h = som.shares((1, 1), 1.0)
     assert h[1, 1] == 1.0 and h[0, 1] == pytest.approx(np.exp(-0.5))
     assert h[0, 0] == pytest.approx(np.exp(-1.0))
     som.neighborhood = "triangle"
-    assert som.neighbourhood((1, 1), 2.0)[0, 0] == 1.0  # (2 − 1)·(2 − 1)
+    assert som.shares((1, 1), 2.0)[0, 0] == 1.0  # (2 − 1)·(2 − 1)
     som.neighborhood = "bubble"
-    assert som.neighbourhood((0, 0), 1.5).tolist() == [[1, 1, 0], [1, 1, 0], [0, 0, 0]]
+    assert som.shares((0, 0), 1.5).tolist() == [[1, 1, 0], [1, 1, 0], [0, 0, 0]]
 
 
 def test_the_grid_is_a_networkx_graph():
