@@ -9,8 +9,8 @@ order on a tie), and every unit moves towards x by its neighbourhood's share::
     w_u ← w_u + η(t) · h(u, winner; σ(t)) · (x − w_u)
 
 with the learning rate and the neighbourhood's radius shrinking over the T
-updates of training, ``η(t) = η / (1 + 2t/T)`` (asymptotically to a third;
-likewise σ). The neighbourhoods are MiniSom's: ``gaussian``
+updates of training, by default ``η(t) = η / (1 + 2t/T)`` (asymptotically to
+a third; likewise σ). The neighbourhoods are MiniSom's: ``gaussian``
 ``exp(−d²/2σ²)`` of the distance d between the units' places on the plane,
 ``mexican_hat`` ``exp(−d²/2σ²)(1 − d²/σ²)``, ``bubble`` (1 within σ along
 both grid axes, 0 beyond) and ``triangle`` ``(σ − |Δrow|)⁺ (σ − |Δcol|)⁺``.
@@ -47,7 +47,7 @@ from ._checks import (
 )
 from ._registry import check_choice
 from .errors import ShapeError
-from .som_training import SelfOrganizing, asymptotic_decay
+from .som_training import DECAYS, SelfOrganizing
 
 __all__ = ["NEIGHBORHOODS", "SOM", "TOPOLOGIES"]
 
@@ -71,6 +71,8 @@ class SOM(SelfOrganizing):
     neighborhood : {"gaussian", "mexican_hat", "bubble", "triangle"}
     topology : {"rectangular", "hexagonal"}
         Hexagonal grids shift every other row by half a unit (MiniSom's layout).
+    decay : {"asymptotic", "linear", "inverse"}
+        How η and σ shrink over training (:data:`~neurosim.som_training.DECAYS`).
     seed : int, Generator or None
         The initial weights: random unit vectors, as MiniSom draws them.
 
@@ -89,6 +91,7 @@ class SOM(SelfOrganizing):
         learning_rate: float = 0.5,
         neighborhood: str = "gaussian",
         topology: str = "rectangular",
+        decay: str = "asymptotic",
         seed: SeedLike = None,
     ) -> None:
         self.rows, self.cols = check_count(rows, "rows"), check_count(cols, "cols")
@@ -101,6 +104,7 @@ class SOM(SelfOrganizing):
         self.learning_rate = check_positive(learning_rate, "learning_rate")
         self.neighborhood = check_choice(neighborhood, NEIGHBORHOODS, "neighborhood")
         self.topology = check_choice(topology, TOPOLOGIES, "topology")
+        self.decay = check_choice(decay, tuple(DECAYS), "decay")
         weights = check_seed(seed).random((self.rows, self.cols, self.n_inputs)) * 2 - 1
         weights /= np.linalg.norm(weights, axis=-1, keepdims=True)
         self._weights = weights
@@ -151,7 +155,8 @@ class SOM(SelfOrganizing):
     def __repr__(self) -> str:
         return (
             f"SOM({self.rows} × {self.cols} {self.topology} units, {self.n_inputs} "
-            f"inputs, σ={self.sigma:g}, η={self.learning_rate:g}, {self.neighborhood})"
+            f"inputs, σ={self.sigma:g}, η={self.learning_rate:g}, {self.neighborhood}"
+            + (f", {self.decay} decay)" if self.decay != "asymptotic" else ")")
         )
 
     def initialize(self, X: ArrayLike, how: str = "pca", seed: SeedLike = None) -> None:
@@ -219,8 +224,8 @@ class SOM(SelfOrganizing):
     def _update(
         self, x: np.ndarray, winner: tuple[int, int], t: int, total: int
     ) -> None:
-        rate = asymptotic_decay(self.learning_rate, t, total)
-        share = self.shares(winner, asymptotic_decay(self.sigma, t, total))
+        rate, sigma = self.rates(t, total)
+        share = self.shares(winner, sigma)
         self._weights += (share * rate)[..., np.newaxis] * (x - self._weights)
 
     def explain(self, x: ArrayLike, t: int = 0, total: int = 1, shown: int = 6) -> str:
@@ -236,7 +241,7 @@ class SOM(SelfOrganizing):
         >>> som.set_parameters([[[0, 0], [0, 1]], [[1, 0], [1, 1]]])
         >>> print(som.explain([0.9, 0.2]))   # h = exp(−d²/2σ²): 1, e^−½, e^−½, e^−1
         unit (1, 0) won: distance 0.223607 to x = [0.9, 0.2]
-        update 0 of 1: η = 0.5, σ = 1 (both / (1 + 2t/T))
+        update 0 of 1: η = 0.5, σ = 1 (asymptotic decay)
         unit (1, 0): h = 1, moves by η·h = 0.5 · (x − w) = [-0.05, 0.1]
         unit (0, 0): h = 0.606531, moves by η·h = 0.303265 · (x − w) = [0.272939, 0.0606531]
         unit (1, 1): h = 0.606531, moves by η·h = 0.303265 · (x − w) = [-0.0303265, -0.242612]
@@ -244,8 +249,7 @@ class SOM(SelfOrganizing):
         """
         x = self._sample(x)
         winner = self.winner(x)
-        rate = asymptotic_decay(self.learning_rate, t, total)
-        sigma = asymptotic_decay(self.sigma, t, total)
+        rate, sigma = self.rates(t, total)
         share = self.shares(winner, sigma)
 
         def vector(values) -> str:  # a long one by its first values and its length
@@ -258,7 +262,7 @@ class SOM(SelfOrganizing):
 
         lines = [
             f"unit {winner} won: distance {self.distances(x)[winner]:.6g} to x = {vector(x)}",
-            f"update {t} of {total}: η = {rate:.6g}, σ = {sigma:.6g} (both / (1 + 2t/T))",
+            f"update {t} of {total}: η = {rate:.6g}, σ = {sigma:.6g} ({self.decay} decay)",
         ]
         units = sorted(np.ndindex(self.rows, self.cols), key=lambda u: -share[u])
         for unit in units[:shown]:

@@ -16,7 +16,7 @@ from ._registry import check_choice
 from .errors import ShapeError
 from .history import History, check_callbacks, run_epochs
 
-__all__ = ["SelfOrganizing", "asymptotic_decay"]
+__all__ = ["DECAYS", "SelfOrganizing", "asymptotic_decay"]
 
 
 def asymptotic_decay(value: float, t: int, total: int) -> float:
@@ -30,8 +30,40 @@ def asymptotic_decay(value: float, t: int, total: int) -> float:
     return value / (1 + t / (total / 2))
 
 
+def _inverse_to_zero(rate: float, t: int, total: int) -> float:
+    scale = total / 100.0
+    return rate * scale / (scale + t)
+
+
+def _linear_to_zero(rate: float, t: int, total: int) -> float:
+    return rate * (1 - t / total)
+
+
+def _inverse_to_one(sigma: float, t: int, total: int) -> float:
+    return sigma / (1 + (t * ((sigma - 1) / total)))
+
+
+def _linear_to_one(sigma: float, t: int, total: int) -> float:
+    return sigma + (t * (1 - sigma) / total)
+
+
+#: How the learning rate and σ shrink over T updates, MiniSom's functions:
+#: ``asymptotic`` both to a third (``/ (1 + 2t/T)``); ``linear`` η to 0 and σ
+#: to 1 in a straight line; ``inverse`` η to 0 as T/100 / (T/100 + t), σ to 1.
+DECAYS = {
+    "asymptotic": (asymptotic_decay, asymptotic_decay),
+    "linear": (_linear_to_zero, _linear_to_one),
+    "inverse": (_inverse_to_zero, _inverse_to_one),
+}
+
+
 class SelfOrganizing:
     """``fit``, ``fit_batch`` and the unit-by-unit step (a part of ``SOM``)."""
+
+    def rates(self, t: int, total: int) -> tuple[float, float]:
+        """η and σ at update ``t`` of ``total``, by the map's ``decay``."""
+        rate, sigma = DECAYS[self.decay]
+        return rate(self.learning_rate, t, total), sigma(self.sigma, t, total)
 
     def fit(
         self,
@@ -149,8 +181,7 @@ class SelfOrganizing:
             self._weights = before
 
         def epoch(t: int) -> dict[str, float]:
-            rate = asymptotic_decay(self.learning_rate, t, epochs)
-            sigma = asymptotic_decay(self.sigma, t, epochs)
+            rate, sigma = self.rates(t, epochs)
             numerator = np.zeros_like(self._weights)
             denominator = np.zeros((self.rows, self.cols))
             for x in data:
@@ -191,8 +222,8 @@ class SelfOrganizing:
             distance = float(np.linalg.norm(gap))
             if distance < best:
                 best, winner = distance, unit
-        rate = asymptotic_decay(self.learning_rate, t, total)
-        share = self.shares(winner, asymptotic_decay(self.sigma, t, total))
+        rate, sigma = self.rates(t, total)
+        share = self.shares(winner, sigma)
         for unit in np.ndindex(self.rows, self.cols):
             step = share[unit] * rate
             row = weights[unit]

@@ -196,7 +196,7 @@ def test_explain_tells_one_update_and_changes_nothing():
     text = som.explain([0.3, -0.2], t=10, total=20)
     winner = som.winner([0.3, -0.2])
     assert text.startswith(f"unit {winner} won")
-    assert "η = 0.25, σ = 0.5" in text  # both halved at t = T/2
+    assert "η = 0.25, σ = 0.5 (asymptotic decay)" in text  # both halved at t = T/2
     assert np.array_equal(som.weights, before)
 
 
@@ -265,3 +265,23 @@ def test_batch_training_equals_minisoms_offline_batch(neighborhood, sigma):
     history = ours.fit_batch(X, 20)
     np.testing.assert_allclose(ours.weights, theirs.get_weights(), rtol=0, atol=1e-12)
     assert history.epochs == 20 and history.loss[-1] < history.loss[0]
+
+
+@pytest.mark.parametrize(
+    "decay, theirs",
+    [("linear", ("linear_decay_to_zero", "linear_decay_to_one")),
+     ("inverse", ("inverse_decay_to_zero", "inverse_decay_to_one"))],
+)  # fmt: skip
+def test_the_other_decays_equal_minisoms(decay, theirs):
+    X = data_sets()["uniform"]
+    their_som = minisom.MiniSom(
+        6, 5, 3, sigma=2.0, learning_rate=0.4, decay_function=theirs[0],
+        sigma_decay_function=theirs[1], random_seed=1,
+    )  # fmt: skip
+    ours = ns.SOM(6, 5, 3, sigma=2.0, learning_rate=0.4, decay=decay, seed=0)
+    ours.set_parameters(their_som.get_weights())
+    their_som.train(X, 500, random_order=False)
+    ours.fit(X, iterations=500, random_order=False)
+    np.testing.assert_allclose(
+        ours.weights, their_som.get_weights(), rtol=0, atol=1e-12
+    )

@@ -185,6 +185,7 @@ def som_document(som: SOM) -> dict:
         "learning_rate": som.learning_rate,
         "neighborhood": som.neighborhood,
         "topology": som.topology,
+        "decay": som.decay,
         # one row per unit, row by row of the grid
         "weights": som.weights.reshape(-1, som.n_inputs).tolist(),
     }
@@ -204,7 +205,8 @@ def som_from(document: dict) -> SOM:
             rows, cols, n_inputs, sigma=read_number(document, "sigma", "the file"),
             learning_rate=read_number(document, "learning_rate", "the file"),
             neighborhood=read_string(document, "neighborhood", "the file"),
-            topology=read_string(document, "topology", "the file"), seed=0,
+            topology=read_string(document, "topology", "the file"),
+            decay=read_string(document, "decay", "the file"), seed=0,
         )  # fmt: skip
     except NeurosimError as error:
         raise FormatError(f"the map's settings: {error}") from None
@@ -214,5 +216,5 @@ def som_from(document: dict) -> SOM:
 
 _SOM_KEYS = (
     "format", "version", "kind", "rows", "cols", "n_inputs", "sigma", "learning_rate",
-    "neighborhood", "topology", "weights",
+    "neighborhood", "topology", "decay", "weights",
 )  # fmt: skip
