@@ -59,6 +59,11 @@ def index_of(positions: list[int], size: int) -> slice | np.ndarray:
     return np.asarray(positions, dtype=np.intp)
 
 
+def _over_steps(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """(T, batch, k) @ (k, n) as one product over every step's rows, (T, batch, n)."""
+    return (flat(values) @ weight).reshape(*values.shape[:2], weight.shape[1])
+
+
 class TimeLoop:
     """The forward and backward passes through time (a part of ``CompiledRecurrent``)."""
 
@@ -82,17 +87,20 @@ class TimeLoop:
             nets[:, :, group.cols] = self._bias[group.cols]
             m = group.projection
             if m is not None:
-                nets[:, :, m.cols] += states[:, :, m.rows] @ m.weight
+                nets[:, :, m.cols] += _over_steps(states[:, :, m.rows], m.weight)
+        # What the loop reads at every step, looked up once.
+        delayed = [(m.delay, m.rows, m.cols, m.weight) for m in self._delayed_core]
+        groups = [(g.cols, g.state, g.activation.fn, g.instant) for g in self._core]
+        start = self._start
         for t in range(n_steps):
             now, net = states[t], nets[t]
-            for m in self._delayed_core:
-                past = states[t - m.delay] if t >= m.delay else self._start
-                net[:, m.cols] += past[..., m.rows] @ m.weight
-            for group in self._core:
-                m = group.instant
+            for delay, rows, cols, weight in delayed:
+                past = states[t - delay] if t >= delay else start
+                net[:, cols] += past[..., rows] @ weight
+            for cols, state, fn, m in groups:
                 if m is not None:
                     net[:, m.cols] += now[:, m.rows] @ m.weight
-                now[:, group.state] = group.activation.fn(net[:, group.cols])
+                now[:, state] = fn(net[:, cols])
         self._after_the_loop(states, nets)
         self._steps, self._single = n_steps, single
         self._has_gradients = False
@@ -106,14 +114,13 @@ class TimeLoop:
             nets[:, :, group.cols] = self._bias[group.cols]
         for m in self._delayed_post:  # from neurons of the loop, already known
             d = m.delay
-            nets[d:, :, m.cols] += (
-                states[:-d, :, m.rows] @ m.weight if d < len(states) else 0
-            )
+            if d < len(states):
+                nets[d:, :, m.cols] += _over_steps(states[:-d, :, m.rows], m.weight)
             nets[:d, :, m.cols] += self._start[..., m.rows] @ m.weight
         for group in self._post:
             m = group.instant
             if m is not None:
-                nets[:, :, m.cols] += states[:, :, m.rows] @ m.weight
+                nets[:, :, m.cols] += _over_steps(states[:, :, m.rows], m.weight)
             states[:, :, group.state] = group.activation.fn(nets[:, :, group.cols])
 
     def propagate_step(self, batch: np.ndarray, single: bool) -> np.ndarray:
@@ -152,8 +159,21 @@ class TimeLoop:
         self._has_gradients = False
 
     def _allocate(self, n_batch: int, n_steps: int) -> None:
-        self._states = np.zeros((n_steps, n_batch, self._n_state), dtype=self.dtype)
-        self._nets = np.empty((n_steps, n_batch, self._n_neurons), dtype=self.dtype)
+        self._states = self._buffer("states", (n_steps, n_batch, self._n_state))
+        self._nets = self._buffer(
+            "nets", (n_steps, n_batch, self._n_neurons), zero=False
+        )
+
+    def _buffer(self, name: str, shape: tuple, zero: bool = True) -> np.ndarray:
+        """An array kept from pass to pass while its shape stays: memory already mapped
+        is several times faster to write than a fresh allocation's first touch."""
+        buffers = self.__dict__.setdefault("_buffers", {})
+        array = buffers.get(name)
+        if array is None or array.shape != shape:
+            array = buffers[name] = np.empty(shape, dtype=self.dtype)
+        if zero:
+            array.fill(0.0)
+        return array
 
     def _step(self, t: int) -> None:
         """Step t of a stream, every group in level order (what :meth:`propagate` hoists)."""
@@ -184,9 +204,9 @@ class TimeLoop:
         ages = 1 if full else k
         # errors[t, a]: ∂L/∂y of every state column at step t, of age a (steps
         # travelled back); every step's delta summed over the ages.
-        errors = np.zeros((n_steps, ages, n_batch, self._n_state), dtype=self.dtype)
+        errors = self._buffer("errors", (n_steps, ages, n_batch, self._n_state))
         errors[:, 0][:, :, self._output_state] = output_grads.transpose(1, 0, 2)
-        deltas = np.zeros((n_steps, n_batch, self._n_neurons), dtype=self.dtype)
+        deltas = self._buffer("deltas", (n_steps, n_batch, self._n_neurons))
         grads = {id(m): np.zeros_like(m.weight) for m in self._matrices()}
         start = self._start
         # 1. After the loop, backwards: errors of age 0 only, every step at once.
@@ -198,7 +218,7 @@ class TimeLoop:
             m = group.instant
             if m is not None:
                 mine = deltas[:, :, m.cols]
-                errors[:, 0][..., m.rows] += mine @ m.weight.T
+                errors[:, 0][..., m.rows] += _over_steps(mine, m.weight.T)
                 grads[id(m)] += flat(states[:, :, m.rows]).T @ flat(mine)
         for m in self._delayed_post:
             d = m.delay
@@ -232,6 +252,9 @@ class TimeLoop:
 
     def _backward_loop(self, errors, deltas, states, nets, full, ages) -> None:
         """Each step's deltas of the loop's neurons, from the last step to the first."""
+        if full:
+            self._backward_loop_full(errors[:, 0], deltas, states, nets)
+            return
         n_steps, n_batch = states.shape[:2]
         step_deltas = np.empty((ages, n_batch, self._n_neurons), dtype=self.dtype)
         for t in reversed(range(n_steps)):
@@ -262,6 +285,26 @@ class TimeLoop:
                     errors[t - d, d:][..., m.rows] += (
                         step_deltas[: ages - d][..., m.cols] @ m.weight.T
                     )
+
+    def _backward_loop_full(self, errors, deltas, states, nets) -> None:
+        """:meth:`_backward_loop` without truncation: one error per step, (T, batch, state)."""
+        groups = [
+            (g.cols, g.state, g.activation, g.instant) for g in reversed(self._core)
+        ]
+        delayed = [(m.delay, m.rows, m.cols, m.weight.T) for m in self._delayed_core]
+        for t in reversed(range(len(states))):
+            error, now, step = errors[t], states[t], deltas[t]
+            for cols, state, activation, m in groups:
+                if activation.from_output is not None:
+                    slope_ = activation.from_output(now[:, state])
+                else:
+                    slope_ = activation.derivative(nets[t][:, cols])
+                step[:, cols] = error[:, state] * slope_
+                if m is not None:
+                    error[:, m.rows] += step[:, m.cols] @ m.weight.T
+            for delay, rows, cols, weight_t in delayed:
+                if t >= delay:
+                    errors[t - delay][:, rows] += step[:, cols] @ weight_t
 
     @staticmethod
     def _past_times(states, start, m: Matrix, later: np.ndarray) -> np.ndarray:
