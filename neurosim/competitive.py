@@ -52,10 +52,31 @@ from ._checks import (
 from .errors import DataError, ParameterError, ShapeError
 from .history import History, check_callbacks, run_epochs
 
-__all__ = ["LVQ", "WinnerTakeAll"]
+__all__ = ["LVQ", "Prototypes", "WinnerTakeAll"]
 
 
-class WinnerTakeAll:
+class Prototypes:
+    """What competitive layers share: a prototype per neuron, and the nearest one to a sample."""
+
+    n_inputs: int
+    prototypes: np.ndarray
+
+    def nearest(self, X: ArrayLike) -> np.ndarray:
+        """The index of each sample's nearest prototype (Euclidean; the first on a tie)."""
+        data = self._samples(X)
+        gaps = np.linalg.norm(data[:, None, :] - self.prototypes[None], axis=2)
+        return gaps.argmin(axis=1)
+
+    def _samples(self, X: ArrayLike) -> np.ndarray:
+        array = as_float_array(X, "X")
+        if array.ndim != 2 or array.shape[1] != self.n_inputs or not len(array):
+            raise ShapeError(
+                f"X must have shape (n_samples, {self.n_inputs}), got {array.shape}"
+            )
+        return array
+
+
+class WinnerTakeAll(Prototypes):
     """A layer of ``n_units`` competitive neurons over ``n_inputs`` inputs: only the winner learns.
 
     Parameters
@@ -119,9 +140,7 @@ class WinnerTakeAll:
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Each sample's nearest unit (no conscience: the trained map of the data)."""
-        data = self._samples(X)
-        gaps = np.linalg.norm(data[:, None, :] - self.prototypes[None], axis=2)
-        return gaps.argmin(axis=1)
+        return self.nearest(X)
 
     def fit(
         self,
@@ -172,16 +191,8 @@ class WinnerTakeAll:
             desc="competitive",
         )  # fmt: skip
 
-    def _samples(self, X: ArrayLike) -> np.ndarray:
-        array = as_float_array(X, "X")
-        if array.ndim != 2 or array.shape[1] != self.n_inputs or not len(array):
-            raise ShapeError(
-                f"X must have shape (n_samples, {self.n_inputs}), got {array.shape}"
-            )
-        return array
 
-
-class LVQ:
+class LVQ(Prototypes):
     """A layer of ``n_prototypes`` competitive neurons over ``n_inputs`` inputs, one class each.
 
     Parameters
@@ -225,12 +236,6 @@ class LVQ:
     def __repr__(self) -> str:
         counts = np.bincount(self.classes).tolist()
         return f"LVQ({len(self.classes)} prototypes for {len(counts)} classes {counts})"
-
-    def nearest(self, X: ArrayLike) -> np.ndarray:
-        """The index of each sample's nearest prototype."""
-        data = self._samples(X)
-        gaps = np.linalg.norm(data[:, None, :] - self.prototypes[None], axis=2)
-        return gaps.argmin(axis=1)
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Each sample's class: its nearest prototype's."""
@@ -298,11 +303,3 @@ class LVQ:
             epoch, epochs, self, undo=undo, callbacks=callbacks, progress=progress,
             desc="LVQ",
         )  # fmt: skip
-
-    def _samples(self, X: ArrayLike) -> np.ndarray:
-        array = as_float_array(X, "X")
-        if array.ndim != 2 or array.shape[1] != self.n_inputs or not len(array):
-            raise ShapeError(
-                f"X must have shape (n_samples, {self.n_inputs}), got {array.shape}"
-            )
-        return array
