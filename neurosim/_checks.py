@@ -148,6 +148,25 @@ BYTES_PER_CONNECTION = 900
 BYTES_PER_NEURON = 1500
 
 
+def check_position(position: object) -> tuple[int, ...] | None:
+    """A neuron's position as files keep it: None, or up to four whole numbers."""
+    if position is None:
+        return None
+    if (
+        not isinstance(position, (tuple, list))
+        or len(position) > 4
+        or not all(
+            isinstance(p, (int, np.integer)) and not isinstance(p, bool)
+            for p in position
+        )
+    ):
+        raise ParameterError(
+            "a neuron's position must be None or a tuple of up to four whole numbers "
+            f"such as (channel, row, column), got {position!r}"
+        )
+    return tuple(int(p) for p in position)
+
+
 def memory_limit() -> int:
     """The machine's physical memory in bytes (what no request may exceed)."""
     try:

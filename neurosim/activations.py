@@ -165,6 +165,22 @@ def _tanh_derivative(z):
     return 1.0 - t * t
 
 
+def _bipolar(z):
+    return 2.0 * _sigmoid(z) - 1.0
+
+
+def _bipolar_derivative(z):
+    return 2.0 * _sigmoid_derivative(z)
+
+
+def _bipolar2(z):
+    return 4.0 * _sigmoid(z) - 2.0
+
+
+def _bipolar2_derivative(z):
+    return 4.0 * _sigmoid_derivative(z)
+
+
 def _relu(z):
     if type(z) is float:
         return max(0.0, z)
@@ -234,6 +250,24 @@ _BUILTIN = (
         from_output=lambda y: 1.0 - y * y,  # as _tanh_derivative, from tanh(z)
     ),
     Activation("relu", _relu, _relu_derivative, output_range=(0.0, math.inf)),
+    # Hochreiter & Schmidhuber's (1997) LSTM squashes: h = 2σ − 1 on the cell
+    # state, g = 4σ − 2 on the cell input.
+    Activation(
+        "bipolar_sigmoid",
+        _bipolar,
+        _bipolar_derivative,
+        output_range=(-1.0, 1.0),
+        symbol="(2σ−1)",
+        latex=r"(2\sigma - 1)",
+    ),
+    Activation(
+        "bipolar_sigmoid2",
+        _bipolar2,
+        _bipolar2_derivative,
+        output_range=(-2.0, 2.0),
+        symbol="(4σ−2)",
+        latex=r"(4\sigma - 2)",
+    ),
     Activation(
         "leaky_relu",
         _leaky_relu,

@@ -45,9 +45,11 @@ from ._checks import BYTES_PER_CONNECTION, BYTES_PER_NEURON, check_count, check_
 from ._registry import check_choice
 from .errors import ParameterError, ShapeError
 from .initializers import draw_weights, get_initializer
+from .lstm import LSTM
 from .parameters import Parameter
 
 __all__ = [
+    "LSTM",
     "AvgPool",
     "Conv",
     "Dense",

@@ -11,9 +11,9 @@ that feed it::
     ∂L/∂w_i = delta · x_i,   ∂L/∂bias = delta         (set_gradients)
 
 Each value is a plain float for one sample, or a numpy array with one value
-per sample for a batch; the same lines serve both. A weight and a bias are
-each read through a :class:`~neurosim.parameters.Parameter`, which may be
-shared with other connections or frozen; the arithmetic does not change.
+per sample for a batch; the same lines serve both. Weights and biases are
+read through (shared, frozen or plain) :class:`~neurosim.parameters.Parameter`
+objects; max and product neurons gate their deltas (:mod:`~neurosim.gating`).
 
 Examples
 --------
@@ -35,17 +35,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import MAX_DELAY, check_delay
+from ._checks import MAX_DELAY, check_delay, check_position
 from ._registry import check_choice
 from .activations import Activation, get_activation
 from .errors import ParameterError
+from .gating import AGGREGATIONS, check_aggregation, combine, refuse_bias
 from .parameters import Parameter, ParameterStore, check_parameter_value
 
 __all__ = ["AGGREGATIONS", "ROLES", "Connection", "Neuron"]
 
 ROLES = ("input", "hidden", "output")
-#: How a neuron combines its weighted inputs: their sum, or (a pooling neuron) their maximum.
-AGGREGATIONS = ("sum", "max")
 
 
 class Neuron:
@@ -62,10 +61,14 @@ class Neuron:
         :class:`~neurosim.parameters.Parameter` to share one bias.
     role : {"input", "hidden", "output"}, default "hidden"
         Input neurons hold the value they are given as their ``output``.
-    aggregation : {"sum", "max"}, default "sum"
+    aggregation : {"sum", "max", "product"}, default "sum"
         ``"max"`` makes a max-pooling neuron: ``net = bias + max_i w_i·x_i``.
         Its delta goes back through the connection that won only; on a tie
         the first incoming connection (in the order they were made) wins.
+        ``"product"`` a multiplicative neuron: ``net = Π_i w_i·x_i``, its
+        delta passed to each input times the product of the others (see
+        :mod:`neurosim.gating`). It has no bias (its bias is a frozen 0)
+        and needs at least two inputs.
     position : tuple, optional
         Where the neuron sits in a grid (a convolutional layer's
         ``(channel, row, column)``), for pictures and names; not used by the
@@ -123,8 +126,8 @@ class Neuron:
         self._role = role
         #: The ParameterStore of the network the neuron belongs to (None: none yet).
         self.store: ParameterStore | None = None
-        self._aggregation = _check_aggregation(aggregation, role)
-        self._position = _check_position(position)
+        self._aggregation = check_aggregation(aggregation, role)
+        self._position = check_position(position)
         if role == "input":
             self._activation = None
             self.bias_parameter = None
@@ -135,6 +138,8 @@ class Neuron:
                 if isinstance(bias, Parameter)
                 else Parameter(check_parameter_value(bias, f"bias of neuron {name!r}"))
             )
+            if aggregation == "product":
+                refuse_bias(self.bias_parameter, name)
         self.net = None
         self.output = None
         self.delta = None
@@ -187,6 +192,8 @@ class Neuron:
                 f"{self.name!r} is an input neuron, which has no bias; only hidden and "
                 "output neurons have one"
             )
+        if self._aggregation == "product" and value != 0:
+            refuse_bias(Parameter(1.0), self.name)
         self.bias_parameter.assign(value, f"bias of neuron {self.name!r}")
 
     @property
@@ -196,16 +203,20 @@ class Neuron:
 
     @property
     def aggregation(self) -> str:
-        """``"sum"`` (a weighted sum) or ``"max"`` (a pooling neuron).
+        """``"sum"`` (a weighted sum), ``"max"`` (a pooling neuron) or ``"product"``.
 
         Changing it changes the arithmetic: a compiled view made before is
-        then stale (it refuses to compute), as after a new activation.
+        then stale (it refuses to compute), as after a new activation. A
+        neuron made a product neuron must have bias 0; the bias is frozen.
         """
         return self._aggregation
 
     @aggregation.setter
     def aggregation(self, aggregation: str) -> None:
-        self._aggregation = _check_aggregation(aggregation, self._role)
+        aggregation = check_aggregation(aggregation, self._role)
+        if aggregation == "product":
+            refuse_bias(self.bias_parameter, self.name)
+        self._aggregation = aggregation
         if self.store is not None:
             self.store.structure_version += 1
 
@@ -216,7 +227,7 @@ class Neuron:
 
     @position.setter
     def position(self, position: tuple[int, ...] | None) -> None:
-        self._position = _check_position(position)
+        self._position = check_position(position)
 
     @property
     def activation(self) -> Activation | None:
@@ -236,8 +247,9 @@ class Neuron:
 
     def activate(self, incoming: Sequence[Connection]) -> float | np.ndarray:
         """Forward step: ``net = bias + Σ w·x``, ``output = f(net)``; return the output."""
-        if self._aggregation == "max":
-            return self._pool(incoming)
+        if self._aggregation != "sum":
+            weighted = [c._parameter.data * c.source.output for c in incoming]
+            return self._combine(incoming, weighted)
         # parameter.data is the weight (or bias) itself: the pass has synced
         # the values, so it reads the stored number without a property call.
         net = self.bias_parameter.data
@@ -251,19 +263,19 @@ class Neuron:
         self,
         outgoing: Sequence[Connection],
         output_grad=0.0,
-        pooled: Sequence[Connection] = (),
+        gated: Sequence[Connection] = (),
     ) -> None:
         """Backward step: ``delta = f'(net) · (∂L/∂output + Σ w·δ of the neurons fed)``.
 
         ``output_grad`` is the loss's own derivative with respect to this
-        neuron's output: non-zero only for output neurons. ``pooled`` are the
-        connections into max-pooling neurons, which pass their delta back
-        only where this neuron won (``gate`` is 1 there, 0 elsewhere).
+        neuron's output: non-zero only for output neurons. ``gated`` are the
+        connections into max-pooling and product neurons, whose delta comes
+        back times the connection's ``gate`` (see :mod:`neurosim.gating`).
         """
         error = output_grad
         for connection in outgoing:
             error = error + connection._parameter.data * connection.target.delta
-        for connection in pooled:
+        for connection in gated:
             gated = connection.target.delta * connection.gate
             error = error + connection._parameter.data * gated
         self.delta = error * self._activation.derivative(self.net)
@@ -274,9 +286,10 @@ class Neuron:
         A connection with delay d reads ``source.outputs[t - d]``, or before
         step d the source's ``start`` (its ``initial_output``, or where a
         stream stood); one without delay reads this step's output. The
-        values are appended to :attr:`nets` and :attr:`outputs`.
+        values are appended to :attr:`nets` and :attr:`outputs` (and the
+        gates of a max or product neuron's connections to their ``gates``).
         """
-        net = self.bias_parameter.data
+        weighted = []
         for connection in incoming:
             source, delay = connection.source, connection._delay
             if delay == 0:
@@ -285,20 +298,36 @@ class Neuron:
                 x = source.outputs[t - delay]
             else:
                 x = source.start
-            net = net + connection._parameter.data * x
-        self.net = net
-        self.output = self._activation.fn(net)
-        self.nets.append(net)
+            weighted.append(connection._parameter.data * x)
+        if self._aggregation == "sum":
+            net = self.bias_parameter.data
+            for value in weighted:
+                net = net + value
+            self.net = net
+            self.output = self._activation.fn(net)
+        else:
+            self._combine(incoming, weighted)
+            for connection in incoming:
+                if t == 0:
+                    connection.gates = []
+                connection.gates.append(connection.gate)
+        self.nets.append(self.net)
         self.outputs.append(self.output)
 
     def backpropagate_at(
-        self, t: int, outgoing: Sequence[Connection], output_grad=0.0
+        self,
+        t: int,
+        outgoing: Sequence[Connection],
+        output_grad=0.0,
+        gated: Sequence[Connection] = (),
     ) -> None:
         """Backward step at time ``t``: ``δ(t) = f'(net(t)) · (∂L/∂y(t) + Σ w·δ_target(t + delay))``.
 
         A connection without delay passes back its target's delta of this
         step; one with delay d the target's delta of step t + d — the term
-        that comes back through time (none past the sequence's end).
+        that comes back through time (none past the sequence's end). Into a
+        max or product neuron, that delta is times the connection's gate of
+        step t + d.
         """
         error = output_grad
         for connection in outgoing:
@@ -307,28 +336,24 @@ class Neuron:
                 error = error + connection._parameter.data * connection.target.delta
             elif t + delay < len(later):
                 error = error + connection._parameter.data * later[t + delay]
+        for connection in gated:
+            at = t + connection._delay
+            if at < len(connection.target.deltas):
+                gated_delta = connection.target.deltas[at] * connection.gates[at]
+                error = error + connection._parameter.data * gated_delta
         self.delta = error * self._activation.derivative(self.nets[t])
         self.deltas[t] = self.delta
 
-    def _pool(self, incoming: Sequence[Connection]) -> float | np.ndarray:
-        """Forward step of a max-pooling neuron: ``net = bias + max_i w_i·x_i``.
+    def _combine(self, incoming: Sequence[Connection], weighted: list):
+        """Forward step of a max-pooling or product neuron from its weighted inputs.
 
-        Each incoming connection's ``gate`` records whether it won (1) or not
-        (0), per sample; the first of equal maxima wins.
+        Each incoming connection's ``gate`` records ``∂net/∂(w·x)``, per
+        sample (see :mod:`neurosim.gating`).
         """
-        weighted = [c._parameter.data * c.source.output for c in incoming]
-        if isinstance(weighted[0], np.ndarray):
-            stacked = np.stack(weighted)
-            winner = np.argmax(stacked, axis=0)
-            best = np.take_along_axis(stacked, winner[np.newaxis], axis=0)[0]
-            for k, connection in enumerate(incoming):
-                connection.gate = (winner == k).astype(float)
-        else:
-            winner = max(range(len(weighted)), key=weighted.__getitem__)
-            best = weighted[winner]
-            for k, connection in enumerate(incoming):
-                connection.gate = 1.0 if k == winner else 0.0
-        self.net = self.bias_parameter.data + best
+        value, gates = combine(self._aggregation, weighted)
+        for connection, gate in zip(incoming, gates):
+            connection.gate = gate
+        self.net = self.bias_parameter.data + value
         self.output = self._activation.fn(self.net)
         return self.output
 
@@ -339,9 +364,9 @@ class Neuron:
         a batch mean, so each delta carries its ``1/batch`` share.
         """
         delta = self.delta
-        if self._aggregation == "max":
-            # Only the winner's weight took part: the others' inputs count as 0.
-            self._set_pooling_gradients(incoming)
+        if self._aggregation != "sum":
+            # ∂net/∂w = x · gate: only the winner's weight took part in a max.
+            self._set_gated_gradients(incoming)
         elif isinstance(delta, np.ndarray):
             for connection in incoming:
                 connection.grad = float((delta * connection.source.output).sum())
@@ -351,12 +376,12 @@ class Neuron:
                 connection.grad = delta * connection.source.output
             self.bias_grad = delta
 
-    def _set_pooling_gradients(self, incoming: Sequence[Connection]) -> None:
+    def _set_gated_gradients(self, incoming: Sequence[Connection]) -> None:
         delta = self.delta
         for connection in incoming:
             grad = delta * (connection.source.output * connection.gate)
             connection.grad = (
-                float(grad.sum()) if isinstance(grad, np.ndarray) else grad
+                float(np.sum(grad)) if isinstance(grad, np.ndarray) else grad
             )
         self.bias_grad = float(delta.sum()) if isinstance(delta, np.ndarray) else delta
 
@@ -364,39 +389,11 @@ class Neuron:
         if self.is_input:
             return f"Neuron({self.name!r}, role='input')"
         frozen = "" if self.bias_parameter.trainable else ", bias frozen"
-        pooling = ", aggregation='max'" if self.aggregation == "max" else ""
+        pooling = f", aggregation={self.aggregation!r}" * (self.aggregation != "sum")
         return (
             f"Neuron({self.name!r}, role={self.role!r}, "
             f"activation={self.activation.name!r}, bias={self.bias:.6g}{pooling}{frozen})"
         )
-
-
-def _check_aggregation(aggregation: object, role: str) -> str:
-    check_choice(aggregation, AGGREGATIONS, "aggregation")
-    if aggregation != "sum" and role == "input":
-        raise ParameterError(
-            "an input neuron aggregates nothing; leave aggregation='sum'"
-        )
-    return aggregation
-
-
-def _check_position(position: object) -> tuple[int, ...] | None:
-    """A position as files keep it: None, or up to four whole numbers."""
-    if position is None:
-        return None
-    if (
-        not isinstance(position, (tuple, list))
-        or len(position) > 4
-        or not all(
-            isinstance(p, (int, np.integer)) and not isinstance(p, bool)
-            for p in position
-        )
-    ):
-        raise ParameterError(
-            "a neuron's position must be None or a tuple of up to four whole numbers "
-            f"such as (channel, row, column), got {position!r}"
-        )
-    return tuple(int(p) for p in position)
 
 
 class Connection:
@@ -427,7 +424,7 @@ class Connection:
     Connection('x' -> 'y', weight=0.5)
     """
 
-    __slots__ = ("_delay", "_parameter", "gate", "grad", "source", "target")
+    __slots__ = ("_delay", "_parameter", "gate", "gates", "grad", "source", "target")
 
     def __init__(
         self, source: Neuron, target: Neuron, weight: float | Parameter, delay: int = 0
@@ -444,8 +441,10 @@ class Connection:
             what = f"weight of {source.name!r} -> {target.name!r}"
             self._parameter = Parameter(check_parameter_value(weight, what))
         self.grad = None
-        #: Into a max-pooling neuron: 1 where this connection won the last pass, else 0.
+        #: Into a max or product neuron: ∂net/∂(w·x) of the last pass (see gating).
         self.gate = None
+        #: The same at every step of the last sequence pass.
+        self.gates: list | None = None
 
     @property
     def parameter(self) -> Parameter:

@@ -50,7 +50,8 @@ class _Plan(NamedTuple):
     inputs: tuple[Neuron, ...]
     outputs: tuple[Neuron, ...]
     forward_steps: tuple[tuple[Neuron, tuple[Connection, ...]], ...]
-    # (neuron, incoming, outgoing into summing neurons, outgoing into pooling neurons)
+    # (neuron, incoming, outgoing into summing neurons, outgoing into gated
+    # ones: max-pooling and product neurons)
     backward_steps: tuple[
         tuple[
             Neuron,
@@ -131,21 +132,11 @@ class NodeByNode(Delays, Model):
                 continue
             incoming = tuple(c for _, _, c in graph.in_edges(name, data="connection"))
             outgoing = tuple(c for _, _, c in graph.out_edges(name, data="connection"))
-            if neuron.aggregation == "max" and self._n_delayed:
-                raise TopologyError(
-                    f"{name!r} is a max-pooling neuron in a network with delays; "
-                    "pooling is not supported through time yet. Use summing neurons, "
-                    "or a network without delayed connections"
-                )
-            if neuron.aggregation == "max" and not incoming:
-                raise TopologyError(
-                    f"the max-pooling neuron {name!r} has no incoming connections: "
-                    "it needs at least one input to take the maximum of"
-                )
+            _check_fan_in(neuron, incoming)
             forward_steps.append((neuron, incoming))
-            pooled = tuple(c for c in outgoing if c.target.aggregation == "max")
-            summed = tuple(c for c in outgoing if c.target.aggregation != "max")
-            backward_steps.append((neuron, incoming, summed, pooled))
+            gated = tuple(c for c in outgoing if c.target.aggregation != "sum")
+            summed = tuple(c for c in outgoing if c.target.aggregation == "sum")
+            backward_steps.append((neuron, incoming, summed, gated))
         return _Plan(
             inputs,
             outputs,
@@ -231,8 +222,8 @@ class NodeByNode(Delays, Model):
         ['y1', 'h1_2', 'h1_1']
         """
         return [
-            (neuron, incoming, summed + pooled)
-            for neuron, incoming, summed, pooled in self._get_plan().backward_steps
+            (neuron, incoming, summed + gated)
+            for neuron, incoming, summed, gated in self._get_plan().backward_steps
         ]
 
     # ------------------------------------------------------------------ Model kernels
@@ -394,8 +385,8 @@ class NodeByNode(Delays, Model):
             )
             grad_of = dict(zip(plan.outputs, columns))
             self.output_grads = grad_of  # ∂L/∂output of each output, for the trace
-            for neuron, incoming, outgoing, pooled in plan.backward_steps:
-                neuron.backpropagate(outgoing, grad_of.get(neuron, 0.0), pooled)
+            for neuron, incoming, outgoing, gated in plan.backward_steps:
+                neuron.backpropagate(outgoing, grad_of.get(neuron, 0.0), gated)
                 neuron.set_gradients(incoming)
         # Each parameter's gradient: its connection's, its neuron's, or the sum
         # over the connections (and biases) that share it.
@@ -470,3 +461,15 @@ class NodeByNode(Delays, Model):
             owner.grad = grad
         self._last_pass, self._single_sample, self._has_gradients = flags
         self.output_grads = output_grads
+
+
+def _check_fan_in(neuron: Neuron, incoming: tuple[Connection, ...]) -> None:
+    """A max-pooling neuron needs an input to take the maximum of; a product neuron two."""
+    least = {"sum": 0, "max": 1, "product": 2}[neuron.aggregation]
+    if len(incoming) < least:
+        kind = "max-pooling" if neuron.aggregation == "max" else "product"
+        raise TopologyError(
+            f"the {kind} neuron {neuron.name!r} has {len(incoming)} incoming "
+            f"connection(s); it needs at least {least}: connect more inputs to it, "
+            "or make it a summing neuron (aggregation='sum')"
+        )

@@ -38,12 +38,19 @@ from ._checks import (
 )
 from .activations import Activation, get_activation
 from .initializers import default_initializer, draw_weights, get_initializer
+from .lstm import LSTM, lstm_layer
 from .parameters import Parameter
 
 if TYPE_CHECKING:
     from .network import Network
 
-__all__ = ["RecurrentBuilders", "build_elman", "build_jordan", "build_rnn"]
+__all__ = [
+    "RecurrentBuilders",
+    "build_elman",
+    "build_jordan",
+    "build_lstm",
+    "build_rnn",
+]
 
 
 def _dense(net, sources, targets, delay: int = 0) -> list[tuple]:
@@ -165,6 +172,28 @@ def build_rnn(
         )
     )
     net.connect_many(edges)
+    return net
+
+
+def build_lstm(net, n_inputs, layer, n_outputs, output_activation, readout_bias):
+    """Build :meth:`Network.lstm <neurosim.network.Network.lstm>` into ``net``."""
+    n_inputs = check_count(n_inputs, "n_inputs")
+    spec = layer if isinstance(layer, LSTM) else LSTM(layer)
+    if n_outputs is not None:
+        n_outputs = check_count(n_outputs, "n_outputs")
+        check_flag(readout_bias, "readout_bias")
+    inputs = [net.add_input(f"x{j + 1}") for j in range(n_inputs)]
+    h = lstm_layer(net, inputs, spec, "lstm1", output=n_outputs is None)
+    if n_outputs is not None:
+        outputs = [
+            net.add_output(
+                f"y{k + 1}",
+                output_activation,
+                0.0 if readout_bias else Parameter(0.0, False),
+            )
+            for k in range(n_outputs)
+        ]
+        net.connect_many(_dense(net, h, outputs))
     return net
 
 
@@ -299,6 +328,49 @@ class RecurrentBuilders:
         net = cls(init=initializer_for(activation, init), seed=seed)
         return build_rnn(
             net, n_inputs, n_hidden, n_outputs, activation, output_activation
+        )
+
+    @classmethod
+    def lstm(
+        cls,
+        n_inputs: int,
+        layer: int | LSTM,
+        n_outputs: int | None,
+        output_activation: str | Activation = "identity",
+        readout_bias: bool = True,
+        init: str | None = "xavier",
+        seed: SeedLike = None,
+    ) -> Network:
+        """An LSTM layer of neurons with a dense read-out: ``torch.nn.LSTM`` + ``Linear``.
+
+        Parameters
+        ----------
+        n_inputs : int
+            Input neurons ``x1 …``.
+        layer : int or :class:`~neurosim.lstm.LSTM`
+            The number of cells (each with its own gates, a forget gate, no
+            peepholes), or the layer described in full.
+        n_outputs : int or None
+            Output neurons ``y1 …``, each reading every cell output h; None
+            makes the cell outputs themselves the network's outputs (as
+            ``nn.LSTM`` alone).
+        output_activation : str or Activation, default "identity"
+        readout_bias : bool, default True
+            Whether the outputs have a trainable bias (False: a frozen 0).
+        init, seed
+            As for :meth:`layered`; ``init`` may be a function
+            ``f(rng, fan_in, fan_out)``.
+
+        Examples
+        --------
+        >>> from neurosim import Network
+        >>> net = Network.lstm(3, 4, 2, seed=0)
+        >>> net["lstm1.c[3]"], net.connection("lstm1.h[1]", "lstm1.i[2]").delay
+        (Neuron('lstm1.c[3]', role='hidden', activation='identity', bias=0, bias frozen), 1)
+        """
+        net = cls(init=init, seed=seed)
+        return build_lstm(
+            net, n_inputs, layer, n_outputs, output_activation, readout_bias
         )
 
     def unroll(self, steps: int) -> Network:

@@ -113,9 +113,9 @@ def backward_sequence(
         neuron.deltas = [0.0] * n_steps
     if truncation is None or truncation >= n_steps:
         for t in reversed(range(n_steps)):
-            for neuron, _, outgoing, _ in backward_steps:
+            for neuron, _, outgoing, gated in backward_steps:
                 output_grad = grads[neuron][t] if neuron in grads else 0.0
-                neuron.backpropagate_at(t, outgoing, output_grad)
+                neuron.backpropagate_at(t, outgoing, output_grad, gated)
     else:
         _backward_truncated(backward_steps, grads, n_steps, truncation)
     for neuron, *_ in backward_steps:
@@ -135,19 +135,18 @@ def _backward_truncated(backward_steps, grads, n_steps: int, k: int) -> None:
         neuron: [[0.0] * k for _ in range(n_steps)] for neuron, *_ in backward_steps
     }
     for t in reversed(range(n_steps)):
-        for neuron, _, outgoing, _ in backward_steps:
+        for neuron, _, summed, gated in backward_steps:
             derivative = neuron.activation.derivative(neuron.nets[t])
             mine = ages[neuron][t]
             for a in range(k):
                 error = grads[neuron][t] if (a == 0 and neuron in grads) else 0.0
-                for connection in outgoing:
+                for connection in (*summed, *gated):
                     delay = connection.delay
-                    if delay == 0:
-                        later = ages[connection.target][t][a]
-                    elif delay <= a and t + delay < n_steps:
-                        later = ages[connection.target][t + delay][a - delay]
-                    else:
+                    if delay > a or t + delay >= n_steps:
                         continue
+                    later = ages[connection.target][t + delay][a - delay]
+                    if connection.target.aggregation != "sum":
+                        later = later * connection.gates[t + delay]
                     error = error + connection.parameter.data * later
                 mine[a] = error * derivative
             total = mine[0]
@@ -161,11 +160,14 @@ def weight_gradients(
 ) -> None:
     """Each connection's ``grad`` = Σ_t δ_target(t) · y_source(t − delay), each bias's Σ_t δ(t).
 
-    Summed over the sequences of a batch too (the loss is already their mean).
+    Into a max or product neuron, each term is times the connection's gate
+    of step t. Summed over the sequences of a batch too (the loss is
+    already their mean).
     """
     for neuron, incoming in steps:
         deltas = neuron.deltas
         neuron.bias_grad = _total(deltas)
+        gated = neuron.aggregation != "sum"
         for connection in incoming:
             source, delay = connection.source, connection.delay
             past = source.outputs
@@ -173,6 +175,8 @@ def weight_gradients(
             grad = 0.0
             for t in range(n_steps):
                 x = past[t - delay] if t >= delay else initial
+                if gated:
+                    x = x * connection.gates[t]
                 grad = grad + deltas[t] * x
             connection.grad = float(np.sum(grad))
 

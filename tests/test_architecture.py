@@ -97,7 +97,7 @@ LAYERS = [
     # 1: the small math objects, and what a trainer records
     ["activations", "losses", "initializers", "optimizers", "history", "layout"],
     # 2: every trainable number with one owner; neurons and connections
-    ["parameters"],
+    ["parameters", "gating"],
     ["neuron"],
     ["through_time"],
     # 3: trainers, written against the Model protocol
@@ -119,10 +119,11 @@ LAYERS = [
     ["memory.hopfield"],
     ["memory.rbm"],
     ["graph", "compiled.blocks", "memory"],
-    ["compiled.kernels", "compiled.sync"],
+    ["compiled.kernels", "compiled.sync", "compiled.gated"],
     ["compiled"],
     ["compiled.time_loop"],
     ["compiled.recurrent"],
+    ["lstm"],
     ["layers", "recurrent"],
     ["network"],
     # 5: data, teaching, files, interchange
@@ -135,6 +136,7 @@ LAYERS = [
     ["io.networks", "io.machines"],
     ["io.graphs"],
     ["io"],
+    ["export.lstm"],
     ["export.torch_module", "export.onnx_model", "export"],
     # 6: the web pages, the pictures, the command line
     ["plotting._figures"],
@@ -144,6 +146,7 @@ LAYERS = [
         "plotting.evolution",
         "plotting.convolution",
         "plotting.sequences",
+        "plotting.lstm",
         "plotting.som",
     ],
     ["plotting.network"],

@@ -513,14 +513,6 @@ def test_bad_sequences_and_targets_are_refused_and_change_nothing():
     assert deep_snapshot(net) == before
 
 
-def test_pooling_through_time_is_refused_clearly():
-    net = ns.Network.layered([2, 2, 1], seed=0)
-    net["y1"].aggregation = "max"
-    net.connect("y1", "h1_1", weight=0.5, delay=1)
-    with pytest.raises(TopologyError, match="pooling"):
-        net.forward(np.zeros((3, 2)))
-
-
 def test_fit_learns_a_sequence_task():
     # the running parity of the last two bits: needs the step before
     rng = np.random.default_rng(0)

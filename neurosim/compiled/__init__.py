@@ -121,6 +121,7 @@ class CompiledNetwork(ParameterSync, Model):
                 f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}"
             )
         self._inputs, self._outputs = network.inputs_and_outputs()
+        network.evaluation_order  # noqa: B018 (refuses what the node-by-node pass refuses)
         self.network = network
         self.dtype = dtype
         self._store = network.parameter_store
@@ -161,13 +162,15 @@ class CompiledNetwork(ParameterSync, Model):
         order = {name: i for i, name in enumerate(graph)}
         layout = Layout(self._inputs)
         for level, names in enumerate(self.network.levels):
-            groups: dict[tuple[Activation, str], list[Neuron]] = {}
+            groups: dict[tuple[Activation, str, int], list[Neuron]] = {}
             for name in sorted(names, key=order.__getitem__):
                 neuron = graph.nodes[name]["neuron"]
                 if not neuron.is_input:
-                    key = (neuron.activation, neuron.aggregation)
+                    # Gated neurons (max, product) by fan-in: one (batch, n, k) array.
+                    fan_in = graph.in_degree(name) if neuron.aggregation != "sum" else 0
+                    key = (neuron.activation, neuron.aggregation, fan_in)
                     groups.setdefault(key, []).append(neuron)
-            for (activation, _), neurons in groups.items():
+            for (activation, *_), neurons in groups.items():
                 self.blocks.append(
                     make_block(graph, level, activation, neurons, layout, self.dtype)
                 )

@@ -142,16 +142,16 @@ class Block:
         self.bias_grad: np.ndarray | None = None
         # Optimizer state is keyed per parameter array.
         self.weight_key, self.bias_key = (self, "weight"), (self, "bias")
-        #: "max" for a block of max-pooling neurons, else "sum".
+        #: "max" for a block of max-pooling neurons, "product" of product neurons, else "sum".
         self.aggregation = self.neurons[0].aggregation
         self.pool_rows = None
-        if self.aggregation == "max":
-            # Each pooling neuron's k inputs, in the order of its connections
+        if self.aggregation != "sum":
+            # Each gated neuron's k inputs, in the order of its connections
             # (in_edges lists a neuron's incoming connections together).
             fan_in = np.bincount(cols, minlength=len(neurons))
             if np.any(fan_in != fan_in[0]):
                 raise TopologyError(
-                    "the vectorised backend takes max-pooling neurons of one level with "
+                    f"the vectorised backend takes {self.aggregation} neurons of one level with "
                     f"the same number of inputs; {self.neurons[0].name!r} and its level "
                     f"have {sorted(set(fan_in.tolist()))}. Give them equal fan-in, or use "
                     "the object backend."
@@ -159,6 +159,7 @@ class Block:
             self.pool_rows = rows.reshape(len(neurons), -1)
             self.pool_cols = cols.reshape(len(neurons), -1)
             self.winner: np.ndarray | None = None
+            self.gates: np.ndarray | None = None
 
     def __repr__(self) -> str:
         kind = (

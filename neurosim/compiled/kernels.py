@@ -10,9 +10,20 @@ __all__ = ["pool_backward", "pool_forward", "sparse_backward", "sparse_forward"]
 
 
 def pool_forward(block: Block, inputs: np.ndarray) -> np.ndarray:
-    """Net inputs of max-pooling neurons: ``bias + max_i w_i·x_i``, winners remembered."""
+    """Net inputs of max-pooling neurons: ``bias + max_i w_i·x_i``, winners remembered.
+
+    Product neurons too: ``bias + Π_i w_i·x_i``, each input's gate (the
+    product of the others) remembered.
+    """
     weights = block.weight[block.pool_rows, block.pool_cols]
     weighted = inputs[:, block.pool_rows] * weights
+    if block.aggregation == "product":
+        before = np.ones_like(weighted)
+        np.cumprod(weighted[..., :-1], axis=2, out=before[..., 1:])
+        after = np.ones_like(weighted)
+        np.cumprod(weighted[..., :0:-1], axis=2, out=after[..., -2::-1])
+        block.gates = before * after
+        return before[..., -1] * weighted[..., -1] + block.bias
     # argmax takes the first of equal maxima, as the object backend does.
     block.winner = np.argmax(weighted, axis=2)
     best = np.take_along_axis(weighted, block.winner[..., np.newaxis], axis=2)[..., 0]
@@ -23,8 +34,23 @@ def pool_backward(block: Block, inputs: np.ndarray, delta: np.ndarray) -> np.nda
     """Gradients of a pooling block; return ∂L/∂(its sources' outputs).
 
     Only the connection that won gets a gradient (δ·x), and only its source
-    gets the error (w·δ), sample by sample.
+    gets the error (w·δ), sample by sample. Into a product neuron, every
+    connection: δ·gate·x and w·δ·gate.
     """
+    if block.aggregation == "product":
+        spread = delta[..., np.newaxis] * block.gates
+        block.weight_grad = np.zeros_like(block.weight)
+        block.weight_grad[block.pool_rows, block.pool_cols] = np.einsum(
+            "bnk,bnk->nk", spread, inputs[:, block.pool_rows]
+        )
+        sent = spread * block.weight[block.pool_rows, block.pool_cols]
+        contribution = np.zeros((delta.shape[0], len(block.sources)), dtype=delta.dtype)
+        np.add.at(
+            contribution,
+            (slice(None), block.pool_rows.reshape(-1)),
+            sent.reshape(len(sent), -1),
+        )
+        return contribution
     winner = block.winner[..., np.newaxis]
     won = np.take_along_axis(inputs[:, block.pool_rows], winner, axis=2)[..., 0]
     chosen = np.arange(block.pool_rows.shape[1]) == winner

@@ -44,6 +44,7 @@ from ..model import Model
 from ..neuron import Neuron
 from ..optimizers import Optimizer
 from .blocks import DTYPES
+from .gated import GatedGroup
 from .time_loop import Group, Matrix, TimeLoop, index_of
 
 if TYPE_CHECKING:
@@ -100,18 +101,19 @@ class CompiledRecurrent(TimeLoop, Model):
         graph = network.graph
         n_in = len(self._inputs)
         state = {neuron.name: k for k, neuron in enumerate(self._inputs)}
-        groups: list[tuple[list[Neuron], object]] = []
+        groups: list[tuple[list[Neuron], object, str]] = []
         order = {name: k for k, name in enumerate(graph)}
         for names in network.levels:
-            by_activation: dict[object, list[Neuron]] = {}
+            by_kind: dict[tuple, list[Neuron]] = {}
             for name in sorted(names, key=order.__getitem__):
                 neuron = graph.nodes[name]["neuron"]
                 if not neuron.is_input:
-                    by_activation.setdefault(neuron.activation, []).append(neuron)
-            for activation, neurons in by_activation.items():
+                    key = (neuron.activation, neuron.aggregation)
+                    by_kind.setdefault(key, []).append(neuron)
+            for (activation, aggregation), neurons in by_kind.items():
                 for neuron in neurons:
                     state[neuron.name] = len(state)
-                groups.append((neurons, activation))
+                groups.append((neurons, activation, aggregation))
         self._n_state = len(state)
         self._n_neurons = self._n_state - n_in
         self._parameters = list(self._store.parameters)
@@ -139,6 +141,7 @@ class CompiledRecurrent(TimeLoop, Model):
                 at,
                 parameter,
                 delay,
+                np.ascontiguousarray(weight.T),
             )
 
         # Which neurons the time loop needs: the sources of delayed connections
@@ -146,8 +149,9 @@ class CompiledRecurrent(TimeLoop, Model):
         needed = {state[c.source.name] for c in network.connections if c.delay}
         core = [False] * len(groups)
         for k in reversed(range(len(groups))):
-            neurons = groups[k][0]
-            if any(state[n.name] in needed for n in neurons):
+            neurons, _, aggregation = groups[k]
+            # Gated neurons are always computed in the loop (their inputs kept per step).
+            if aggregation != "sum" or any(state[n.name] in needed for n in neurons):
                 core[k] = True
                 for neuron in neurons:
                     for source in graph.pred[neuron.name]:
@@ -155,8 +159,27 @@ class CompiledRecurrent(TimeLoop, Model):
                             needed.add(state[source])
         self._groups: list[Group] = []
         delayed: dict[tuple[int, bool], list] = {}
-        for (neurons, activation), in_core in zip(groups, core):
+        for (neurons, activation, aggregation), in_core in zip(groups, core):
             first = state[neurons[0].name]
+            cols = slice(first - n_in, first - n_in + len(neurons))
+            if aggregation != "sum":
+                connections = [
+                    (c, state[c.target.name] - n_in, state[c.source.name])
+                    for n in neurons
+                    for _, _, c in graph.in_edges(n.name, data="connection")
+                ]
+                self._groups.append(
+                    GatedGroup(
+                        cols,
+                        slice(first, first + len(neurons)),
+                        activation,
+                        aggregation,
+                        connections,
+                        where,
+                        self._n_state,
+                    )
+                )
+                continue
             projection, instant = [], []
             for neuron in neurons:
                 for _, _, connection in graph.in_edges(neuron.name, data="connection"):
@@ -170,7 +193,7 @@ class CompiledRecurrent(TimeLoop, Model):
                         instant.append(connection)
             self._groups.append(
                 Group(
-                    slice(first - n_in, first - n_in + len(neurons)),
+                    cols,
                     slice(first, first + len(neurons)),
                     activation,
                     matrix(projection, 0) if projection else None,
@@ -187,6 +210,7 @@ class CompiledRecurrent(TimeLoop, Model):
         self._delayed = self._delayed_core + self._delayed_post
         self._core = [g for g in self._groups if g.core]
         self._post = [g for g in self._groups if not g.core]
+        self._gated = [g for g in self._groups if isinstance(g, GatedGroup)]
         neurons = [graph.nodes[name]["neuron"] for name in state][n_in:]
         self._bias_parameter = np.array(
             [where[id(n.bias_parameter)] for n in neurons], np.intp
@@ -199,8 +223,12 @@ class CompiledRecurrent(TimeLoop, Model):
         self._output_state = np.array([state[n.name] for n in self._outputs], np.intp)
         # The parameter of every matrix entry and bias, in the order backward lists them.
         self._users = np.concatenate(
-            [m.parameter for m in self._matrices()] + [self._bias_parameter]
+            [m.parameter for m in self._matrices()]
+            + [g.parameter for g in self._gated]
+            + [self._bias_parameter]
         )
+        for group in self._gated:
+            group.load(self._theta)
         self._max_delay = max((d for d, _ in delayed), default=0)
 
     def _matrices(self) -> list[Matrix]:
@@ -210,9 +238,12 @@ class CompiledRecurrent(TimeLoop, Model):
         return within + self._delayed
 
     def _load_matrices(self) -> None:
-        """Write the parameter vector into the matrices and biases."""
+        """Write the parameter vector into the matrices, the gated groups' weights and biases."""
         for m in self._matrices():
             m.weight[m.at] = self._theta[m.parameter]
+            m.weight_t[...] = m.weight.T
+        for group in self._gated:
+            group.load(self._theta)
         self._bias[:] = self._theta[self._bias_parameter]
 
     # ------------------------------------------------------------------ the protocol
@@ -306,7 +337,8 @@ class CompiledRecurrent(TimeLoop, Model):
         ``shape``, the (row, col) of each entry and its parameter's
         ``index`` in ``parameters``, and its ``delay``; ``groups``: (first
         neuron column, stop, the indices of its matrices without delay, the
-        activation's name); ``bias_index``, ``initial`` (the state before
+        activation's name, and for max or product neurons their slots —
+        see :meth:`~neurosim.compiled.gated.GatedGroup.structure` — else None); ``bias_index``, ``initial`` (the state before
         step 0), ``outputs`` (their state columns), ``n_inputs``,
         ``n_neurons``.
         """
@@ -338,6 +370,7 @@ class CompiledRecurrent(TimeLoop, Model):
                     g.cols.stop,
                     [number[id(m)] for m in (g.projection, g.instant) if m is not None],
                     g.activation.name,
+                    g.structure() if isinstance(g, GatedGroup) else None,
                 )
                 for g in self._groups
             ],

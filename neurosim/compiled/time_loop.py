@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .gated import GatedGroup
+
 __all__ = ["Group", "Matrix", "TimeLoop", "flat", "index_of", "slope"]
 
 
@@ -26,6 +28,9 @@ class Matrix(NamedTuple):
     at: tuple[np.ndarray, np.ndarray]  # (row, col) of each connection in ``weight``
     parameter: np.ndarray  # each connection's index in the parameter vector
     delay: int
+    # ``weight.T`` kept contiguous: numpy multiplies a strided slice by a
+    # transposed view up to 30× slower than by a contiguous matrix.
+    weight_t: np.ndarray
 
 
 class Group(NamedTuple):
@@ -90,16 +95,21 @@ class TimeLoop:
                 nets[:, :, m.cols] += _over_steps(states[:, :, m.rows], m.weight)
         # What the loop reads at every step, looked up once.
         delayed = [(m.delay, m.rows, m.cols, m.weight) for m in self._delayed_core]
-        groups = [(g.cols, g.state, g.activation.fn, g.instant) for g in self._core]
+        groups = [
+            (g.cols, g.state, g.activation.fn, g.instant, getattr(g, "forward", None))
+            for g in self._core
+        ]
         start = self._start
         for t in range(n_steps):
             now, net = states[t], nets[t]
             for delay, rows, cols, weight in delayed:
                 past = states[t - delay] if t >= delay else start
                 net[:, cols] += past[..., rows] @ weight
-            for cols, state, fn, m in groups:
+            for cols, state, fn, m, gated in groups:
                 if m is not None:
                     net[:, m.cols] += now[:, m.rows] @ m.weight
+                elif gated is not None:
+                    gated(t, states, start, net)
                 now[:, state] = fn(net[:, cols])
         self._after_the_loop(states, nets)
         self._steps, self._single = n_steps, single
@@ -132,6 +142,8 @@ class TimeLoop:
         elif len(self._states) == t:  # full: twice the room, once in a while
             self._states = np.concatenate([self._states, np.zeros_like(self._states)])
             self._nets = np.concatenate([self._nets, np.empty_like(self._nets)])
+            for group in self._gated:
+                group.grow()
         self._states[t, :, : len(self._inputs)] = batch
         self._step(t)
         self._steps, self._single = t + 1, single
@@ -163,6 +175,8 @@ class TimeLoop:
         self._nets = self._buffer(
             "nets", (n_steps, n_batch, self._n_neurons), zero=False
         )
+        for group in self._gated:
+            group.allocate(n_steps, n_batch, self.dtype)
 
     def _buffer(self, name: str, shape: tuple, zero: bool = True) -> np.ndarray:
         """An array kept from pass to pass while its shape stays: memory already mapped
@@ -187,6 +201,8 @@ class TimeLoop:
             for m in (group.projection, group.instant):
                 if m is not None:
                     net[:, m.cols] += now[:, m.rows] @ m.weight
+            if isinstance(group, GatedGroup):
+                group.forward(t, states, start, net)
             now[:, group.state] = group.activation.fn(net[:, group.cols])
 
     def output_matrix(self) -> np.ndarray:
@@ -218,7 +234,7 @@ class TimeLoop:
             m = group.instant
             if m is not None:
                 mine = deltas[:, :, m.cols]
-                errors[:, 0][..., m.rows] += _over_steps(mine, m.weight.T)
+                errors[:, 0][..., m.rows] += _over_steps(mine, m.weight_t)
                 grads[id(m)] += flat(states[:, :, m.rows]).T @ flat(mine)
         for m in self._delayed_post:
             d = m.delay
@@ -226,7 +242,7 @@ class TimeLoop:
             grads[id(m)] += self._past_times(states, start, m, later)
             if d < n_steps and (full or d < ages):
                 errors[: n_steps - d, 0 if full else d][..., m.rows] += (
-                    later[d:] @ m.weight.T
+                    later[d:] @ m.weight_t
                 )
         # 2. The recurrence, step by step from the last.
         if self._core:
@@ -243,7 +259,9 @@ class TimeLoop:
         bias_grad = deltas.sum(axis=(0, 1))
         # Each parameter's gradient: the sum over the entries that use it.
         values = np.concatenate(
-            [grads[id(m)][m.at] for m in self._matrices()] + [bias_grad]
+            [grads[id(m)][m.at] for m in self._matrices()]
+            + [g.weight_entries(deltas[:, :, g.cols]) for g in self._gated]
+            + [bias_grad]
         )
         self._grad = np.bincount(
             self._users, weights=values, minlength=len(self._parameters)
@@ -268,7 +286,9 @@ class TimeLoop:
                 step_deltas[..., group.cols] = delta
                 m = group.instant
                 if m is not None:
-                    error[..., m.rows] += step_deltas[..., m.cols] @ m.weight.T
+                    error[..., m.rows] += step_deltas[..., m.cols] @ m.weight_t
+                elif isinstance(group, GatedGroup):
+                    group.backward(t, step_deltas[..., group.cols], errors, ages)
             total = step_deltas[0]
             if ages > 1:
                 total = step_deltas.sum(axis=0)
@@ -279,29 +299,32 @@ class TimeLoop:
                 if t < d:
                     continue
                 if full:
-                    errors[t - d, 0][:, m.rows] += total[:, m.cols] @ m.weight.T
+                    errors[t - d, 0][:, m.rows] += total[:, m.cols] @ m.weight_t
                 elif d < ages:
                     # Age a here is age a + d there; errors of age k are dropped.
                     errors[t - d, d:][..., m.rows] += (
-                        step_deltas[: ages - d][..., m.cols] @ m.weight.T
+                        step_deltas[: ages - d][..., m.cols] @ m.weight_t
                     )
 
     def _backward_loop_full(self, errors, deltas, states, nets) -> None:
         """:meth:`_backward_loop` without truncation: one error per step, (T, batch, state)."""
         groups = [
-            (g.cols, g.state, g.activation, g.instant) for g in reversed(self._core)
+            (g.cols, g.state, g.activation, g.instant, getattr(g, "backward", None))
+            for g in reversed(self._core)
         ]
-        delayed = [(m.delay, m.rows, m.cols, m.weight.T) for m in self._delayed_core]
+        delayed = [(m.delay, m.rows, m.cols, m.weight_t) for m in self._delayed_core]
         for t in reversed(range(len(states))):
             error, now, step = errors[t], states[t], deltas[t]
-            for cols, state, activation, m in groups:
+            for cols, state, activation, m, gated in groups:
                 if activation.from_output is not None:
                     slope_ = activation.from_output(now[:, state])
                 else:
                     slope_ = activation.derivative(nets[t][:, cols])
                 step[:, cols] = error[:, state] * slope_
                 if m is not None:
-                    error[:, m.rows] += step[:, m.cols] @ m.weight.T
+                    error[:, m.rows] += step[:, m.cols] @ m.weight_t
+                elif gated is not None:
+                    gated(t, step[:, cols], errors)
             for delay, rows, cols, weight_t in delayed:
                 if t >= delay:
                     errors[t - delay][:, rows] += step[:, cols] @ weight_t

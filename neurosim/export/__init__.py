@@ -55,6 +55,7 @@ from ..compiled.recurrent import CompiledRecurrent
 from ..errors import MissingDependencyError, ParameterError
 from ..io.networks import network_document, network_from
 from ..network import Network
+from .lstm import from_lstm, lstm_shape, lstm_weights
 from .plan import check_exportable, is_layered, plan
 
 __all__ = ["from_torch", "to_onnx", "to_torch", "torch_loss"]
@@ -100,6 +101,9 @@ def to_torch(net, dtype=None, activations: dict | None = None):
     dtype = torch.float64 if dtype is None else dtype
     custom = dict(activations or {})
     check_exportable(net, counterparts=custom)
+    shape = lstm_shape(net) if net.is_recurrent else None
+    if shape is not None:
+        return _to_lstm(net, shape, torch, module, dtype, custom)
     if net.is_recurrent:
         return module.RecurrentNeuronGraph(
             _recurrent_layout(net), network_document(net), dtype, custom
@@ -125,6 +129,27 @@ def to_torch(net, dtype=None, activations: dict | None = None):
     return torch.nn.Sequential(*layers)
 
 
+def _to_lstm(net, shape, torch, module, dtype, custom):
+    """A plain LSTM network as ``nn.LSTM`` + ``Linear`` (see :mod:`neurosim.export.lstm`)."""
+    n_inputs, cells, n_outputs, activation, readout_bias = shape
+    arrays = lstm_weights(net, n_inputs, cells, n_outputs)
+    lstm = torch.nn.LSTM(n_inputs, cells, batch_first=True, dtype=dtype)
+    readout = None
+    with torch.no_grad():
+        lstm.weight_ih_l0.copy_(torch.tensor(arrays["weight_ih"]))
+        lstm.weight_hh_l0.copy_(torch.tensor(arrays["weight_hh"]))
+        lstm.bias_ih_l0.copy_(torch.tensor(arrays["bias"]))
+        lstm.bias_hh_l0.zero_()
+        if n_outputs is not None:
+            readout = torch.nn.Linear(cells, n_outputs, bias=readout_bias, dtype=dtype)
+            readout.weight.copy_(torch.tensor(arrays["readout_weight"]))
+            if readout_bias:
+                readout.bias.copy_(torch.tensor(arrays["readout_bias"]))
+    return module.LSTMReadout(
+        lstm, readout, module.activation_module(activation, custom), activation
+    )
+
+
 def _recurrent_layout(net) -> dict:
     """The compiled layout, with the trainable parameters first (``theta``), then the frozen."""
     layout = CompiledRecurrent(net).structure()
@@ -137,6 +162,9 @@ def _recurrent_layout(net) -> dict:
     for matrix in layout["matrices"]:
         matrix["index"] = moved[matrix["index"]].tolist()
     layout["bias_index"] = moved[layout["bias_index"]].tolist()
+    for *_, gated in layout["groups"]:
+        for slots in gated["slots"] if gated else ():
+            slots["index"] = moved[slots["index"]].tolist()
     layout["values"] = [p.value for p in order]
     layout["n_trainable"] = sum(p.trainable for p in parameters)
     return layout
@@ -173,6 +201,12 @@ def from_torch(module):
         return _from_recurrent_graph(module, torch)
     if isinstance(module, torch.nn.RNN):
         return _from_rnn(module, torch)
+    if isinstance(module, torch.nn.LSTM):
+        return from_lstm(module, None, "identity", True, torch)
+    if isinstance(module, mod.LSTMReadout):
+        readout = module.readout
+        has_bias = readout is None or readout.bias is not None
+        return from_lstm(module.lstm, readout, module.activation_name, has_bias, torch)
     if not isinstance(module, torch.nn.Module):
         raise ParameterError(
             f"from_torch reads a torch.nn.Module, got {type(module).__name__}"

@@ -43,6 +43,13 @@ class _Graph:
             return self.op(
                 {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}[name], x
             )
+        if name in ("bipolar_sigmoid", "bipolar_sigmoid2"):  # scale · (2σ − 1)
+            scale = 2.0 if name == "bipolar_sigmoid" else 4.0
+            return self.op(
+                "Sub",
+                self.op("Mul", self.op("Sigmoid", x), self.constant(scale)),
+                self.constant(scale / 2),
+            )
         if name == "leaky_relu":
             return self.op("LeakyRelu", x, alpha=0.01)
         if name == "softplus":  # max(z, 0) + log(1 + e^−|z|): no overflow in float32

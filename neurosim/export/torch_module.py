@@ -8,7 +8,7 @@ from torch import nn
 from .plan import Plan
 
 __all__ = [
-    "ACTIVATIONS", "NeuronGraph", "RecurrentNeuronGraph", "Softplus", "Step",
+    "ACTIVATIONS", "BipolarSigmoid", "LSTMReadout", "NeuronGraph", "RecurrentNeuronGraph", "Softplus", "Step",
     "activation_module",
 ]  # fmt: skip
 
@@ -31,6 +31,17 @@ class Step(nn.Module):
         return (z >= 0).to(z.dtype) + 0.0 * z
 
 
+class BipolarSigmoid(nn.Module):
+    """``scale · (2σ(z) − 1)``: the 1997 LSTM's squashes (scale 1: h, scale 2: g)."""
+
+    def __init__(self, scale: float = 1.0) -> None:
+        super().__init__()
+        self.scale = scale
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.scale * (2.0 * torch.sigmoid(z) - 1.0)
+
+
 ACTIVATIONS = {
     "identity": nn.Identity,
     "sigmoid": nn.Sigmoid,
@@ -39,6 +50,8 @@ ACTIVATIONS = {
     "leaky_relu": lambda: nn.LeakyReLU(0.01),
     "softplus": Softplus,
     "step": Step,
+    "bipolar_sigmoid": BipolarSigmoid,
+    "bipolar_sigmoid2": lambda: BipolarSigmoid(2.0),
 }
 
 
@@ -119,6 +132,26 @@ class NeuronGraph(nn.Module):
         return values[:, self.outputs]
 
 
+class LSTMReadout(nn.Module):
+    """PyTorch's ``nn.LSTM`` (batch first) with an optional ``Linear`` read-out and its activation.
+
+    What :func:`~neurosim.export.to_torch` makes of a network built by
+    ``Network.lstm`` with a plain layer; :func:`~neurosim.export.from_torch`
+    reads it back. Takes ``(batch, T, inputs)``, returns ``(batch, T, outputs)``.
+    """
+
+    def __init__(
+        self, lstm: nn.LSTM, readout: nn.Linear | None, activation: nn.Module, name: str
+    ):
+        super().__init__()
+        self.lstm, self.readout, self.activation = lstm, readout, activation
+        self.activation_name = name
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h, _ = self.lstm(x)
+        return h if self.readout is None else self.activation(self.readout(h))
+
+
 class RecurrentNeuronGraph(nn.Module):
     """A network with delays as a PyTorch module that loops over time, level by level.
 
@@ -154,15 +187,38 @@ class RecurrentNeuronGraph(nn.Module):
                 self.register_buffer(f"{name}_{k}", torch.tensor(m[name]))
             self.matrices.append((k, m["shape"], m["delay"]))
         self.groups = [
-            (start, stop, matrices, activation_module(act, custom))
-            for start, stop, matrices, act in layout["groups"]
+            (start, stop, matrices, activation_module(act, custom), gated)
+            for start, stop, matrices, act, gated in layout["groups"]
         ]
-        self.activations = nn.ModuleList([module for *_, module in self.groups])
+        self.activations = nn.ModuleList([group[3] for group in self.groups])
+        for g, (*_, gated) in enumerate(self.groups):
+            for s, slots in enumerate(gated["slots"] if gated else ()):
+                for name in ("place", "source", "index"):
+                    self.register_buffer(f"{name}_{g}_{s}", torch.tensor(slots[name]))
 
     def _matrix(self, k: int, shape, everything) -> torch.Tensor:
         weight = torch.zeros(shape, dtype=everything.dtype, device=everything.device)
         at = (getattr(self, f"at_rows_{k}"), getattr(self, f"at_cols_{k}"))
         return weight.index_put(at, everything[getattr(self, f"index_{k}")])
+
+    def _gated(self, g, gated, t, states, start, now, everything) -> torch.Tensor:
+        """The max or product of a gated group's weighted inputs at step t, (batch, n)."""
+        n_batch = now.shape[0]
+        n = gated["n"]
+        pad = 1.0 if gated["aggregation"] == "product" else float("-inf")
+        slots = torch.full((n_batch, n * gated["k"]), pad, dtype=now.dtype)
+        for s, spec in enumerate(gated["slots"]):
+            d = spec["delay"]
+            past = now if d == 0 else (states[t - d] if t >= d else start)
+            source = past[:, getattr(self, f"source_{g}_{s}")]
+            weight = everything[getattr(self, f"index_{g}_{s}")]
+            slots = slots.index_copy(
+                1, getattr(self, f"place_{g}_{s}"), source * weight
+            )
+        slots = slots.reshape(n_batch, n, gated["k"])
+        if gated["aggregation"] == "product":
+            return slots.prod(dim=2)
+        return slots.max(dim=2).values
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         everything = torch.cat([self.theta, self.frozen])
@@ -181,12 +237,17 @@ class RecurrentNeuronGraph(nn.Module):
                 rows, cols = getattr(self, f"rows_{k}"), getattr(self, f"cols_{k}")
                 net = net.index_add(1, cols, past[:, rows] @ weights[k])
             pieces = [x[:, t]]
-            for first, stop, matrices, module in self.groups:
-                if matrices:
+            for g, (first, stop, matrices, module, gated) in enumerate(self.groups):
+                if matrices or gated:
                     now = torch.cat(pieces, dim=1)
                 for k in matrices:
                     rows, cols = getattr(self, f"rows_{k}"), getattr(self, f"cols_{k}")
                     net = net.index_add(1, cols, now[:, rows] @ weights[k])
+                if gated:
+                    value = self._gated(g, gated, t, states, start, now, everything)
+                    net = torch.cat(
+                        [net[:, :first], net[:, first:stop] + value, net[:, stop:]], 1
+                    )
                 pieces.append(module(net[:, first:stop]))
             state = torch.cat(pieces, dim=1)
             states.append(state)

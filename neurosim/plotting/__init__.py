@@ -25,6 +25,7 @@ from ..layout import layered_positions
 from ._figures import check_picture_format, save_animation, save_figure
 from .convolution import animate_convolution, plot_feature_maps, plot_kernels
 from .evolution import plot_evolution
+from .lstm import draw_lstm_cell, plot_lstm_cell
 from .memory import (
     draw_machine,
     plot_energy_runs,
@@ -53,6 +54,7 @@ __all__ = [
     "check_picture_format",
     "delay_label",
     "draw_grid",
+    "draw_lstm_cell",
     "draw_machine",
     "draw_network",
     "layered_positions",
@@ -65,6 +67,7 @@ __all__ = [
     "plot_history",
     "plot_image_rows",
     "plot_kernels",
+    "plot_lstm_cell",
     "plot_neuron_maps",
     "plot_patterns",
     "plot_rbm_filters",

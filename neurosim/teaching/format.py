@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["as_latex", "factor", "names_text", "number", "plural", "table"]
+__all__ = ["as_latex", "factor", "names_text", "net_text", "number", "plural", "table"]
 
 
 def number(value: float) -> str:
@@ -52,3 +52,24 @@ def plural(count: int, word: str) -> str:
 def names_text(names: list[str]) -> str:
     shown = ", ".join(repr(n) for n in names[:5])
     return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def net_text(aggregation: str, pairs: list[tuple[float, float]], bias: float) -> str:
+    """A net input written out from its (weight, input) pairs: a sum, a max or a product.
+
+    A product neuron's factors are written bare where the weight is 1 (as in
+    an LSTM) and it has no bias.
+
+    >>> net_text("product", [(1.0, 0.8), (1.0, 0.31)], 0.0)
+    '0.8·0.31'
+    >>> net_text("sum", [(0.5, 2.0)], 0.1)
+    '0.5·2.0 + 0.1'
+    """
+    if aggregation == "product":
+        return "·".join(
+            number(x) if w == 1.0 else f"({factor(w)}·{number(x)})" for w, x in pairs
+        )
+    terms = [f"{factor(w)}·{number(x)}" for w, x in pairs]
+    if aggregation == "max":
+        return f"max({', '.join(terms)}) + {factor(bias)}"
+    return " + ".join([*terms, factor(bias)]) if terms else number(bias)

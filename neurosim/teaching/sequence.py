@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..losses import Loss
-from .format import as_latex, factor, number
+from .format import as_latex, factor, net_text, number
 
 __all__ = ["sequence_steps"]
 
@@ -48,12 +48,9 @@ def _forward(net, Step) -> Iterator:
     n_steps = len(net.inputs[0].outputs)
     for t in range(n_steps):
         for neuron, incoming in net.evaluation_order:
-            terms = []
-            for c in incoming:
-                x = _source_value(c, t)[1]
-                terms.append(f"{factor(c.weight)}·{number(x)}")
+            pairs = [(c.weight, _source_value(c, t)[1]) for c in incoming]
             net_value = neuron.nets[t]
-            text = " + ".join([*terms, factor(neuron.bias)])
+            text = net_text(neuron.aggregation, pairs, neuron.bias)
             text_tex = text.replace("·", r" \cdot ")
             yield Step(
                 "forward", "net", neuron.name, net_value,
@@ -95,10 +92,15 @@ def _backward(net, Step) -> Iterator:
     for neuron, incoming in net.evaluation_order:
         for c in incoming:
             terms, values = [], []
+            gated = neuron.aggregation != "sum"
             for t in range(n_steps):
                 label, x = _source_value(c, t)
                 terms.append(f"δ({_at(neuron.name, t)})·{label}")
                 values.append(f"{factor(neuron.deltas[t])}·{factor(x)}")
+                if (
+                    gated
+                ):  # times the gate: the product of the others, or won (1) / lost (0)
+                    values[-1] += f"·{factor(c.gates[t])}"
             name = f"w({c.source.name}→{neuron.name})"
             yield Step(
                 "backward", "weight_grad", c.key, c.grad,
@@ -144,10 +146,15 @@ def _delta(Step, net, neuron, outgoing, t: int, n_steps: int, truncation):
         if later >= n_steps:
             continue
         through_time = " ← through time" if c.delay else ""
+        gate = ""
+        if c.target.aggregation != "sum":
+            gate = f"·gate({c.source.name}→{c.target.name}, t={later})"
         parts.append(
-            f"w({name}→{c.target.name})·δ({_at(c.target.name, later)}){through_time}"
+            f"w({name}→{c.target.name})·δ({_at(c.target.name, later)}){gate}{through_time}"
         )
         values.append(f"{factor(c.weight)}·{factor(c.target.deltas[later])}")
+        if gate:
+            values[-1] += f"·{factor(c.gates[later])}"
     if not parts:
         parts, values = ["0"], ["0"]
     joined = parts[0] if len(parts) == 1 else "[" + " + ".join(parts) + "]"

@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike
 from .._checks import as_samples, as_sequences, as_step_targets
 from ..errors import ShapeError
 from ..losses import Loss, softmax
-from .format import as_latex, factor, number
+from .format import as_latex, factor, net_text, number
 from .sequence import sequence_steps
 
 __all__ = ["Step", "trace", "update_steps", "user_grad", "user_label"]
@@ -120,21 +120,14 @@ def _trace_sequence(net, x, target, loss) -> list[Step]:
 
 def _forward_steps(net) -> Iterator[Step]:
     for neuron, incoming in net.evaluation_order:
-        terms = [f"{factor(c.weight)}·{number(c.source.output)}" for c in incoming]
+        pairs = [(c.weight, c.source.output) for c in incoming]
+        text = net_text(neuron.aggregation, pairs, neuron.bias)
+        text_tex = text.replace("·", r" \cdot ")
         if neuron.aggregation == "max":
             # A pooling neuron: the largest weighted input, and which one won.
             winner = next(c for c in incoming if c.gate == 1.0)
-            text = f"max({', '.join(terms)}) + {factor(neuron.bias)}"
-            text_tex = text.replace("·", r" \cdot ")
             text += f" [{winner.source.name} won]"
             text_tex += rf"\ [\text{{{winner.source.name} won}}]"
-        else:
-            text = (
-                " + ".join([*terms, factor(neuron.bias)])
-                if terms
-                else number(neuron.bias)
-            )
-            text_tex = text.replace("·", r" \cdot ")
         yield Step(
             "forward", "net", neuron.name, neuron.net,
             f"net({neuron.name}) = {text} = {number(neuron.net)}",
@@ -208,6 +201,17 @@ def _backward_steps(net) -> Iterator[Step]:
                     rf"\frac{{\partial L}}{{\partial w_{{{c.source.name} \to {neuron.name}}}}} "
                     rf"= 0\ (\text{{did not win}})"))  # fmt: skip
                 continue
+            if neuron.aggregation == "product":
+                yield Step(
+                    "backward", "weight_grad", c.key, c.grad,
+                    f"∂L/∂w({c.source.name}→{neuron.name}) = δ({neuron.name})·out({c.source.name})"
+                    f"·(product of the other inputs) = {factor(neuron.delta)}·"
+                    f"{number(c.source.output)}·{factor(c.gate)} = {number(c.grad)}",
+                    as_latex(rf"\frac{{\partial L}}{{\partial w_{{{c.source.name} \to {neuron.name}}}}} "
+                             rf"= {factor(neuron.delta)} \cdot {number(c.source.output)} \cdot "
+                             rf"{factor(c.gate)} = {number(c.grad)}"),
+                )  # fmt: skip
+                continue
             yield Step(
                 "backward", "weight_grad", c.key, c.grad,
                 f"∂L/∂w({c.source.name}→{neuron.name}) = δ({neuron.name})·out({c.source.name}) "
@@ -271,6 +275,18 @@ def _delta_step(net, neuron, outgoing) -> Step:
     for c in outgoing:
         if c.target.aggregation == "max" and c.gate == 0.0:
             # A pooling neuron this one did not win sends nothing back.
+            continue
+        if c.target.aggregation == "product":
+            # ∂net/∂out of a product neuron: the weight times the product of the others.
+            parts.append(
+                f"w({name}→{c.target.name})·δ({c.target.name})·(the others' product)"
+            )
+            parts_tex.append(
+                rf"w_{{{name} \to {c.target.name}}} \delta_{{{c.target.name}}} \prod_{{\ne}}"
+            )
+            values.append(
+                f"{factor(c.weight)}·{factor(c.target.delta)}·{factor(c.gate)}"
+            )
             continue
         parts.append(f"w({name}→{c.target.name})·δ({c.target.name})")
         parts_tex.append(
