@@ -28,7 +28,9 @@ import neurosim as ns
 from neurosim.export.lstm import lstm_weights
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--quick", action="store_true", help="fewer repeats (the test suite's)")
+parser.add_argument(
+    "--quick", action="store_true", help="fewer repeats (the test suite's)"
+)
 parser.add_argument("--cells", type=int, default=64)
 args = parser.parse_args()
 REPEATS = 2 if args.quick else 7
@@ -45,7 +47,8 @@ def hand_lstm(X, Y, W):
     B, T, _ = X.shape
     H = w_hh.shape[1]
     Wx, Wh = w_ih.T, w_hh.T  # (I, 4H), (H, 4H)
-    inputs = (X.reshape(-1, X.shape[2]) @ Wx).reshape(B, T, 4 * H).transpose(1, 0, 2) + b
+    projected = (X.reshape(-1, X.shape[2]) @ Wx).reshape(B, T, 4 * H)
+    inputs = projected.transpose(1, 0, 2) + b
     gates = np.empty((T, B, 4 * H))
     cs, tcs, hs = np.empty((T, B, H)), np.empty((T, B, H)), np.empty((T, B, H))
     h, c = np.zeros((B, H)), np.zeros((B, H))
@@ -128,18 +131,28 @@ rng = np.random.default_rng(0)
 X, Y = rng.normal(size=(BATCH, STEPS, N_IN)), rng.normal(size=(BATCH, STEPS, N_OUT))
 net = ns.Network.lstm(N_IN, CELLS, N_OUT, seed=0)
 arrays = lstm_weights(net, N_IN, CELLS, N_OUT)
-W = tuple(arrays[k] for k in ("weight_ih", "weight_hh", "bias", "readout_weight", "readout_bias"))
+W = tuple(
+    arrays[k]
+    for k in ("weight_ih", "weight_hh", "bias", "readout_weight", "readout_bias")
+)
 compiled = net.compile()
 out, grads = hand_lstm(X, Y, W)
 np.testing.assert_allclose(compiled.forward(X), out, rtol=1e-9, atol=1e-12)
 compiled.backward(Y)
 got = compiled.parameter_gradients()
-for k, part in enumerate("ifgo"):  # a few entries of every gradient, against the hand loop
+# A few entries of every gradient, against the hand loop.
+for k, part in enumerate("ifgo"):
     for j in (0, CELLS - 1):
         target = f"lstm1.{part}[{j}]"
         row = k * CELLS + j
-        assert np.isclose(got[net.connection("x1", target).parameter], grads[0][row, 0], rtol=1e-8)
-        assert np.isclose(got[net.connection("lstm1.h[1]", target).parameter], grads[1][row, 1], rtol=1e-8)
+        assert np.isclose(
+            got[net.connection("x1", target).parameter], grads[0][row, 0], rtol=1e-8
+        )
+        assert np.isclose(
+            got[net.connection("lstm1.h[1]", target).parameter],
+            grads[1][row, 1],
+            rtol=1e-8,
+        )
         assert np.isclose(got[net[target].bias_parameter], grads[2][row], rtol=1e-8)
 
 

@@ -22,6 +22,7 @@ OWN_TEST = {
     "som_digits.py",
     "som_unfolding.py",
     "lvq.py",
+    "reber.py",
 }
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if p.name not in OWN_TEST)
 
@@ -304,6 +305,11 @@ def test_every_readme_snippet_runs_in_order_in_one_interpreter(tmp_path):
         l for l in result.stdout.splitlines() if l.startswith("net(h1)")
     )
     assert f"# {first_trace_line} (after the step above)" in readme
+    # The LSTM snippet: the carousel's term in the cell's delta, and the paper's count.
+    lines = result.stdout.splitlines()
+    carousel = next(l for l in lines if l.startswith("δ(lstm1.c[0], t=0)"))
+    assert "w(lstm1.c[0]→lstm1.fc[0])·δ(lstm1.fc[0], t=1)·gate(" in carousel
+    assert "← through time" in carousel and "276" in lines
 
 
 def test_cnn_digits_beats_985_with_fewer_parameters_than_the_mlp():
@@ -486,6 +492,16 @@ def test_the_latch_needs_backpropagation_far_enough_through_time():
     }
     assert right["full BPTT"] >= 95 and right["to 4 step"] >= 95
     assert right["to 1 step"] <= 65 and right["to 2 step"] <= 65
+
+
+def test_reber_lstm_learns_the_embedded_grammar_by_the_papers_criterion():
+    # One seeded trial: every symbol of all 512 strings predicted (examples/reber.py).
+    output = run_script(ROOT / "examples" / "reber.py", "--quick", timeout=400)
+    lstm = re.search(r"LSTM 3 blocks × 2\s+(\d+)\s+(\d+)/(\d+)\s+([\d,]+)", output)
+    assert lstm, output
+    assert lstm.group(1) == "259" and lstm.group(2) == lstm.group(3) == "1"
+    assert int(lstm.group(4).replace(",", "")) <= 30_000
+    assert re.search(r"Elman 15 hidden\s+\d+\s+[01]/1", output), output
 
 
 def test_rnn_benchmark_runs_in_quick_mode_on_equal_numbers():

@@ -223,3 +223,41 @@ def test_a_product_neuron_with_one_input_is_refused_by_both_backends():
         net.forward([1.0])
     with pytest.raises(TopologyError, match="at least 2"):
         net.compile()
+
+
+@pytest.mark.parametrize("delays", [False, True])
+def test_mixed_graphs_export_to_torch_and_back(delays):
+    torch = pytest.importorskip("torch")
+    from neurosim.export import from_torch, to_torch
+
+    for seed in range(4):
+        net = build_mixed(seed, delays=delays)
+        X, _ = data(net, seed)
+        X = X if delays else X[:, 0]
+        module = to_torch(net)
+        np.testing.assert_allclose(
+            module(torch.tensor(X)).detach().numpy(),
+            net.forward(X),
+            rtol=1e-12,
+            atol=1e-14,
+        )
+        back = from_torch(module)
+        assert {n.name: n.aggregation for n in back.neurons} == {
+            n.name: n.aggregation for n in net.neurons
+        }
+        np.testing.assert_allclose(
+            back.forward(X), net.forward(X), rtol=1e-14, atol=1e-15
+        )
+
+
+def test_product_neurons_export_to_onnx(tmp_path):
+    pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+    from neurosim.export import to_onnx
+
+    net = build_mixed(3, delays=False)
+    X = np.random.default_rng(0).normal(size=(4, 2))
+    to_onnx(net, tmp_path / "mixed.onnx")
+    session = ort.InferenceSession(str(tmp_path / "mixed.onnx"))
+    (y,) = session.run(None, {"x": X.astype(np.float32)})
+    np.testing.assert_allclose(y, net.forward(X), rtol=1e-5, atol=1e-6)

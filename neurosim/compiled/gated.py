@@ -166,15 +166,22 @@ class GatedGroup:
         for run in self.runs:
             past = states[t - run.delay] if t >= run.delay else start
             inputs[:, run.place] = past[..., run.source]
-        weighted = (inputs * self.weights).reshape(len(inputs), self.k, self.n)
         gates = self.gates[t]
+        if self.k == 2 and self.aggregation == "product":
+            # The LSTM's products: each input's gate is the other input, weighted.
+            shape = (len(inputs), 2, self.n)
+            np.multiply(
+                inputs.reshape(shape)[:, ::-1],
+                self.weights.reshape(2, -1)[::-1],
+                out=gates,
+            )
+            net[:, self.cols] += gates[:, 0] * gates[:, 1]
+            return
+        weighted = (inputs * self.weights).reshape(len(inputs), self.k, self.n)
         if self.aggregation == "max":
             winner = np.argmax(weighted, axis=1)[:, np.newaxis]
             value = np.take_along_axis(weighted, winner, axis=1)[:, 0]
             gates[:] = np.arange(self.k)[:, np.newaxis] == winner
-        elif self.k == 2:  # the LSTM's products: each input's gate is the other
-            value = weighted[:, 0] * weighted[:, 1]
-            gates[:, 0], gates[:, 1] = weighted[:, 1], weighted[:, 0]
         else:
             # Π of the inputs before slot k times Π of those after it, as the neurons do.
             before = np.ones_like(weighted)

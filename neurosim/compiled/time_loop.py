@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .blocks import IDENTITY
 from .gated import GatedGroup
 
 __all__ = ["Group", "Matrix", "TimeLoop", "flat", "index_of", "slope"]
@@ -316,11 +317,16 @@ class TimeLoop:
         for t in reversed(range(len(states))):
             error, now, step = errors[t], states[t], deltas[t]
             for cols, state, activation, m, gated in groups:
-                if activation.from_output is not None:
-                    slope_ = activation.from_output(now[:, state])
+                if activation is IDENTITY:  # f' = 1: an exact no-op skipped
+                    step[:, cols] = error[:, state]
+                elif activation.from_output is not None:
+                    step[:, cols] = error[:, state] * activation.from_output(
+                        now[:, state]
+                    )
                 else:
-                    slope_ = activation.derivative(nets[t][:, cols])
-                step[:, cols] = error[:, state] * slope_
+                    step[:, cols] = error[:, state] * activation.derivative(
+                        nets[t][:, cols]
+                    )
                 if m is not None:
                     error[:, m.rows] += step[:, m.cols] @ m.weight_t
                 elif gated is not None:

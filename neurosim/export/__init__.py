@@ -352,9 +352,17 @@ def _from_neuron_graph(module, torch, mod) -> Network:
                 for i, index in enumerate(weight_index[:, j].tolist()):
                     if index != absent:
                         edges.append((sources[i], module.names[column + j], index))
-        for p, (source_columns, weight_indices, bias, activation) in enumerate(pools):
+        for p, (
+            source_columns,
+            weight_indices,
+            bias,
+            activation,
+            aggregation,
+        ) in enumerate(pools):
             name = module.names[column + weight_index.shape[1] + p]
-            made.append((name, _activation_of(activation, names), int(bias), "max"))
+            made.append(
+                (name, _activation_of(activation, names), int(bias), aggregation)
+            )
             for c, index in zip(source_columns.tolist(), weight_indices.tolist()):
                 edges.append((module.names[c], name, index))
         for name, act, _, _ in made:

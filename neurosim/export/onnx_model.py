@@ -85,12 +85,13 @@ def build(the_plan: Plan, name: str) -> onnx.ModelProto:
                 graph.constant([1], np.int64),
             )  # fmt: skip
             outs.append(graph.activation(activation, part))
-        for _, activation, sources, indices, bias in level.pools:
+        for _, activation, sources, indices, bias, aggregation in level.pools:
             chosen = graph.op(
                 "Gather", values, graph.constant(sources, np.int64), axis=1
             )
             weighted = graph.op("Mul", chosen, graph.constant(the_plan.values[indices]))
-            best = graph.op("ReduceMax", weighted, axes=[1], keepdims=1)
+            reduce = "ReduceProd" if aggregation == "product" else "ReduceMax"
+            best = graph.op(reduce, weighted, axes=[1], keepdims=1)
             outs.append(
                 graph.activation(
                     activation,

@@ -44,8 +44,9 @@ class Level:
         np.ndarray
     )  # (values before this level, summing neurons) into the vector
     bias_index: np.ndarray  # (summing neurons,)
-    pools: list[tuple[str, str, list[int], list[int], int]]
-    # (name, activation, source columns, weight indices, bias index) per pooling neuron
+    pools: list[tuple[str, str, list[int], list[int], int, str]]
+    # (name, activation, source columns, weight indices, bias index, "max" or
+    # "product") per max-pooling or product neuron
 
 
 @dataclass
@@ -152,9 +153,10 @@ def _levels(net) -> Plan:
                 [columns[c.source.name] for c in incoming[n.name]],
                 [index[id(c.parameter)] for c in incoming[n.name]],
                 index[id(n.bias_parameter)],
+                n.aggregation,
             )
             for n in neurons
-            if n.aggregation == "max"
+            if n.aggregation != "sum"
         ]
         names = [n.name for n in summing] + [p[0] for p in pools]
         for name in names:

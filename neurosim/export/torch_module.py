@@ -103,8 +103,9 @@ class NeuronGraph(nn.Module):
                     torch.tensor(weights),
                     bias,
                     activation_module(act, custom),
+                    aggregation,
                 )
-                for _, act, sources, weights, bias in level.pools
+                for _, act, sources, weights, bias, aggregation in level.pools
             ]
             groups = [
                 (start, stop, activation_module(act, custom))
@@ -123,11 +124,13 @@ class NeuronGraph(nn.Module):
             weights = everything[getattr(self, f"weight_index_{k}")]
             net = values @ weights + everything[getattr(self, f"bias_index_{k}")]
             outs = [module(net[:, start:stop]) for start, stop, module in groups]
-            for sources, indices, bias, module in pools:
+            for sources, indices, bias, module, aggregation in pools:
                 weighted = values[:, sources] * everything[indices]
-                outs.append(
-                    module(weighted.max(dim=1, keepdim=True).values + everything[bias])
-                )
+                if aggregation == "product":
+                    value = weighted.prod(dim=1, keepdim=True)
+                else:
+                    value = weighted.max(dim=1, keepdim=True).values
+                outs.append(module(value + everything[bias]))
             values = torch.cat([values, *outs], dim=1)
         return values[:, self.outputs]
 

@@ -102,6 +102,8 @@ def draw_network(
 
     A convolutional network (whose neurons have grid positions) is drawn with
     ``layout="grid"`` by default: see :func:`draw_grid`.
+    An LSTM layer's nine neurons per cell crowd the picture: draw one cell
+    with :func:`~neurosim.plotting.draw_lstm_cell`.
     """
     if isinstance(net, HopfieldNetwork | RBM | BoltzmannMachine):
         from .memory import draw_machine

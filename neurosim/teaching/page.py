@@ -166,9 +166,12 @@ def _readonly_reason(net, loss: Loss) -> str | None:
                 "the page shows neurosim's numbers but cannot recompute them"
             )
         if neuron.aggregation != "sum":
-            return (
-                f"neuron {neuron.name!r} is a pooling neuron (max); edit it in Python"
+            kind = (
+                "a pooling neuron (max)"
+                if neuron.aggregation == "max"
+                else ("a product neuron")
             )
+            return f"neuron {neuron.name!r} is {kind}; edit it in Python"
     if not is_built_in_loss(loss):
         return f"the loss {loss.name!r} is defined in Python"
     if any(p.shared for p in net.parameters):
