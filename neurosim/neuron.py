@@ -289,7 +289,8 @@ class Neuron:
         values are appended to :attr:`nets` and :attr:`outputs` (and the
         gates of a max or product neuron's connections to their ``gates``).
         """
-        weighted = []
+        summing = self._aggregation == "sum"
+        net, weighted = self.bias_parameter.data, []
         for connection in incoming:
             source, delay = connection.source, connection._delay
             if delay == 0:
@@ -298,11 +299,11 @@ class Neuron:
                 x = source.outputs[t - delay]
             else:
                 x = source.start
-            weighted.append(connection._parameter.data * x)
-        if self._aggregation == "sum":
-            net = self.bias_parameter.data
-            for value in weighted:
-                net = net + value
+            if summing:  # accumulated as it comes, as activate does
+                net = net + connection._parameter.data * x
+            else:
+                weighted.append(connection._parameter.data * x)
+        if summing:
             self.net = net
             self.output = self._activation.fn(net)
         else:

@@ -90,8 +90,15 @@ class TimeLoop:
         states, nets = self._states, self._nets
         states[:, :, : len(self._inputs)] = batch.transpose(1, 0, 2)
         for group in self._core:  # bias and inputs, every step at once
-            nets[:, :, group.cols] = self._bias[group.cols]
             m = group.projection
+            if m is not None and isinstance(m.cols, slice) and m.cols == group.cols:
+                np.add(
+                    _over_steps(states[:, :, m.rows], m.weight),
+                    self._bias[group.cols],
+                    out=nets[:, :, group.cols],
+                )
+                continue
+            nets[:, :, group.cols] = self._bias[group.cols]
             if m is not None:
                 nets[:, :, m.cols] += _over_steps(states[:, :, m.rows], m.weight)
         # What the loop reads at every step, looked up once.

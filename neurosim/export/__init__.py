@@ -55,7 +55,7 @@ from ..compiled.recurrent import CompiledRecurrent
 from ..errors import MissingDependencyError, ParameterError
 from ..io.networks import network_document, network_from
 from ..network import Network
-from .lstm import from_lstm, lstm_shape, lstm_weights
+from .lstm import from_lstm, lstm_shape, to_lstm
 from .plan import check_exportable, is_layered, plan
 
 __all__ = ["from_torch", "to_onnx", "to_torch", "torch_loss"]
@@ -103,7 +103,7 @@ def to_torch(net, dtype=None, activations: dict | None = None):
     check_exportable(net, counterparts=custom)
     shape = lstm_shape(net) if net.is_recurrent else None
     if shape is not None:
-        return _to_lstm(net, shape, torch, module, dtype, custom)
+        return to_lstm(net, shape, torch, module, dtype, custom)
     if net.is_recurrent:
         return module.RecurrentNeuronGraph(
             _recurrent_layout(net), network_document(net), dtype, custom
@@ -127,27 +127,6 @@ def to_torch(net, dtype=None, activations: dict | None = None):
         layers += [linear, module.activation_module(level.groups[0][0], custom)]
         start += fan_in
     return torch.nn.Sequential(*layers)
-
-
-def _to_lstm(net, shape, torch, module, dtype, custom):
-    """A plain LSTM network as ``nn.LSTM`` + ``Linear`` (see :mod:`neurosim.export.lstm`)."""
-    n_inputs, cells, n_outputs, activation, readout_bias = shape
-    arrays = lstm_weights(net, n_inputs, cells, n_outputs)
-    lstm = torch.nn.LSTM(n_inputs, cells, batch_first=True, dtype=dtype)
-    readout = None
-    with torch.no_grad():
-        lstm.weight_ih_l0.copy_(torch.tensor(arrays["weight_ih"]))
-        lstm.weight_hh_l0.copy_(torch.tensor(arrays["weight_hh"]))
-        lstm.bias_ih_l0.copy_(torch.tensor(arrays["bias"]))
-        lstm.bias_hh_l0.zero_()
-        if n_outputs is not None:
-            readout = torch.nn.Linear(cells, n_outputs, bias=readout_bias, dtype=dtype)
-            readout.weight.copy_(torch.tensor(arrays["readout_weight"]))
-            if readout_bias:
-                readout.bias.copy_(torch.tensor(arrays["readout_bias"]))
-    return module.LSTMReadout(
-        lstm, readout, module.activation_module(activation, custom), activation
-    )
 
 
 def _recurrent_layout(net) -> dict:

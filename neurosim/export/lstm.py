@@ -17,7 +17,7 @@ from ..errors import ParameterError
 from ..lstm import LSTM
 from ..network import Network
 
-__all__ = ["from_lstm", "lstm_shape", "lstm_weights"]
+__all__ = ["from_lstm", "lstm_shape", "lstm_weights", "to_lstm"]
 
 GATES = ("i", "f", "g", "o")  # PyTorch's order of the gate blocks
 
@@ -152,3 +152,24 @@ def from_lstm(lstm, readout, activation: str, readout_bias: bool, torch) -> Netw
                     weight[k, j]
                 )
     return net
+
+
+def to_lstm(net, shape, torch, module, dtype, custom):
+    """A plain LSTM network as ``nn.LSTM`` + ``Linear`` (see :mod:`neurosim.export.lstm`)."""
+    n_inputs, cells, n_outputs, activation, readout_bias = shape
+    arrays = lstm_weights(net, n_inputs, cells, n_outputs)
+    lstm = torch.nn.LSTM(n_inputs, cells, batch_first=True, dtype=dtype)
+    readout = None
+    with torch.no_grad():
+        lstm.weight_ih_l0.copy_(torch.tensor(arrays["weight_ih"]))
+        lstm.weight_hh_l0.copy_(torch.tensor(arrays["weight_hh"]))
+        lstm.bias_ih_l0.copy_(torch.tensor(arrays["bias"]))
+        lstm.bias_hh_l0.zero_()
+        if n_outputs is not None:
+            readout = torch.nn.Linear(cells, n_outputs, bias=readout_bias, dtype=dtype)
+            readout.weight.copy_(torch.tensor(arrays["readout_weight"]))
+            if readout_bias:
+                readout.bias.copy_(torch.tensor(arrays["readout_bias"]))
+    return module.LSTMReadout(
+        lstm, readout, module.activation_module(activation, custom), activation
+    )
