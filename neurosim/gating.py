@@ -4,12 +4,10 @@ A summing neuron's net input moves one for one with each weighted input
 ``v_k = w_k·x_k``. A max-pooling or a product neuron's does not; what it
 passes back to each input is the *gate* ``∂net/∂v_k``:
 
-=========== ======================== ==========================================
-aggregation ``net − bias``           gate of input k
-=========== ======================== ==========================================
-``"max"``   ``max_k v_k``            1 for the input that won, 0 for the others
-``"product"`` ``Π_k v_k``            ``Π_{j≠k} v_j``, the product of the others
-=========== ======================== ==========================================
+- ``"max"``: ``net − bias = max_k v_k``; the gate of input k is 1 for the
+  input that won, 0 for the others;
+- ``"product"``: ``net = Π_k v_k``; the gate of input k is ``Π_{j≠k} v_j``,
+  the product of the others.
 
 Backward, the source of input k then receives ``w_k · δ · gate_k`` and the
 weight the gradient ``δ · x_k · gate_k`` — the same two lines for both

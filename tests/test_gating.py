@@ -15,6 +15,7 @@ from neurosim.errors import ParameterError, TopologyError
 from neurosim.gating import combine
 
 from .conftest import deep_snapshot
+from .test_time import gradients_of as gradients
 
 FUNCTIONS = {
     "tanh": np.tanh,
@@ -91,12 +92,6 @@ def data(net, seed, batch=3, steps=5):
     return X, Y
 
 
-def gradients(model):
-    if isinstance(model, ns.Network):
-        return {p: p.grad for p in model.parameters()}
-    return model.parameter_gradients()
-
-
 # ---------------------------------------------------------------- the gates
 
 
@@ -121,6 +116,10 @@ def test_a_product_neuron_by_hand():
     net.backward([0.0])  # mse: ∂L/∂y = 2·0.248
     assert net.connection("c", "cf").grad == pytest.approx(2 * 0.248 * 0.8 * 0.31)
     assert net["cf"].delta == pytest.approx(2 * 0.248)
+    text = net.explain([0.8, 0.31], [0.0])
+    assert "net(cf) = 0.8·0.31 = 0.248" in text
+    assert "A product neuron multiplies its weighted inputs" in text
+    assert "∂L/∂w(c→cf) = δ(cf)·out(c)·(product of the other inputs)" in text
 
 
 # ---------------------------------------------------------------- both backends

@@ -83,12 +83,21 @@ def explain(
     document.heading(
         "1. Forward pass" + (", step by step in time" if recurrent else "")
     )
-    document.paragraph(FORWARD_STORY + (" " + FORWARD_IN_TIME if recurrent else ""))
+    products = any(n.aggregation == "product" for n in net.neurons)
+    document.paragraph(
+        FORWARD_STORY
+        + (" " + FORWARD_IN_TIME if recurrent else "")
+        + (" " + PRODUCT_STORY if products else "")
+    )
     document.formulas(s for s in steps if s.phase == "forward")
     document.heading("2. Loss")
     document.formulas(s for s in steps if s.kind == "loss")
     document.heading("3. Backward pass" + (" through time" if recurrent else ""))
-    document.paragraph(BACKWARD_STORY + (" " + BACKWARD_IN_TIME if recurrent else ""))
+    document.paragraph(
+        BACKWARD_STORY
+        + (" " + BACKWARD_IN_TIME if recurrent else "")
+        + (" " + PRODUCT_BACKWARD if products else "")
+    )
     document.formulas(s for s in steps if s.phase == "backward" and s.kind != "loss")
     document.heading(f"4. Update with learning rate {number(lr)}")
     document.paragraph(
@@ -108,6 +117,15 @@ BACKWARD_STORY = (
     "the neurons it feeds otherwise) times the activation's slope f'(net). A weight's "
     "gradient is the δ of the neuron it feeds times the output it carries; a bias's "
     "gradient is δ itself."
+)
+
+PRODUCT_STORY = (
+    "A product neuron multiplies its weighted inputs instead (no bias): an LSTM's "
+    "gates act through such neurons."
+)
+PRODUCT_BACKWARD = (
+    "Into a product neuron, what an input passes on is also multiplied by the product "
+    "of the other inputs — its gate: a gate near 0 shuts the error out."
 )
 
 
