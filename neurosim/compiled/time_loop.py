@@ -29,8 +29,9 @@ class Matrix(NamedTuple):
     at: tuple[np.ndarray, np.ndarray]  # (row, col) of each connection in ``weight``
     parameter: np.ndarray  # each connection's index in the parameter vector
     delay: int
-    # ``weight.T`` kept contiguous: numpy multiplies a strided slice by a
-    # transposed view up to 30× slower than by a contiguous matrix.
+    # ``weight.T`` kept contiguous for the backward products: a strided slice
+    # times a contiguous matrix took 34 µs, times the transposed view 43 µs
+    # (32×256 @ 256×64), every step.
     weight_t: np.ndarray
 
 
