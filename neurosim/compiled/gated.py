@@ -68,14 +68,11 @@ class GatedGroup:
     last pass (padding slots hold the pad value, weight 1).
     """
 
-    def __init__(
-        self, cols, state, activation, aggregation, connections, where, n_state
-    ):
+    def __init__(self, cols, state, activation, aggregation, connections, where):
         self.cols, self.state, self.activation = cols, state, activation
         self.aggregation = aggregation
         self.core = True  # computed inside the time loop
         self.projection = self.instant = None  # no matrix products
-        self.n_state = n_state
         first = cols.start
         self.n = cols.stop - cols.start
         fan_in = np.zeros(self.n, dtype=np.intp)

@@ -176,7 +176,6 @@ class CompiledRecurrent(TimeLoop, Model):
                         aggregation,
                         connections,
                         where,
-                        self._n_state,
                     )
                 )
                 continue
