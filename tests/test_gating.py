@@ -16,6 +16,7 @@ from neurosim.gating import combine
 
 from .conftest import deep_snapshot
 from .test_time import gradients_of as gradients
+from .test_time import numeric_gradient
 
 FUNCTIONS = {
     "tanh": np.tanh,
@@ -143,14 +144,7 @@ def test_mixed_graphs_forward_equals_the_loop_and_gradients_equal_finite_differe
     for parameter in net.parameters():
         if not parameter.trainable:
             continue
-        value = parameter.value
-        h = 1e-6 * max(1.0, abs(value))
-        losses = []
-        for step in (h, -h, 2 * h, -2 * h):
-            parameter.value = value + step
-            losses.append(net.evaluate(X, Y))
-        parameter.value = value
-        numeric = (8 * (losses[0] - losses[1]) - (losses[2] - losses[3])) / (12 * h)
+        numeric = numeric_gradient(net, parameter, X, Y, step=1e-6)
         assert analytic[parameter] == pytest.approx(numeric, rel=1e-5, abs=1e-8)
 
 
