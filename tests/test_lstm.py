@@ -247,3 +247,20 @@ def test_an_lstm_network_survives_a_file(tmp_path, suffix):
     assert back.n_trainable == net.n_trainable
     X = np.random.default_rng(0).normal(size=(2, 5, 2))
     np.testing.assert_array_equal(back.forward(X), net.forward(X))
+
+
+def test_an_lstm_is_seeded_and_leaves_numpys_global_state_alone():
+    state = np.random.get_state()
+    nets = [ns.Network.lstm(2, 3, 1, seed=s) for s in (7, 7, 8)]
+    assert np.array_equal(nets[0].parameter_vector(), nets[1].parameter_vector())
+    assert not np.array_equal(nets[0].parameter_vector(), nets[2].parameter_vector())
+    X = np.random.default_rng(0).normal(size=(4, 5, 2))
+    Y = np.random.default_rng(1).normal(size=(4, 5, 1))
+    losses = [
+        net.fit(X, Y, epochs=3, optimizer=ns.Adam(0.05), batch_size=2, seed=0).loss
+        for net in nets[:2]
+    ]
+    assert losses[0] == losses[1]
+    assert np.array_equal(nets[0].parameter_vector(), nets[1].parameter_vector())
+    after = np.random.get_state()
+    assert after[0] == state[0] and np.array_equal(after[1], state[1])
