@@ -301,7 +301,7 @@ class Network(RecurrentBuilders, Graph):
         }  # fmt: skip
         return Model.fit(model, X, Y, **options)
 
-    def compile(self, dtype=np.float64):
+    def compile(self, dtype=np.float64, *, structured: bool = True):
         """Compile the network into weight matrices: the vectorised backend.
 
         The result offers the same ``forward``, ``backward``, ``step``,
@@ -312,6 +312,10 @@ class Network(RecurrentBuilders, Graph):
         Parameters
         ----------
         dtype : {numpy.float64, numpy.float32}, default float64
+        structured : bool, default True
+            Compute recognised convolutions as matrix products over patches;
+            False uses the general blocks for every level (the same numbers).
+            Feed-forward networks only.
 
         Returns
         -------
@@ -332,7 +336,7 @@ class Network(RecurrentBuilders, Graph):
 
         if self.is_recurrent:
             return CompiledRecurrent(self, dtype=dtype)
-        return CompiledNetwork(self, dtype=dtype)
+        return CompiledNetwork(self, dtype=dtype, structured=structured)
 
     # ------------------------------------------------------------------ views
     # One-line delegations to the layers above (the teaching tools, pictures):

@@ -108,6 +108,7 @@ LAYERS = [
     # backend, the layer builders, the network; the symmetric machines
     [
         "model",
+        "compiled.convolution",
         "memory.units",
         "memory.exact",
         "memory.patterns",

@@ -358,8 +358,10 @@ def test_cnn_mnist_reads_idx_files_and_without_them_says_what_is_missing(tmp_pat
 
 def test_cnn_benchmark_runs_in_quick_mode():
     output = run_script(ROOT / "benchmarks" / "bench_cnn.py", "--quick")
-    assert "hand-written numpy CNN" in output and "ratio" in output
-    assert "connections × 8 bytes" in output
+    for row in ("digits CNN", "28×28 CNN"):
+        assert row in output
+    assert output.count("× hand") >= 2 and "neurosim / pytorch" in output
+    assert "the hand CNN's parameters and activations" in output
 
 
 def _rbm_accuracies(output: str) -> tuple[float, float]:

@@ -240,20 +240,28 @@ def test_bad_layer_specs_are_clear_errors():
         ns.Network.convolutional((4, 4), [Conv(1, 2, padding="full"), Dense(1)])
 
 
-def test_a_convolution_compiles_in_memory_proportional_to_its_connections():
+@pytest.mark.parametrize("structured", [True, False])
+def test_a_convolution_compiles_in_memory_proportional_to_its_connections(structured):
     net = ns.Network.convolutional((20, 20), [Conv(8, 5), Dense(3)], seed=0)
-    cnet = net.compile()
+    cnet = net.compile(structured=structured)
     conv_block = cnet.blocks[0]
     n = len(conv_block.connections)
-    assert conv_block.kind == "sparse" and n == 8 * 16 * 16 * 25
+    assert n == 8 * 16 * 16 * 25
+    assert conv_block.kind == ("convolution" if structured else "sparse")
     X = np.random.default_rng(0).uniform(size=(4, 400))
     cnet.forward(X)
     cnet.backward(np.zeros((4, 3)))
     arrays = [v for v in vars(conv_block).values() if isinstance(v, np.ndarray)]
     dense_size = len(conv_block.sources) * len(conv_block.neurons)
     assert all(a.size < dense_size for a in arrays)  # nothing sources × neurons
-    # Within 3× of one float per connection: weights, gradients and int32 indices.
-    assert sum(a.nbytes for a in arrays if a.base is None) <= 3 * 8 * n
+    stored = sum(a.nbytes for a in arrays if a.base is None)
+    if structured:
+        # The kernels, the patches of this batch (4 × 25 values at 256
+        # positions) and int32 indices: less than one float per connection.
+        assert conv_block.weight.shape == (8, 25)
+        assert stored <= 8 * n
+    else:  # within 3× of one float per connection: weights, gradients, indices
+        assert stored <= 3 * 8 * n
     np.testing.assert_allclose(cnet.forward(X), net.forward(X), rtol=1e-12)
 
 

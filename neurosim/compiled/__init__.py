@@ -66,6 +66,7 @@ from .blocks import (
     make_block,
     pieces_of,
 )
+from .convolution import conv_backward, conv_forward
 from .kernels import pool_backward, pool_forward, sparse_backward, sparse_forward
 from .sync import ParameterSync
 
@@ -90,6 +91,11 @@ class CompiledNetwork(ParameterSync, Model):
     dtype : {numpy.float64, numpy.float32}, default float64
         float32 halves the memory and speeds up large matrix products, at
         float32 precision.
+    structured : bool, default True
+        Recognise convolutions (kernels shared over grid positions) and
+        compute them as matrix products over image patches (see
+        :mod:`neurosim.compiled.convolution`). False computes every level
+        with the general blocks: the same numbers, slower; for comparison.
 
     Attributes
     ----------
@@ -111,7 +117,13 @@ class CompiledNetwork(ParameterSync, Model):
     array([0., 1., 1., 0.])
     """
 
-    def __init__(self, network: Network, dtype: DTypeLike = np.float64) -> None:
+    def __init__(
+        self,
+        network: Network,
+        dtype: DTypeLike = np.float64,
+        *,
+        structured: bool = True,
+    ) -> None:
         try:
             dtype = np.dtype(dtype)
         except TypeError:
@@ -128,7 +140,7 @@ class CompiledNetwork(ParameterSync, Model):
         self._version = network.topology_version
         self._structure = self._store.structure_version
         self.blocks: list[Block] = []
-        self._build(network.graph)
+        self._build(network.graph, structured)
         # A layered MLP in float64 takes the lean path: each block is fed by
         # the whole block before it (or all the inputs), densely, and its
         # outputs are the network's outputs.
@@ -157,7 +169,7 @@ class CompiledNetwork(ParameterSync, Model):
 
     # ------------------------------------------------------------------ compiling
 
-    def _build(self, graph: nx.DiGraph) -> None:
+    def _build(self, graph: nx.DiGraph, structured: bool) -> None:
         """Group the neurons into blocks; O(neurons + connections)."""
         order = {name: i for i, name in enumerate(graph)}
         layout = Layout(self._inputs)
@@ -172,9 +184,17 @@ class CompiledNetwork(ParameterSync, Model):
                     groups.setdefault(key, []).append(neuron)
             for (activation, *_), neurons in groups.items():
                 self.blocks.append(
-                    make_block(graph, level, activation, neurons, layout, self.dtype)
+                    make_block(
+                        graph,
+                        level,
+                        activation,
+                        neurons,
+                        layout,
+                        self.dtype,
+                        structured,
+                    )
                 )
-                layout.place(neurons)
+                layout.place(self.blocks[-1].neurons)  # a block may reorder them
         self._sizes = layout.sizes
         self._output_pieces = pieces_of(
             [layout.locate(layout.index[n.name]) for n in self._outputs], layout.sizes
@@ -263,6 +283,9 @@ class CompiledNetwork(ParameterSync, Model):
             elif block.kind == "sparse":
                 inputs = gather(block.pieces, values)
                 net = sparse_forward(block, inputs)
+            elif block.convolution is not None:
+                inputs = gather(block.pieces, values)
+                net = conv_forward(block, inputs)
             elif block.pieces:
                 inputs = gather(block.pieces, values)
                 net = inputs @ block.weight
@@ -349,11 +372,14 @@ class CompiledNetwork(ParameterSync, Model):
                 ):  # a float64 derivative in a float32 network
                     delta = delta.astype(self.dtype)
             block.bias_grad = np.add.reduce(delta, axis=0)  # = delta.sum(axis=0)
-            if block.pool_rows is not None or block.kind == "sparse":
-                backward = (
-                    pool_backward if block.pool_rows is not None else sparse_backward
-                )
-                contribution = backward(block, self._sources[k], delta)
+            if block.pool_rows is not None or block.kind in ("sparse", "convolution"):
+                if block.convolution is not None:
+                    feeds = any(piece.owner for piece in block.pieces)
+                    contribution = conv_backward(block, delta, feeds)
+                elif block.pool_rows is not None:
+                    contribution = pool_backward(block, self._sources[k], delta)
+                else:
+                    contribution = sparse_backward(block, self._sources[k], delta)
                 for piece in block.pieces:
                     if piece.owner:
                         self._accumulate(

@@ -17,6 +17,7 @@ import numpy as np
 from ..activations import Activation, get_activation
 from ..errors import TopologyError
 from ..neuron import Connection, Neuron
+from .convolution import connection_gradients, find_convolution, scatter_index
 
 __all__ = [
     "DTYPES", "IDENTITY", "SPARSE_DENSITY", "SPARSE_MIN_SIZE", "Block", "Layout",
@@ -93,6 +94,7 @@ class Block:
         rows: np.ndarray,
         cols: np.ndarray,
         dtype: np.dtype,
+        structured: bool = True,
     ) -> None:
         self.level = level
         self.activation = activation
@@ -102,11 +104,26 @@ class Block:
         self.connections = connections  # in the order of (rows, cols)
         self.mask = None
         size = len(sources) * len(neurons)
-        if (
-            neurons[0].aggregation == "sum"
-            and size >= SPARSE_MIN_SIZE
-            and len(connections) <= SPARSE_DENSITY * size
-        ):
+        #: The :class:`~neurosim.compiled.convolution.Convolution` the block is, or None.
+        self.convolution = None
+        if structured and neurons[0].aggregation == "sum" and len(connections) < size:
+            self.convolution = find_convolution(
+                rows,
+                cols,
+                [c.parameter for c in connections],
+                len(neurons),
+                len(sources),
+            )
+        self.pool_rows = None
+        if self.convolution is not None:
+            # Position by position (column p·F + f): one product gives the net inputs.
+            conv = self.convolution
+            order = np.arange(len(neurons)).reshape(conv.filters, -1).T.ravel()
+            self.neurons = neurons = tuple(neurons[j] for j in order.tolist())
+            self._as_convolution(connections, len(sources), dtype)
+        elif neurons[0].aggregation != "sum":
+            self._as_gated(connections, rows, cols, dtype)
+        elif size >= SPARSE_MIN_SIZE and len(connections) <= SPARSE_DENSITY * size:
             # Sparse: one weight per connection, a column vector, so that
             # weight[rows, cols] still reads the connections' weights.
             self.kind = "sparse"
@@ -135,8 +152,9 @@ class Block:
                 self.mask = np.zeros(self.weight.shape, dtype=bool)
                 self.mask[rows, cols] = True
         self.bias = np.array([n.bias for n in neurons], dtype=dtype)
-        #: The Parameter of each weight entry (aligned with rows, cols) and bias.
-        self.weight_parameters = [c.parameter for c in connections]
+        if self.convolution is None:
+            #: The Parameter of each weight entry (aligned with rows, cols) and bias.
+            self.weight_parameters = [c.parameter for c in connections]
         self.bias_parameters = [n.bias_parameter for n in neurons]
         self.weight_grad: np.ndarray | None = None
         self.bias_grad: np.ndarray | None = None
@@ -144,28 +162,70 @@ class Block:
         self.weight_key, self.bias_key = (self, "weight"), (self, "bias")
         #: "max" for a block of max-pooling neurons, "product" of product neurons, else "sum".
         self.aggregation = self.neurons[0].aggregation
-        self.pool_rows = None
         if self.aggregation != "sum":
-            # Each gated neuron's k inputs, in the order of its connections
-            # (in_edges lists a neuron's incoming connections together).
-            fan_in = np.bincount(cols, minlength=len(neurons))
-            if np.any(fan_in != fan_in[0]):
-                raise TopologyError(
-                    f"the vectorised backend takes {self.aggregation} neurons of one level with "
-                    f"the same number of inputs; {self.neurons[0].name!r} and its level "
-                    f"have {sorted(set(fan_in.tolist()))}. Give them equal fan-in, or use "
-                    "the object backend."
-                )
-            self.pool_rows = rows.reshape(len(neurons), -1)
-            self.pool_cols = cols.reshape(len(neurons), -1)
             self.winner: np.ndarray | None = None
             self.gates: np.ndarray | None = None
+
+    def _as_gated(self, connections, rows, cols, dtype) -> None:
+        """Max or product neurons: weights (neurons, fan-in), inputs gathered by ``pool_rows``."""
+        # Each gated neuron's k inputs, in the order of its connections
+        # (in_edges lists a neuron's incoming connections together).
+        n = len(self.neurons)
+        fan_in = np.bincount(cols, minlength=n)
+        if np.any(fan_in != fan_in[0]):
+            raise TopologyError(
+                f"the vectorised backend takes {self.neurons[0].aggregation} neurons of one "
+                f"level with the same number of inputs; {self.neurons[0].name!r} and its "
+                f"level have {sorted(set(fan_in.tolist()))}. Give them equal fan-in, or "
+                "use the object backend."
+            )
+        self.kind = "gated"
+        self.pool_rows = rows.reshape(n, -1)
+        self.weight = np.array([c.weight for c in connections], dtype=dtype).reshape(
+            n, -1
+        )
+        self.rows, self.cols = cols, np.tile(np.arange(self.weight.shape[1]), n)
+        #: Each slot's sources, (k, n): slot i of every neuron, side by side.
+        self.slots = np.ascontiguousarray(self.pool_rows.T)
+        # Where each source's error comes from in the flattened (k, n) shares
+        # when no source is read twice (pooling that tiles); else None.
+        flat = self.slots.reshape(-1)
+        self.receives = None
+        if len(np.unique(flat)) == len(flat):
+            self.receives = np.full(len(self.sources), len(flat), dtype=np.intp)
+            self.receives[flat] = np.arange(len(flat))
+
+    def _as_convolution(self, connections, n_sources, dtype) -> None:
+        """Store the kernels, (filters, width): the weight entries are the kernel's."""
+        conv = self.convolution
+        self.kind = "convolution"
+        kernel = conv.kernel.reshape(-1)
+        self.weight = np.array(
+            [connections[c].weight for c in kernel.tolist()], dtype=dtype
+        ).reshape(conv.filters, conv.width)
+        self.weight_parameters = [connections[c].parameter for c in kernel.tolist()]
+        self.rows, self.cols = np.divmod(np.arange(kernel.size), conv.width)
+        self.patch_flat = conv.patch.reshape(-1).astype(np.int32)
+        self.scatter = scatter_index(conv.patch, n_sources).astype(np.int32)
+        self.patches = self.delta = None
+
+    def connection_gradients(self) -> np.ndarray:
+        """Each connection's gradient from the last backward pass, in ``connections`` order."""
+        if self.convolution is not None:
+            return connection_gradients(self)
+        return self.weight_grad[self.rows, self.cols]
 
     def __repr__(self) -> str:
         kind = (
             "dense" if self.kind == "dense" else f"{len(self.connections)} connections"
         )
         kind += ", sparse" if self.kind == "sparse" else ""
+        if self.convolution is not None:
+            conv = self.convolution
+            kind += (
+                f", convolution: {conv.filters} filters × {conv.width} "
+                f"over {conv.positions} positions"
+            )
         return (
             f"Block(level {self.level}, {self.activation.name}, "
             f"{len(self.neurons)} neurons <- {len(self.sources)} sources, {kind})"
@@ -213,7 +273,9 @@ class Layout:
         return self.owner_of[index], self.column_of[index]
 
 
-def make_block(graph, level, activation, neurons, layout: Layout, dtype) -> Block:
+def make_block(
+    graph, level, activation, neurons, layout: Layout, dtype, structured: bool = True
+) -> Block:
     """One block: its neurons, the sources feeding them, their weights' positions."""
     column_of = {neuron.name: j for j, neuron in enumerate(neurons)}
     index = layout.index
@@ -235,6 +297,7 @@ def make_block(graph, level, activation, neurons, layout: Layout, dtype) -> Bloc
         rows.reshape(-1).astype(np.intp),
         np.array(targets, dtype=np.intp),
         dtype,
+        structured,
     )
 
 

@@ -13,20 +13,27 @@ def pool_forward(block: Block, inputs: np.ndarray) -> np.ndarray:
     """Net inputs of max-pooling neurons: ``bias + max_i w_i·x_i``, winners remembered.
 
     Product neurons too: ``bias + Π_i w_i·x_i``, each input's gate (the
-    product of the others) remembered.
+    product of the others) remembered. Inputs are gathered slot by slot,
+    ``(batch, k, n)``: each slot's values are one contiguous row per sample.
     """
-    weights = block.weight[block.pool_rows, block.pool_cols]
-    weighted = inputs[:, block.pool_rows] * weights
+    batch = len(inputs)
+    k, n = block.slots.shape
+    block.taken = inputs.take(block.slots.reshape(-1), axis=1).reshape(batch, k, n)
+    weighted = block.taken * block.weight.T
     if block.aggregation == "product":
         before = np.ones_like(weighted)
-        np.cumprod(weighted[..., :-1], axis=2, out=before[..., 1:])
+        np.cumprod(weighted[:, :-1], axis=1, out=before[:, 1:])
         after = np.ones_like(weighted)
-        np.cumprod(weighted[..., :0:-1], axis=2, out=after[..., -2::-1])
+        np.cumprod(weighted[:, :0:-1], axis=1, out=after[:, -2::-1])
         block.gates = before * after
-        return before[..., -1] * weighted[..., -1] + block.bias
-    # argmax takes the first of equal maxima, as the object backend does.
-    block.winner = np.argmax(weighted, axis=2)
-    best = np.take_along_axis(weighted, block.winner[..., np.newaxis], axis=2)[..., 0]
+        return before[:, -1] * weighted[:, -1] + block.bias
+    # Strictly greater: the first of equal maxima wins, as in the object backend.
+    best = weighted[:, 0].copy()
+    block.winner = np.zeros((batch, n), dtype=np.intp)
+    for slot in range(1, k):
+        candidate = weighted[:, slot]
+        np.copyto(block.winner, slot, where=candidate > best)
+        np.maximum(best, candidate, out=best)
     return best + block.bias
 
 
@@ -37,39 +44,29 @@ def pool_backward(block: Block, inputs: np.ndarray, delta: np.ndarray) -> np.nda
     gets the error (w·δ), sample by sample. Into a product neuron, every
     connection: δ·gate·x and w·δ·gate.
     """
+    weight = block.weight.T  # (k, n)
     if block.aggregation == "product":
-        spread = delta[..., np.newaxis] * block.gates
-        block.weight_grad = np.zeros_like(block.weight)
-        block.weight_grad[block.pool_rows, block.pool_cols] = np.einsum(
-            "bnk,bnk->nk", spread, inputs[:, block.pool_rows]
+        spread = delta[:, np.newaxis] * block.gates
+        block.weight_grad = np.einsum("bkn,bkn->nk", spread, block.taken)
+        return _send(block, spread * weight)
+    won = block.winner[:, np.newaxis] == np.arange(len(weight))[:, np.newaxis]
+    spread = np.where(won, delta[:, np.newaxis], 0.0)  # (batch, k, n)
+    block.weight_grad = np.einsum("bkn,bkn->nk", spread, block.taken)
+    return _send(block, spread * weight)
+
+
+def _send(block: Block, sent: np.ndarray) -> np.ndarray:
+    """∂L/∂(sources' outputs) from each (slot, neuron)'s share, (batch, k, n)."""
+    batch = len(sent)
+    if block.receives is not None:  # each source read once at most: one gather
+        flat = np.concatenate(
+            [sent.reshape(batch, -1), np.zeros((batch, 1), sent.dtype)], axis=1
         )
-        sent = spread * block.weight[block.pool_rows, block.pool_cols]
-        contribution = np.zeros((delta.shape[0], len(block.sources)), dtype=delta.dtype)
-        np.add.at(
-            contribution,
-            (slice(None), block.pool_rows.reshape(-1)),
-            sent.reshape(len(sent), -1),
-        )
-        return contribution
-    winner = block.winner[..., np.newaxis]
-    won = np.take_along_axis(inputs[:, block.pool_rows], winner, axis=2)[..., 0]
-    chosen = np.arange(block.pool_rows.shape[1]) == winner
-    entries = np.einsum("bn,bnk->nk", delta * won, chosen)
-    block.weight_grad = np.zeros_like(block.weight)
-    block.weight_grad[block.pool_rows, block.pool_cols] = entries
-    weights = block.weight[block.pool_rows, block.pool_cols]
-    routed = (
-        delta
-        * np.take_along_axis(np.broadcast_to(weights, chosen.shape), winner, axis=2)[
-            ..., 0
-        ]
+        return flat.take(block.receives, axis=1)
+    contribution = np.zeros((batch, len(block.sources)), dtype=sent.dtype)
+    np.add.at(
+        contribution, (slice(None), block.slots.reshape(-1)), sent.reshape(batch, -1)
     )
-    sources = np.take_along_axis(
-        np.broadcast_to(block.pool_rows, chosen.shape), winner, axis=2
-    )[..., 0]
-    contribution = np.zeros((delta.shape[0], len(block.sources)), dtype=delta.dtype)
-    samples = np.arange(delta.shape[0])[:, np.newaxis]
-    np.add.at(contribution, (np.broadcast_to(samples, sources.shape), sources), routed)
     return contribution
 
 

@@ -47,7 +47,7 @@ class ParameterSync:
             self._store.pull()
         for block in self.blocks:
             if gradients:
-                grads = block.weight_grad[block.rows, block.cols].tolist()
+                grads = block.connection_gradients().tolist()
                 for connection, grad in zip(block.connections, grads):
                     connection.grad = grad
                 for neuron, grad in zip(block.neurons, block.bias_grad.tolist()):
