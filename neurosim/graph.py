@@ -25,6 +25,7 @@ import networkx as nx
 import numpy as np
 
 from ._checks import SeedLike, check_delay, check_name, check_number, check_seed
+from ._gc import paused_gc
 from .activations import Activation
 from .errors import (
     CycleError,
@@ -267,7 +268,39 @@ class Graph(NodeByNode):
         >>> net.connect_many([("x", "h", 0.5), ("h", "y", -1.0)])
         [Connection('x' -> 'h', weight=0.5), Connection('h' -> 'y', weight=-1)]
         """
-        connections, seen, delayed = [], set(), set()
+        with paused_gc():  # thousands of new objects: no collection half-way
+            connections, seen, delayed, added = self._checked_connections(edges)
+            # The acyclicity check on the graph itself (no copy): the new edges
+            # go in, and come out again if the connections without delay now
+            # form a cycle.
+            self._graph.add_edges_from(added)
+            self._n_delayed += len(delayed)
+            instant = self.instant_graph
+            if not nx.is_directed_acyclic_graph(instant):
+                cycle = [u for u, _ in nx.find_cycle(instant)]
+                self._graph.remove_edges_from(seen)
+                self._n_delayed -= len(delayed)
+                raise CycleError(
+                    "the connections without delay form the cycle "
+                    + " -> ".join([*cycle, cycle[0]])
+                    + "; give one of them delay=1, or leave one out"
+                )
+            # Everything is checked: from here on nothing can fail half-way.
+            for connection in connections:
+                self._store.adopt(connection.parameter, connection)
+        self._topology_changed()
+        return connections
+
+    def _checked_connections(self, edges) -> tuple[list[Connection], set, set, list]:
+        """The new connections of :meth:`connect_many`, every edge checked; nothing added.
+
+        Returns the connections, their (source, target) names, those with a
+        delay, and the edges to give networkx.
+        """
+        connections, seen, delayed, added = [], set(), set(), []
+        resolved: dict = {}  # each neuron reference looked up once
+        fed: set = set()  # the targets that had inputs before: duplicates possible
+        graph, store = self._graph, self._store
         for edge in edges:
             if len(edge) == 3:
                 (source, target, weight), delay = edge, 0
@@ -279,7 +312,22 @@ class Graph(NodeByNode):
                     f"an edge is (source, target, weight) or (source, target, weight, "
                     f"delay), got {len(edge)} items: {edge!r}"
                 )
-            source, target = self._neuron(source), self._neuron(target)
+            try:
+                neuron = resolved.get(target)
+            except TypeError:  # unhashable: neither a name nor a Neuron
+                neuron = self._neuron(target)
+            if neuron is None:
+                neuron = resolved[target] = self._neuron(target)
+                if graph.in_degree(neuron.name):
+                    fed.add(neuron)
+            target = neuron
+            try:
+                neuron = resolved.get(source)
+            except TypeError:
+                neuron = self._neuron(source)
+            if neuron is None:
+                neuron = resolved[source] = self._neuron(source)
+            source = neuron
             if (source is target and delay == 0) or target.is_input:
                 raise TopologyError(
                     f"cannot connect {source.name!r} -> {target.name!r}: "
@@ -290,12 +338,9 @@ class Graph(NodeByNode):
                     )
                 )
             key = (source.name, target.name)
-            if key in seen or self._graph.has_edge(*key):
+            if key in seen or (target in fed and graph.has_edge(*key)):
                 raise DuplicateNameError(f"{key[0]!r} -> {key[1]!r} appears twice")
-            if isinstance(weight, Parameter) and weight.store not in (
-                None,
-                self._store,
-            ):
+            if isinstance(weight, Parameter) and weight.store not in (None, store):
                 raise ParameterError(
                     f"the weight of {key[0]!r} -> {key[1]!r}, {weight!r}, belongs to "
                     "another network; a parameter can be shared within one network only "
@@ -304,26 +349,10 @@ class Graph(NodeByNode):
             seen.add(key)
             if delay:
                 delayed.add(key)
-            connections.append(Connection(source, target, weight, delay))
-        trial = nx.DiGraph(self.instant_graph.edges)
-        trial.add_nodes_from(self._graph)
-        trial.add_edges_from(seen - delayed if delayed else seen)
-        if not nx.is_directed_acyclic_graph(trial):
-            cycle = [u for u, _ in nx.find_cycle(trial)]
-            raise CycleError(
-                "the connections without delay form the cycle "
-                + " -> ".join([*cycle, cycle[0]])
-                + "; give one of them delay=1, or leave one out"
-            )
-        # Everything is checked: from here on nothing can fail half-way.
-        for connection in connections:
-            self._store.adopt(connection.parameter, connection)
-        self._graph.add_edges_from(
-            (c.source.name, c.target.name, {"connection": c}) for c in connections
-        )
-        self._n_delayed += len(delayed)
-        self._topology_changed()
-        return connections
+            connection = Connection(source, target, weight, delay)
+            connections.append(connection)
+            added.append((*key, {"connection": connection}))
+        return connections, seen, delayed, added
 
     def _shared_weight(self, weight, share):
         """The weight argument of :meth:`connect`, resolving ``share``."""

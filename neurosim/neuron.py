@@ -369,22 +369,20 @@ class Neuron:
             # ∂net/∂w = x · gate: only the winner's weight took part in a max.
             self._set_gated_gradients(incoming)
         elif isinstance(delta, np.ndarray):
-            for connection in incoming:
-                connection.grad = float((delta * connection.source.output).sum())
-            self.bias_grad = float(delta.sum())
-        else:
-            for connection in incoming:
-                connection.grad = delta * connection.source.output
-            self.bias_grad = delta
+            for c in incoming:
+                c.grad = c._parameter.grad = float((delta * c.source.output).sum())
+            self.bias_grad = self.bias_parameter.grad = float(delta.sum())
+        else:  # the parameter's gradient too (a shared one's is summed afterwards)
+            for c in incoming:
+                c.grad = c._parameter.grad = delta * c.source.output
+            self.bias_grad = self.bias_parameter.grad = delta
 
     def _set_gated_gradients(self, incoming: Sequence[Connection]) -> None:
         delta = self.delta
         for connection in incoming:
             grad = delta * (connection.source.output * connection.gate)
-            connection.grad = (
-                float(np.sum(grad)) if isinstance(grad, np.ndarray) else grad
-            )
-        self.bias_grad = float(delta.sum()) if isinstance(delta, np.ndarray) else delta
+            connection.grad = connection._parameter.grad = float(np.sum(grad))
+        self.bias_grad = self.bias_parameter.grad = float(np.sum(delta))
 
     def __repr__(self) -> str:
         if self.is_input:
@@ -438,14 +436,14 @@ class Connection:
         self.target = target
         if isinstance(weight, Parameter):
             self._parameter = weight
+        elif type(weight) is float and weight - weight == 0.0:  # finite
+            self._parameter = Parameter(weight)
         else:
             what = f"weight of {source.name!r} -> {target.name!r}"
             self._parameter = Parameter(check_parameter_value(weight, what))
         self.grad = None
-        #: Into a max or product neuron: ∂net/∂(w·x) of the last pass (see gating).
-        self.gate = None
-        #: The same at every step of the last sequence pass.
-        self.gates: list | None = None
+        #: ∂net/∂(w·x) into a max or product neuron: last pass, per step (gating).
+        self.gate, self.gates = None, None
 
     @property
     def parameter(self) -> Parameter:

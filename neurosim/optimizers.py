@@ -86,6 +86,15 @@ class Optimizer:
         update = self.update
         return [update(k, v, g) for k, v, g in zip(keys, values, grads)]
 
+    def update_parameters(self, parameters: list) -> None:
+        """Update objects holding a float ``data`` and its ``grad`` in place (the object
+        backend's parameters): :meth:`update_all` on their values."""
+        values = self.update_all(
+            parameters, [p.data for p in parameters], [p.grad for p in parameters]
+        )
+        for parameter, value in zip(parameters, values):
+            parameter.data = value
+
     def reset(self) -> None:
         """Forget the step count and every parameter's running state."""
         self.iterations = 0
@@ -136,6 +145,12 @@ class SGD(Optimizer):
         """Plain floats need no per-parameter state: one loop, the same arithmetic."""
         lr = self.lr
         return [value - lr * grad for value, grad in zip(values, grads)]
+
+    def update_parameters(self, parameters: list) -> None:
+        """One pass over the parameters, the same arithmetic as :meth:`update`."""
+        lr = self.lr
+        for parameter in parameters:
+            parameter.data = parameter.data - lr * parameter.grad
 
 
 class Momentum(Optimizer):

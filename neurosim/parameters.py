@@ -68,6 +68,8 @@ def check_parameter_value(value: object, what: str) -> float:
     ...
     neurosim.errors.ParameterError: weight of 'x' -> 'y' must be a real number, got '0.5' (str)...
     """
+    if type(value) is float and value - value == 0.0:  # the common case: a finite float
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ParameterError(
             f"{what} must be a real number, got {value!r} ({type(value).__name__}); "
@@ -120,18 +122,32 @@ class Parameter:
     Parameter('k', value=0.5, frozen)
     """
 
-    __slots__ = ("_name", "_trainable", "data", "grad", "store", "users")
+    __slots__ = ("_name", "_trainable", "_users", "data", "grad", "store")
 
     def __init__(self, value: float, trainable: bool = True, name: str = "") -> None:
         # A name is kept only when given: most parameters are named after
         # their first user on demand, which saves a string per connection.
         self._name = name or None
-        self.data = check_parameter_value(value, f"the value of parameter {name!r}")
-        self._trainable = _check_flag(trainable, "trainable")
+        self.data = (  # the common case first, without formatting a message
+            value if type(value) is float and value - value == 0.0
+            else check_parameter_value(value, f"the value of parameter {name!r}")
+        )  # fmt: skip
+        self._trainable = (
+            trainable if trainable is True else _check_flag(trainable, "trainable")
+        )
         self.grad: float | None = None
         self.store: ParameterStore | None = None
-        #: The connections and neurons that use it (filled in by the network).
-        self.users: tuple[Connection | Neuron, ...] = ()
+        # Its users: None, the one user itself (no tuple per connection), or a
+        # list once shared (so that adding users stays linear); see `users`.
+        self._users: Connection | Neuron | list | None = None
+
+    @property
+    def users(self) -> tuple[Connection | Neuron, ...] | list[Connection | Neuron]:
+        """The connections and neurons that use it (filled in by the network)."""
+        users = self._users
+        if users is None:
+            return ()
+        return users if type(users) is list else (users,)
 
     @property
     def name(self) -> str:
@@ -188,7 +204,8 @@ class Parameter:
     @property
     def shared(self) -> bool:
         """True when more than one connection or bias uses the parameter."""
-        return len(self.users) > 1
+        users = self._users
+        return type(users) is list and len(users) > 1
 
     def __repr__(self) -> str:
         frozen = "" if self._trainable else ", frozen"
@@ -253,7 +270,13 @@ class ParameterStore:
                 f"{parameter!r} belongs to another network; a parameter can be shared "
                 "within one network only (copy its value instead)"
             )
-        parameter.users = (*parameter.users, user)
+        users = parameter._users
+        if users is None:
+            parameter._users = user
+        elif type(users) is list:
+            users.append(user)
+        else:
+            parameter._users = [users, user]
         return parameter
 
     def reorder(self, order: list[int]) -> None:
@@ -276,8 +299,9 @@ class ParameterStore:
 
     def release(self, parameter: Parameter, user: Connection | Neuron) -> None:
         """``user`` no longer uses ``parameter``; forget the parameter when nobody does."""
-        parameter.users = tuple(u for u in parameter.users if u is not user)
-        if not parameter.users:
+        left = [u for u in parameter.users if u is not user]
+        parameter._users = None if not left else left[0] if len(left) == 1 else left
+        if not left:
             self.parameters.remove(parameter)
             parameter.store = None
             self._trainable = None
@@ -315,12 +339,7 @@ class ParameterStore:
         if self.holder is not None:
             self.pull()
         optimizer.start_step()
-        trainable = self.trainable()
-        values = optimizer.update_all(
-            trainable, [p.data for p in trainable], [p.grad for p in trainable]
-        )
-        for parameter, value in zip(trainable, values):
-            parameter.data = value
+        optimizer.update_parameters(self.trainable())
         self.version += 1
 
     def values(self) -> list[float]:

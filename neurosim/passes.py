@@ -24,6 +24,7 @@ from typing import NamedTuple
 import networkx as nx
 import numpy as np
 
+from ._gc import paused_gc
 from .errors import TopologyError
 from .model import Model
 from .neuron import Connection, Neuron
@@ -113,25 +114,31 @@ class NodeByNode(Delays, Model):
             self._plan_structure = self._store.structure_version
         return self._plan
 
+    @paused_gc()
     def _build_plan(self) -> _Plan:
         inputs, outputs = self.inputs_and_outputs()
         graph = self._graph
-        single_weights, single_biases, shared = [], [], []
-        for parameter in self._store.parameters:
-            users = tuple(parameter.users)
-            if len(users) > 1:
-                shared.append((parameter, users))
-            elif isinstance(users[0], Connection):
-                single_weights.append((parameter, users[0]))
-            else:
-                single_biases.append((parameter, users[0]))
+        parameters = self._store.parameters
+        shared = [(p, tuple(p.users)) for p in parameters if p.shared]
+        single_weights, single_biases = [], []
+        if self._n_delayed:  # through time, gradients are copied to the parameters
+            for parameter in parameters:
+                users = parameter.users
+                if len(users) == 1:
+                    kind = (
+                        single_weights
+                        if isinstance(users[0], Connection)
+                        else single_biases
+                    )
+                    kind.append((parameter, users[0]))
         forward_steps, backward_steps = [], []
+        pred, succ = graph.pred, graph.succ
         for name in nx.topological_sort(self.instant_graph):
             neuron = graph.nodes[name]["neuron"]
             if neuron.is_input:
                 continue
-            incoming = tuple(c for _, _, c in graph.in_edges(name, data="connection"))
-            outgoing = tuple(c for _, _, c in graph.out_edges(name, data="connection"))
+            incoming = tuple(data["connection"] for data in pred[name].values())
+            outgoing = tuple(data["connection"] for data in succ[name].values())
             _check_fan_in(neuron, incoming)
             forward_steps.append((neuron, incoming))
             gated = tuple(c for c in outgoing if c.target.aggregation != "sum")
@@ -387,13 +394,13 @@ class NodeByNode(Delays, Model):
             self.output_grads = grad_of  # ∂L/∂output of each output, for the trace
             for neuron, incoming, outgoing, gated in plan.backward_steps:
                 neuron.backpropagate(outgoing, grad_of.get(neuron, 0.0), gated)
-                neuron.set_gradients(incoming)
-        # Each parameter's gradient: its connection's, its neuron's, or the sum
-        # over the connections (and biases) that share it.
-        for parameter, connection in plan.single_weights:
-            parameter.grad = connection.grad
-        for parameter, neuron in plan.single_biases:
-            parameter.grad = neuron.bias_grad
+                neuron.set_gradients(incoming)  # their parameters' too
+        if plan.recurrent:  # each parameter's gradient: its connection's, its neuron's
+            for parameter, connection in plan.single_weights:
+                parameter.grad = connection.grad
+            for parameter, neuron in plan.single_biases:
+                parameter.grad = neuron.bias_grad
+        # A shared parameter's: the sum over the connections (and biases) using it.
         for parameter, users in plan.shared:
             parameter.grad = sum(
                 user.grad if isinstance(user, Connection) else user.bias_grad

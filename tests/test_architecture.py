@@ -93,7 +93,7 @@ def test_modules_stay_under_the_ceiling_or_are_named_with_a_reason():
 LAYERS = [
     # 0: exceptions and checks at the public boundary
     ["errors"],
-    ["_checks", "_files", "_registry"],
+    ["_checks", "_files", "_registry", "_gc"],
     # 1: the small math objects, and what a trainer records
     ["activations", "losses", "initializers", "optimizers", "history", "layout"],
     # 2: every trainable number with one owner; neurons and connections
