@@ -42,7 +42,7 @@ import os
 import re
 import stat
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .errors import DataNotFoundError, FormatError, NotAFileError, file_error
 
@@ -121,12 +121,20 @@ def atomic_write(
             os.unlink(temporary)
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` as UTF-8, atomically (see :func:`atomic_write`)."""
+def atomic_write_text(path: str | os.PathLike, text: str | Iterable[str]) -> None:
+    """Write ``text`` to ``path`` as UTF-8, atomically (see :func:`atomic_write`).
+
+    ``text`` may come in pieces (an iterable of strings): a large file is
+    then never held whole in memory. If making a piece fails, nothing is
+    written.
+    """
 
     def write(temporary: str) -> None:
         with open(temporary, "w", encoding="utf-8") as file:
-            file.write(text)
+            if isinstance(text, str):
+                file.write(text)
+            else:
+                file.writelines(text)
 
     atomic_write(path, write)
 

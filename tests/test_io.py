@@ -798,3 +798,45 @@ def test_the_machines_give_networkx_graphs_and_graphml(machine, tmp_path):
 def test_a_logic_gate_that_is_not_a_name_is_a_clear_error():
     with pytest.raises(ns.UnknownNameError, match="logic gate 5"):
         ns.datasets.logic_gate(5)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_large_networks_are_streamed_compactly_and_load_the_same(
+    tmp_path, monkeypatch, seed
+):
+    # Past io.INDENT_UP_TO connections a network is written compactly, a
+    # batch of connections at a time: the same document, read back the same.
+    for kind, obj in _every_kind(seed).items():
+        if not isinstance(obj, ns.Network):
+            continue
+        indented = tmp_path / f"{kind}-indented.json"
+        ns.save(obj, indented)
+        monkeypatch.setattr(io, "INDENT_UP_TO", 3)
+        streamed, again = tmp_path / f"{kind}.json", tmp_path / f"{kind}-again.json"
+        ns.save(obj, streamed)
+        monkeypatch.undo()
+        assert streamed.read_text().count("\n") == 1  # one line
+        assert json.loads(streamed.read_text()) == json.loads(indented.read_text())
+        loaded = ns.load(streamed)
+        np.testing.assert_array_equal(loaded.parameter_vector(), obj.parameter_vector())
+        for name in obj.graph:  # every neuron's inputs and outputs in their order
+            assert list(loaded.graph.pred[name]) == list(obj.graph.pred[name])
+            assert list(loaded.graph.succ[name]) == list(obj.graph.succ[name])
+        monkeypatch.setattr(io, "INDENT_UP_TO", 3)
+        ns.save(loaded, again)
+        monkeypatch.undo()
+        assert again.read_bytes() == streamed.read_bytes()
+
+
+def test_a_streamed_save_meeting_nan_writes_nothing(tmp_path, monkeypatch):
+    net = ns.Network.layered([3, 4, 2], seed=0)
+    ns.save(net, tmp_path / "net.json")
+    before = (tmp_path / "net.json").read_bytes()
+    net.connection("h1_4", "y2").parameter.data = float(
+        "nan"
+    )  # as a diverged run leaves it
+    monkeypatch.setattr(io, "INDENT_UP_TO", 3)
+    with pytest.raises(ns.NumericalError, match="NaN or infinite"):
+        ns.save(net, tmp_path / "net.json")
+    assert (tmp_path / "net.json").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["net.json"]

@@ -17,7 +17,8 @@ and load as before.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
@@ -37,7 +38,8 @@ from .fields import (
 )  # fmt: skip
 
 __all__ = [
-    "SHARING_KEYS", "custom_activations", "network_document", "network_from",
+    "SHARING_KEYS", "custom_activations", "network_chunks", "network_document",
+    "network_from",
     "shared_keys", "sharing",
 ]  # fmt: skip
 
@@ -66,6 +68,33 @@ def shared_keys(net: Network) -> dict:
 
 
 def network_document(net: Network) -> dict:
+    header, entries = _network_parts(net)
+    document = {key: header[key] for key in header if key != "parameters"}
+    document["connections"] = list(entries)
+    if "parameters" in header:
+        document["parameters"] = header["parameters"]
+    return document
+
+
+def network_chunks(net: Network, batch: int = 10_000) -> Iterator[str]:
+    """The compact JSON text of :func:`network_document`, piece by piece.
+
+    For large networks: a batch of connection entries exists at a time, never
+    all of them (the same document, its keys in another order).
+    """
+    header, entries = _network_parts(net)
+    yield json.dumps(header, separators=(",", ":"), allow_nan=False)[:-1]
+    yield ',"connections":['
+    first = True
+    while chunk := list(itertools.islice(entries, batch)):
+        text = json.dumps(chunk, separators=(",", ":"), allow_nan=False)[1:-1]
+        yield text if first else "," + text
+        first = False
+    yield "]}"
+
+
+def _network_parts(net: Network) -> tuple[dict, Iterator[dict]]:
+    """The document without its connections, and the connections' entries, lazily."""
     keys = shared_keys(net)
     neurons = []
     for neuron in net.neurons:
@@ -81,33 +110,35 @@ def network_document(net: Network) -> dict:
         if neuron.position is not None:
             entry["position"] = list(neuron.position)
         neurons.append(entry)
-    connections = []
     ordered = _insertion_order(net)
-    for c in ordered:
-        entry = {
-            "source": c.source.name,
-            "target": c.target.name,
-            "weight": float(c.weight),
-        }
-        entry.update(sharing(c.parameter, keys, ""))
-        if c.delay:
-            entry["delay"] = c.delay
-        connections.append(entry)
     settings = {"init": net.init if isinstance(net.init, str) else "xavier"}
     if net.truncation is not None:
         settings["truncation"] = net.truncation
-    document = {
+    header = {
         "format": "neurosim",
         "version": FORMAT_VERSION,
         "kind": "Network",
         "settings": settings,
         "neurons": neurons,
-        "connections": connections,
     }
     parameters = _parameter_section(net, ordered)
     if parameters:
-        document["parameters"] = parameters
-    return document
+        header["parameters"] = parameters
+
+    def entries() -> Iterator[dict]:
+        for c in ordered:
+            entry = {
+                "source": c.source.name,
+                "target": c.target.name,
+                "weight": float(c.weight),
+            }
+            if keys or not c.parameter.trainable:
+                entry.update(sharing(c.parameter, keys, ""))
+            if c.delay:
+                entry["delay"] = c.delay
+            yield entry
+
+    return header, entries()
 
 
 def _load_order(neurons, connections) -> list[Parameter]:
@@ -171,6 +202,11 @@ def _insertion_order(net: Network) -> list[Connection]:
     the edges were really added in proves that one exists.
     """
     graph = net.graph
+    # Usually the edges' own order (source by source) already keeps every
+    # neuron's incoming order too: checked in one pass, O(connections).
+    incoming = {name: iter(graph.pred[name]) for name in graph}
+    if all(next(incoming[v]) == u for u, v in graph.edges):
+        return [c for _, _, c in graph.edges(data="connection")]
     constraints = nx.DiGraph()
     constraints.add_nodes_from(graph.edges)
     for name in graph:
@@ -214,18 +250,20 @@ def network_from(document: dict, custom: dict, places: dict | None = None) -> Ne
     for entry, where in zip(neurons, neuron_places):
         _add_neuron(net, entry, where, custom, shared)
     connections = read_list(document, "connections", "connections")
-    connection_places = places.get("connections") or [
-        f"connections[{k}]" for k in range(len(connections))
-    ]
+    connection_places = places.get("connections")
+    by_name = {neuron.name: neuron for neuron in net.neurons}
     edges, seen = [], set()
-    for entry, where in zip(connections, connection_places):
-        source, target, weight, delay = _connection(net, entry, where, shared)
-        if (source.name, target.name) in seen:
-            raise FormatError(
-                f"{where}: {source.name!r} -> {target.name!r} appears twice"
-            )
-        seen.add((source.name, target.name))
-        edges.append((source, target, weight, delay))
+    for k, entry in enumerate(connections):
+        edge = _plain_connection(entry, by_name)
+        if edge is None:  # anything else: every field read and checked by name
+            where = connection_places[k] if connection_places else f"connections[{k}]"
+            edge = _connection(net, entry, where, shared)
+        key = (edge[0].name, edge[1].name)
+        if key in seen:
+            where = connection_places[k] if connection_places else f"connections[{k}]"
+            raise FormatError(f"{where}: {key[0]!r} -> {key[1]!r} appears twice")
+        seen.add(key)
+        edges.append(edge)
     try:
         # One bulk insertion, then one acyclicity check: O(V + E).
         net.connect_many(edges)
@@ -356,6 +394,31 @@ def _parameter(
             f"(trainable {trainable}); shared values must be identical"
         )
     return parameter
+
+
+def _plain_connection(entry, by_name: dict) -> tuple | None:
+    """The common entry — source, target, a finite float weight, nothing else — or None.
+
+    What it accepts, :func:`_connection` accepts too; everything else goes
+    there, to be checked field by field with an error naming the field.
+    """
+    if type(entry) is not dict or len(entry) != 3:
+        return None
+    source, target = entry.get("source"), entry.get("target")
+    if type(source) is not str or type(target) is not str:
+        return None
+    source, target = by_name.get(source), by_name.get(target)
+    weight = entry.get("weight")
+    if (
+        source is None
+        or target is None
+        or source is target
+        or target.is_input
+        or type(weight) is not float
+        or weight - weight != 0.0  # NaN or infinite
+    ):
+        return None
+    return source, target, weight, 0
 
 
 def _connection(
