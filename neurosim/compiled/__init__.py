@@ -140,6 +140,8 @@ class CompiledNetwork(ParameterSync, Model):
         self._version = network.topology_version
         self._structure = self._store.structure_version
         self.blocks: list[Block] = []
+        if self._store.holder is not None:
+            self._store.pull()  # the blocks read the graph's values
         self._build(network.graph, structured)
         # A layered MLP in float64 takes the lean path: each block is fed by
         # the whole block before it (or all the inputs), densely, and its

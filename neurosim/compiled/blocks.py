@@ -104,15 +104,14 @@ class Block:
         self.connections = connections  # in the order of (rows, cols)
         self.mask = None
         size = len(sources) * len(neurons)
+        # Read once (the compiled network fetched the newest values first).
+        parameters = [c.parameter for c in connections]
+        values = [p.data for p in parameters]
         #: The :class:`~neurosim.compiled.convolution.Convolution` the block is, or None.
         self.convolution = None
         if structured and neurons[0].aggregation == "sum" and len(connections) < size:
             self.convolution = find_convolution(
-                rows,
-                cols,
-                [c.parameter for c in connections],
-                len(neurons),
-                len(sources),
+                rows, cols, parameters, len(neurons), len(sources)
             )
         self.pool_rows = None
         if self.convolution is not None:
@@ -122,7 +121,7 @@ class Block:
             self.neurons = neurons = tuple(neurons[j] for j in order.tolist())
             self._as_convolution(connections, len(sources), dtype)
         elif neurons[0].aggregation != "sum":
-            self._as_gated(connections, rows, cols, dtype)
+            self._as_gated(values, rows, cols, dtype)
         elif size >= SPARSE_MIN_SIZE and len(connections) <= SPARSE_DENSITY * size:
             # Sparse: one weight per connection, a column vector, so that
             # weight[rows, cols] still reads the connections' weights.
@@ -131,7 +130,7 @@ class Block:
             self.source_index = rows.astype(np.int32)
             self.rows = np.arange(len(connections), dtype=np.int32)
             self.cols = np.broadcast_to(np.int32(0), (len(connections),))
-            self.weight = np.array([[c.weight] for c in connections], dtype=dtype)
+            self.weight = np.array(values, dtype=dtype)[:, np.newaxis]
             # The connections come grouped by target (in_edges lists each
             # neuron's together), so each target's terms are one run to sum.
             self.target_starts = np.flatnonzero(np.r_[True, np.diff(cols) != 0])
@@ -146,7 +145,7 @@ class Block:
             self.kind = "dense"
             self.rows, self.cols = rows, cols
             self.weight = np.zeros((len(sources), len(neurons)), dtype=dtype)
-            self.weight[rows, cols] = [c.weight for c in connections]
+            self.weight[rows, cols] = values
             if len(connections) < self.weight.size:
                 self.kind = "masked"
                 self.mask = np.zeros(self.weight.shape, dtype=bool)
@@ -154,7 +153,7 @@ class Block:
         self.bias = np.array([n.bias for n in neurons], dtype=dtype)
         if self.convolution is None:
             #: The Parameter of each weight entry (aligned with rows, cols) and bias.
-            self.weight_parameters = [c.parameter for c in connections]
+            self.weight_parameters = parameters
         self.bias_parameters = [n.bias_parameter for n in neurons]
         self.weight_grad: np.ndarray | None = None
         self.bias_grad: np.ndarray | None = None
@@ -166,7 +165,7 @@ class Block:
             self.winner: np.ndarray | None = None
             self.gates: np.ndarray | None = None
 
-    def _as_gated(self, connections, rows, cols, dtype) -> None:
+    def _as_gated(self, values, rows, cols, dtype) -> None:
         """Max or product neurons: weights (neurons, fan-in), inputs gathered by ``pool_rows``."""
         # Each gated neuron's k inputs, in the order of its connections
         # (in_edges lists a neuron's incoming connections together).
@@ -181,9 +180,7 @@ class Block:
             )
         self.kind = "gated"
         self.pool_rows = rows.reshape(n, -1)
-        self.weight = np.array([c.weight for c in connections], dtype=dtype).reshape(
-            n, -1
-        )
+        self.weight = np.array(values, dtype=dtype).reshape(n, -1)
         self.rows, self.cols = cols, np.tile(np.arange(self.weight.shape[1]), n)
         #: Each slot's sources, (k, n): slot i of every neuron, side by side.
         self.slots = np.ascontiguousarray(self.pool_rows.T)
@@ -277,13 +274,14 @@ def make_block(
     graph, level, activation, neurons, layout: Layout, dtype, structured: bool = True
 ) -> Block:
     """One block: its neurons, the sources feeding them, their weights' positions."""
-    column_of = {neuron.name: j for j, neuron in enumerate(neurons)}
     index = layout.index
     sources, targets, connections = [], [], []
-    for source, target, connection in graph.in_edges(column_of, data="connection"):
-        sources.append(index[source])
-        targets.append(column_of[target])
-        connections.append(connection)
+    pred = graph.pred
+    for column, neuron in enumerate(neurons):  # each neuron's connections together
+        incoming = pred[neuron.name]
+        sources.extend([index[source] for source in incoming])
+        targets.extend([column] * len(incoming))
+        connections.extend([data["connection"] for data in incoming.values()])
     # Rows in global-index order: each owner's neurons form one run of rows.
     unique, rows = np.unique(np.array(sources, dtype=np.intp), return_inverse=True)
     unique = unique.tolist()
