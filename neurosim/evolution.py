@@ -155,8 +155,10 @@ def evolve(
     def _generation(t: int) -> dict[str, float]:
         nonlocal evaluations
         candidates = proposals(strategy.ask(), len(before), strategy)
-        losses = _candidate_losses(model, X, Y, loss, candidates)
-        if np.isnan(losses).all() or not np.isfinite(candidates).all(axis=1).any():
+        losses, usable = _candidate_losses(model, X, Y, loss, candidates)
+        finite = np.isfinite(losses)
+        everywhere = bool(finite.all())  # the usual case: nothing more to look at
+        if not everywhere and (np.isnan(losses).all() or not usable.any()):
             raise NumericalError(
                 f"every candidate of generation {t + 1} has a NaN loss "
                 f"or non-finite parameters (sigma = {strategy.sigma:g}); the model "
@@ -168,11 +170,19 @@ def evolve(
         centre = strategy.centre_vector
         strategy.tell(candidates, losses)
         evaluations += len(candidates)
-        finite = losses if np.isfinite(losses).all() else losses[np.isfinite(losses)]
+        kept = losses if everywhere else losses[finite]
+        if len(kept) == 1:  # the (1+1)-ES: no array arithmetic for one number
+            best = mean = float(kept[0])
+        else:
+            best, mean = (
+                (float(kept.min()), float(kept.mean()))
+                if kept.size
+                else (math.inf,) * 2
+            )
         return {
             "loss": strategy.best_loss,
-            "best": float(finite.min()) if finite.size else math.inf,
-            "mean": float(finite.mean()) if finite.size else math.inf,
+            "best": best,
+            "mean": mean,
             "sigma": float(strategy.sigma),
             "spread": _rms_distance(candidates, centre),
             "evaluations": float(evaluations),
@@ -202,18 +212,22 @@ def evolve(
     )  # fmt: skip
 
 
-def _candidate_losses(model, X, Y, loss, candidates: np.ndarray) -> np.ndarray:
-    """Each candidate's loss; one with a non-finite parameter is the worst (+inf), unevaluated.
+def _candidate_losses(
+    model, X, Y, loss, candidates: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each candidate's loss, and which candidates are usable (every parameter finite).
 
-    So a step size that overflows gives the same answer on both backends
-    (neither writes an infinite weight into a network).
+    One with a non-finite parameter is the worst (+inf), unevaluated: so a
+    step size that overflows gives the same answer on both backends (neither
+    writes an infinite weight into a network).
     """
     usable = np.isfinite(candidates).all(axis=1)
+    if usable.all():
+        return loss.values(model.candidate_outputs(X, candidates), Y), usable
     losses = np.full(len(candidates), math.inf)
     if usable.any():
-        chosen = candidates if usable.all() else candidates[usable]
-        losses[usable] = loss.values(model.candidate_outputs(X, chosen), Y)
-    return losses
+        losses[usable] = loss.values(model.candidate_outputs(X, candidates[usable]), Y)
+    return losses, usable
 
 
 def _rms_distance(candidates: np.ndarray, centre: np.ndarray) -> float:
