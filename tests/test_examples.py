@@ -95,6 +95,14 @@ def test_single_neuron_prints_loss_every_ten_epochs_and_judges_new_people():
 def test_object_benchmark_runs_in_quick_mode():
     output = run_script(ROOT / "benchmarks" / "bench_object.py", "--quick")
     assert "2-4-1" in output and "8-16-16-1" in output and "ratio" in output
+    assert "scaling:" in output and "100-80-40-10" in output
+
+
+def test_build_benchmark_runs_in_quick_mode_and_loads_what_it_saved():
+    # The benchmark asserts that each loaded network computes what was saved.
+    output = run_script(ROOT / "benchmarks" / "bench_build.py", "--quick")
+    assert "layered 100-80-40-10" in output and "conv (16, 16)" in output
+    assert "save and load" in output and "99,800" in output
 
 
 def test_gradient_check_example_tells_all_three_stories():
@@ -436,7 +444,8 @@ def test_xor_debugging_tells_the_four_stages():
 
 def test_es_benchmark_runs_in_quick_mode_and_reaches_the_same_parameters():
     output = run_script(ROOT / "benchmarks" / "bench_es.py", "--quick")
-    assert output.count("the same final parameters") == 2, output
+    assert output.count("the same final parameters") == 3, output
+    assert "(1+1)-ES, XOR 2-2-1" in output and "µs per evaluation" in output
     assert "XOR 2-2-1" in output and "digits 64-32-10" in output
 
 
