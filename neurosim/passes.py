@@ -201,6 +201,24 @@ class NodeByNode(Delays, Model):
             ]
         return [list(level) for level in self._levels]
 
+    def check_fan_in(self) -> None:
+        """Refuse a max neuron without inputs, a product neuron with one (as a pass would).
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([1, 1], seed=0)
+        >>> _ = net.add_neuron("m", aggregation="max"); net.check_fan_in()
+        Traceback (most recent call last):
+        ...
+        neurosim.errors.TopologyError: the max-pooling neuron 'm' has 0 incoming ...
+        """
+        pred = self._graph.pred
+        for name, neuron in self._graph.nodes(data="neuron"):
+            if neuron.aggregation != "sum" and not neuron.is_input:
+                incoming = tuple(data["connection"] for data in pred[name].values())
+                _check_fan_in(neuron, incoming)
+
     @property
     def evaluation_order(self) -> list[tuple[Neuron, tuple[Connection, ...]]]:
         """Every non-input neuron with its incoming connections, in forward-pass order.

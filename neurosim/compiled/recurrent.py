@@ -76,7 +76,7 @@ class CompiledRecurrent(TimeLoop, Model):
                 f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}"
             )
         self._inputs, self._outputs = network.inputs_and_outputs()
-        network.evaluation_order  # noqa: B018 (refuses what the node-by-node pass refuses)
+        network.check_fan_in()  # refuses what the node-by-node pass refuses
         self.network = network
         self.dtype = dtype
         self._store = network.parameter_store
