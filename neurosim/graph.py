@@ -269,11 +269,13 @@ class Graph(NodeByNode):
         [Connection('x' -> 'h', weight=0.5), Connection('h' -> 'y', weight=-1)]
         """
         with paused_gc():  # thousands of new objects: no collection half-way
-            connections, seen, delayed, added = self._checked_connections(edges)
+            connections, seen, delayed, keys = self._checked_connections(edges)
             # The acyclicity check on the graph itself (no copy): the new edges
             # go in, and come out again if the connections without delay now
             # form a cycle.
-            self._graph.add_edges_from(added)
+            self._graph.add_edges_from(
+                (u, v, {"connection": c}) for (u, v), c in zip(keys, connections)
+            )
             self._n_delayed += len(delayed)
             instant = self.instant_graph
             if not nx.is_directed_acyclic_graph(instant):
@@ -294,10 +296,10 @@ class Graph(NodeByNode):
     def _checked_connections(self, edges) -> tuple[list[Connection], set, set, list]:
         """The new connections of :meth:`connect_many`, every edge checked; nothing added.
 
-        Returns the connections, their (source, target) names, those with a
-        delay, and the edges to give networkx.
+        Returns the connections, their (source, target) names as a set, those
+        with a delay, and the names in the connections' order.
         """
-        connections, seen, delayed, added = [], set(), set(), []
+        connections, seen, delayed, keys = [], set(), set(), []
         resolved: dict = {}  # each neuron reference looked up once
         fed: set = set()  # the targets that had inputs before: duplicates possible
         graph, store = self._graph, self._store
@@ -349,10 +351,9 @@ class Graph(NodeByNode):
             seen.add(key)
             if delay:
                 delayed.add(key)
-            connection = Connection(source, target, weight, delay)
-            connections.append(connection)
-            added.append((*key, {"connection": connection}))
-        return connections, seen, delayed, added
+            connections.append(Connection(source, target, weight, delay))
+            keys.append(key)
+        return connections, seen, delayed, keys
 
     def _shared_weight(self, weight, share):
         """The weight argument of :meth:`connect`, resolving ``share``."""

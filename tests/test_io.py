@@ -163,7 +163,10 @@ def valid_document() -> dict:
             ),
             "cycle h1_1 -> y1 -> h1_1|cycle y1 -> h1_1 -> y1",
         ),
-        (lambda d: d["connections"].append(dict(d["connections"][0])), "appears twice"),
+        (
+            lambda d: d["connections"].append(dict(d["connections"][0])),
+            r"connections\[6\]: 'x1' -> 'h1_1' appears twice",
+        ),
         (
             lambda d: d["connections"][1].update(source="ghost"),
             "no neuron is called 'ghost'",
@@ -840,3 +843,15 @@ def test_a_streamed_save_meeting_nan_writes_nothing(tmp_path, monkeypatch):
         ns.save(net, tmp_path / "net.json")
     assert (tmp_path / "net.json").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["net.json"]
+
+
+def test_reading_a_document_leaves_it_as_it_was():
+    # load drops each connection entry once read (its own parsed document);
+    # a document handed to from_document is the caller's and stays whole.
+    document = valid_document()
+    before = json.dumps(document)
+    net = io.from_document(document, {})
+    assert json.dumps(document) == before
+    assert [c.key for c in net.connections] == [
+        (c["source"], c["target"]) for c in document["connections"]
+    ]

@@ -237,13 +237,17 @@ def load(
         raw = read_bounded(file, MAX_FILE_BYTES, path)
     try:
         with paused_gc():  # a large file is 10⁵ new objects and more
-            return from_document(parse(raw), custom)
+            return from_document(parse(raw), custom, consume=True)
     except FormatError as error:
         raise FormatError(f"{path}: {error}") from None
 
 
-def from_document(document: dict, custom: dict):
-    """The network a parsed document describes, of the kind it names."""
+def from_document(document: dict, custom: dict, consume: bool = False):
+    """The network a parsed document describes, of the kind it names.
+
+    ``consume=True`` lets a Network's reader drop the document's connection
+    entries as it reads them (see :func:`~neurosim.io.networks.network_from`).
+    """
     if document.get("format") != "neurosim":
         raise FormatError(
             f"format: expected 'neurosim', got {document.get('format')!r}"
@@ -261,4 +265,6 @@ def from_document(document: dict, custom: dict):
         raise FormatError(
             f"kind: expected one of {', '.join(map(repr, KINDS))}, got {kind!r}"
         )
+    if kind == "Network":
+        return network_from(document, custom, consume=consume)
     return KINDS[kind][2](document, custom)

@@ -24,7 +24,13 @@ import networkx as nx
 
 from .._checks import check_delay, check_name
 from ..activations import Activation, activation_names, get_activation
-from ..errors import CycleError, FormatError, NeurosimError, ParameterError
+from ..errors import (
+    CycleError,
+    DuplicateNameError,
+    FormatError,
+    NeurosimError,
+    ParameterError,
+)
 from ..network import Network
 from ..neuron import AGGREGATIONS, ROLES, Connection, Neuron
 from ..parameters import Parameter
@@ -220,11 +226,16 @@ def _insertion_order(net: Network) -> list[Connection]:
     ]
 
 
-def network_from(document: dict, custom: dict, places: dict | None = None) -> Network:
+def network_from(
+    document: dict, custom: dict, places: dict | None = None, consume: bool = False
+) -> Network:
     """Build a Network from a validated-as-we-go document.
 
     ``places`` names the entries in errors: by default their positions
     (``connections[3]``); ``from_networkx`` passes node and edge names.
+    ``consume=True`` (a document nobody else holds, as :func:`~neurosim.load`'s)
+    drops each connection entry once read, so that a large file's entries
+    and the connections made from them are not all in memory at once.
     """
     places = places or {}
     known_keys(document, _NETWORK_KEYS, "the file")
@@ -252,23 +263,28 @@ def network_from(document: dict, custom: dict, places: dict | None = None) -> Ne
     connections = read_list(document, "connections", "connections")
     connection_places = places.get("connections")
     by_name = {neuron.name: neuron for neuron in net.neurons}
-    edges, seen = [], set()
-    for k, entry in enumerate(connections):
-        edge = _plain_connection(entry, by_name)
-        if edge is None:  # anything else: every field read and checked by name
-            where = connection_places[k] if connection_places else f"connections[{k}]"
-            edge = _connection(net, entry, where, shared)
-        key = (edge[0].name, edge[1].name)
-        if key in seen:
-            where = connection_places[k] if connection_places else f"connections[{k}]"
-            raise FormatError(f"{where}: {key[0]!r} -> {key[1]!r} appears twice")
-        seen.add(key)
-        edges.append(edge)
+    last = -1  # the entry connect_many is checking
+
+    def place(k: int) -> str:
+        return connection_places[k] if connection_places else f"connections[{k}]"
+
+    def edges():
+        nonlocal last
+        for last, entry in enumerate(connections):
+            edge = _plain_connection(entry, by_name)
+            if edge is None:  # anything else: every field read and checked by name
+                edge = _connection(net, entry, place(last), shared)
+            if consume:
+                connections[last] = None
+            yield edge
+
     try:
         # One bulk insertion, then one acyclicity check: O(V + E).
-        net.connect_many(edges)
+        net.connect_many(edges())
     except CycleError as error:
         raise FormatError(f"connections: {error}") from None
+    except DuplicateNameError as error:  # raised on the entry just read
+        raise FormatError(f"{place(last)}: {error}") from None
     _restore_parameters(net, document.get("parameters", {}))
     return net
 
