@@ -40,7 +40,12 @@ from ._registry import check_choice
 from .activations import Activation, get_activation
 from .errors import ParameterError
 from .gating import AGGREGATIONS, check_aggregation, combine, refuse_bias
-from .parameters import Parameter, ParameterStore, check_parameter_value
+from .parameters import (
+    Parameter,
+    ParameterStore,
+    check_parameter_value,
+    is_finite_float,
+)
 
 __all__ = ["AGGREGATIONS", "ROLES", "Connection", "Neuron"]
 
@@ -140,8 +145,7 @@ class Neuron:
             )
             if aggregation == "product":
                 refuse_bias(self.bias_parameter, name)
-        self.net = None
-        self.output = None
+        self.net = self.output = None
         self.delta = None
         self.bias_grad = None
         self._initial_output = 0.0
@@ -432,18 +436,16 @@ class Connection:
             delay if type(delay) is int and 0 <= delay <= MAX_DELAY
             else check_delay(delay, f"the delay of {source.name!r} -> {target.name!r}")
         )  # fmt: skip
-        self.source = source
-        self.target = target
+        self.source, self.target = source, target
         if isinstance(weight, Parameter):
             self._parameter = weight
-        elif type(weight) is float and weight - weight == 0.0:  # finite
+        elif is_finite_float(weight):  # no message made
             self._parameter = Parameter(weight)
         else:
             what = f"weight of {source.name!r} -> {target.name!r}"
             self._parameter = Parameter(check_parameter_value(weight, what))
-        self.grad = None
-        #: ∂net/∂(w·x) into a max or product neuron: last pass, per step (gating).
-        self.gate, self.gates = None, None
+        #: gate: ∂net/∂(w·x) into a max or product neuron, last pass; gates: per step.
+        self.grad = self.gate = self.gates = None
 
     @property
     def parameter(self) -> Parameter:

@@ -51,7 +51,21 @@ from .errors import ParameterError
 if TYPE_CHECKING:
     from .neuron import Connection, Neuron
 
-__all__ = ["Parameter", "ParameterList", "ParameterStore", "check_parameter_value"]
+__all__ = [
+    "Parameter", "ParameterList", "ParameterStore", "check_parameter_value",
+    "is_finite_float",
+]  # fmt: skip
+
+
+def is_finite_float(value: object) -> bool:
+    """True for a finite Python float: what needs no check (and no message made).
+
+    Examples
+    --------
+    >>> is_finite_float(0.5), is_finite_float(float("inf")), is_finite_float(1)
+    (True, False, False)
+    """
+    return type(value) is float and value - value == 0.0  # inf - inf and NaN: NaN
 
 
 def check_parameter_value(value: object, what: str) -> float:
@@ -68,7 +82,7 @@ def check_parameter_value(value: object, what: str) -> float:
     ...
     neurosim.errors.ParameterError: weight of 'x' -> 'y' must be a real number, got '0.5' (str)...
     """
-    if type(value) is float and value - value == 0.0:  # the common case: a finite float
+    if is_finite_float(value):  # the common case
         return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ParameterError(
@@ -129,7 +143,7 @@ class Parameter:
         # their first user on demand, which saves a string per connection.
         self._name = name or None
         self.data = (  # the common case first, without formatting a message
-            value if type(value) is float and value - value == 0.0
+            value if is_finite_float(value)
             else check_parameter_value(value, f"the value of parameter {name!r}")
         )  # fmt: skip
         self._trainable = (
@@ -336,6 +350,11 @@ class ParameterStore:
             self._trainable_version = self.frozen_version
         return self._trainable
 
+    def _in_memory_order(self) -> list[Parameter]:
+        """The trainable parameters in the order they lie in memory (see trainable)."""
+        self.trainable()
+        return self._in_memory
+
     def update(self, optimizer) -> None:
         """One optimizer step on every trainable parameter, from its ``grad``.
 
@@ -345,8 +364,7 @@ class ParameterStore:
         if self.holder is not None:
             self.pull()
         optimizer.start_step()
-        self.trainable()
-        optimizer.update_parameters(self._in_memory)
+        optimizer.update_parameters(self._in_memory_order())
         self.version += 1
 
     def values(self) -> list[float]:

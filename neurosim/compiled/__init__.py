@@ -75,6 +75,13 @@ if TYPE_CHECKING:
 
 __all__ = ["Block", "CompiledNetwork"]
 
+#: The blocks that are not one dense product: (forward, backward) by kind.
+KERNELS = {
+    "gated": (pool_forward, pool_backward),
+    "sparse": (sparse_forward, sparse_backward),
+    "convolution": (conv_forward, conv_backward),
+}
+
 
 class CompiledNetwork(ParameterSync, Model):
     """A :class:`~neurosim.network.Network` compiled into weight matrices.
@@ -149,7 +156,6 @@ class CompiledNetwork(ParameterSync, Model):
         self._chain = (
             dtype == np.float64
             and bool(self.blocks)
-            and all(block.pool_rows is None for block in self.blocks)
             and self._whole_output_owner == len(self.blocks)
             and all(
                 block.kind == "dense"
@@ -279,15 +285,9 @@ class CompiledNetwork(ParameterSync, Model):
         values = [batch if batch.dtype == self.dtype else batch.astype(self.dtype)]
         nets, sources = [], []
         for block in self.blocks:
-            if block.pool_rows is not None:
+            if block.kind in KERNELS:
                 inputs = gather(block.pieces, values)
-                net = pool_forward(block, inputs)
-            elif block.kind == "sparse":
-                inputs = gather(block.pieces, values)
-                net = sparse_forward(block, inputs)
-            elif block.convolution is not None:
-                inputs = gather(block.pieces, values)
-                net = conv_forward(block, inputs)
+                net = KERNELS[block.kind][0](block, inputs)
             elif block.pieces:
                 inputs = gather(block.pieces, values)
                 net = inputs @ block.weight
@@ -374,14 +374,8 @@ class CompiledNetwork(ParameterSync, Model):
                 ):  # a float64 derivative in a float32 network
                     delta = delta.astype(self.dtype)
             block.bias_grad = np.add.reduce(delta, axis=0)  # = delta.sum(axis=0)
-            if block.pool_rows is not None or block.kind in ("sparse", "convolution"):
-                if block.convolution is not None:
-                    feeds = any(piece.owner for piece in block.pieces)
-                    contribution = conv_backward(block, delta, feeds)
-                elif block.pool_rows is not None:
-                    contribution = pool_backward(block, self._sources[k], delta)
-                else:
-                    contribution = sparse_backward(block, self._sources[k], delta)
+            if block.kind in KERNELS:
+                contribution = KERNELS[block.kind][1](block, self._sources[k], delta)
                 for piece in block.pieces:
                     if piece.owner:
                         self._accumulate(

@@ -58,10 +58,15 @@ class Block:
     neurons : tuple of Neuron
         The block's neurons: column ``j`` of its matrices is ``neurons[j]``.
     sources : tuple of Neuron
-        The earlier neurons feeding the block: row ``i`` of ``weight``.
-    weight : ndarray, shape (len(sources), len(neurons))
-        ``weight[i, j]`` is the weight of ``sources[i] -> neurons[j]``, zero
-        where they are not connected.
+        The earlier neurons feeding the block.
+    kind : {"dense", "masked", "sparse", "gated", "convolution"}
+        How ``weight`` is stored.
+    weight : ndarray
+        Dense and masked: (len(sources), len(neurons)), ``weight[i, j]`` the
+        weight of ``sources[i] -> neurons[j]``, zero where not connected.
+        Sparse: one row per connection. Gated (max, product): (neurons,
+        fan-in). Convolution: the kernels, (filters, width). In every kind
+        ``weight[rows, cols]`` reads the entries of ``weight_parameters``.
     mask : ndarray of bool or None
         True where a connection exists; None when every pair is connected.
     bias : ndarray, shape (len(neurons),)
@@ -119,7 +124,7 @@ class Block:
             conv = self.convolution
             order = np.arange(len(neurons)).reshape(conv.filters, -1).T.ravel()
             self.neurons = neurons = tuple(neurons[j] for j in order.tolist())
-            self._as_convolution(connections, len(sources), dtype)
+            self._as_convolution(values, parameters, len(sources), dtype)
         elif neurons[0].aggregation != "sum":
             self._as_gated(values, rows, cols, dtype)
         elif size >= SPARSE_MIN_SIZE and len(connections) <= SPARSE_DENSITY * size:
@@ -192,16 +197,16 @@ class Block:
             self.receives = np.full(len(self.sources), len(flat), dtype=np.intp)
             self.receives[flat] = np.arange(len(flat))
 
-    def _as_convolution(self, connections, n_sources, dtype) -> None:
+    def _as_convolution(self, values, parameters, n_sources, dtype) -> None:
         """Store the kernels, (filters, width): the weight entries are the kernel's."""
         conv = self.convolution
         self.kind = "convolution"
-        kernel = conv.kernel.reshape(-1)
-        self.weight = np.array(
-            [connections[c].weight for c in kernel.tolist()], dtype=dtype
-        ).reshape(conv.filters, conv.width)
-        self.weight_parameters = [connections[c].parameter for c in kernel.tolist()]
-        self.rows, self.cols = np.divmod(np.arange(kernel.size), conv.width)
+        kernel = conv.kernel.reshape(-1).tolist()  # a connection carrying each entry
+        self.weight = np.array([values[c] for c in kernel], dtype=dtype).reshape(
+            conv.filters, conv.width
+        )
+        self.weight_parameters = [parameters[c] for c in kernel]
+        self.rows, self.cols = np.divmod(np.arange(len(kernel)), conv.width)
         self.patch_flat = conv.patch.reshape(-1).astype(np.int32)
         self.scatter = scatter_index(conv.patch, n_sources).astype(np.int32)
         self.patches = self.delta = None

@@ -33,7 +33,7 @@ import numpy as np
 
 __all__ = [
     "Convolution", "connection_gradients", "conv_backward", "conv_forward",
-    "find_convolution", "scatter_index",
+    "find_convolution", "scatter_index", "with_zero_column",
 ]  # fmt: skip
 
 
@@ -161,6 +161,11 @@ def scatter_index(patch: np.ndarray, n_sources: int) -> np.ndarray:
     return index
 
 
+def with_zero_column(values: np.ndarray) -> np.ndarray:
+    """``values`` (batch, n) with a column of zeros appended: what a sentinel index reads."""
+    return np.concatenate([values, np.zeros((len(values), 1), values.dtype)], axis=1)
+
+
 def conv_forward(block, inputs: np.ndarray) -> np.ndarray:
     """Net inputs of a convolution block, (batch, positions · filters); keeps the patches.
 
@@ -169,24 +174,28 @@ def conv_forward(block, inputs: np.ndarray) -> np.ndarray:
     """
     conv = block.convolution
     batch = len(inputs)
-    padded = np.concatenate([inputs, np.zeros((batch, 1), inputs.dtype)], axis=1)
     # (batch · positions, width), C-ordered: take, unlike x[:, index], keeps the order.
-    block.patches = padded.take(block.patch_flat, axis=1).reshape(-1, conv.width)
+    block.patches = (
+        with_zero_column(inputs).take(block.patch_flat, axis=1).reshape(-1, conv.width)
+    )
     net = (block.patches @ block.weight.T).reshape(batch, -1)
     net += block.bias
     return net
 
 
-def conv_backward(block, delta: np.ndarray, need_sources: bool) -> np.ndarray | None:
-    """Gradients of a convolution block; return ∂L/∂(its sources' outputs) if asked."""
+def conv_backward(block, inputs: np.ndarray, delta: np.ndarray) -> np.ndarray | None:
+    """Gradients of a convolution block; return ∂L/∂(its sources' outputs).
+
+    None when only the network's inputs feed it (they need no error); the
+    patches of the forward pass stand for ``inputs``.
+    """
     conv = block.convolution
     batch = len(delta)
     block.delta = rows = delta.reshape(-1, conv.filters)  # (batch · positions, F)
     block.weight_grad = (block.patches.T @ rows).T
-    if not need_sources:
+    if not any(piece.owner for piece in block.pieces):
         return None
-    spread = (rows @ block.weight).reshape(batch, -1)
-    spread = np.concatenate([spread, np.zeros((batch, 1), delta.dtype)], axis=1)
+    spread = with_zero_column((rows @ block.weight).reshape(batch, -1))
     return spread[:, block.scatter].sum(axis=2)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .blocks import Block
+from .convolution import with_zero_column
 
 __all__ = ["pool_backward", "pool_forward", "sparse_backward", "sparse_forward"]
 
@@ -59,10 +60,7 @@ def _send(block: Block, sent: np.ndarray) -> np.ndarray:
     """∂L/∂(sources' outputs) from each (slot, neuron)'s share, (batch, k, n)."""
     batch = len(sent)
     if block.receives is not None:  # each source read once at most: one gather
-        flat = np.concatenate(
-            [sent.reshape(batch, -1), np.zeros((batch, 1), sent.dtype)], axis=1
-        )
-        return flat.take(block.receives, axis=1)
+        return with_zero_column(sent.reshape(batch, -1)).take(block.receives, axis=1)
     contribution = np.zeros((batch, len(block.sources)), dtype=sent.dtype)
     np.add.at(
         contribution, (slice(None), block.slots.reshape(-1)), sent.reshape(batch, -1)

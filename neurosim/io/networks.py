@@ -33,7 +33,7 @@ from ..errors import (
 )
 from ..network import Network
 from ..neuron import AGGREGATIONS, ROLES, Connection, Neuron
-from ..parameters import Parameter
+from ..parameters import Parameter, is_finite_float
 from .fields import (
     FORMAT_VERSION,
     kind_of,
@@ -430,8 +430,7 @@ def _plain_connection(entry, by_name: dict) -> tuple | None:
         or target is None
         or source is target
         or target.is_input
-        or type(weight) is not float
-        or weight - weight != 0.0  # NaN or infinite
+        or not is_finite_float(weight)
     ):
         return None
     return source, target, weight, 0
