@@ -11,7 +11,7 @@ import re
 import networkx as nx
 import numpy as np
 
-__all__ = ["layered_positions", "time_positions"]
+__all__ = ["grid_shape", "layered_positions", "time_positions"]
 
 #: How an unrolled network names a neuron's copy at a time step (``h1@3``, ``h1@init``).
 UNROLLED = re.compile(r"^(.*)@(\d+|init)$")
@@ -76,3 +76,24 @@ def time_positions(net) -> dict[str, np.ndarray]:
         column = t * (depth + 1) + (level.get(base, 0) if t >= 0 else depth - 1)
         positions[name] = np.array([float(column), -float(rows[base])])
     return positions
+
+
+def grid_shape(inputs) -> tuple[int, int, int] | None:
+    """The grid input neurons form, ``(channels, rows, columns)``, or None.
+
+    Read from their positions: a grid when every input has one and they come
+    in the order (channel, row, column), as
+    :meth:`~neurosim.network.Network.convolutional` makes them.
+
+    Examples
+    --------
+    >>> import neurosim as ns
+    >>> net = ns.Network.convolutional((2, 3, 3), [ns.layers.Dense(1)], seed=0)
+    >>> grid_shape(net.inputs), grid_shape(ns.Network.layered([2, 1]).inputs)
+    ((2, 3, 3), None)
+    """
+    positions = [n.position for n in inputs]
+    if not positions or any(p is None or len(p) != 3 for p in positions):
+        return None
+    shape = tuple(1 + max(p[d] for p in positions) for d in range(3))
+    return shape if positions == list(np.ndindex(shape)) else None

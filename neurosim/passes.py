@@ -26,6 +26,7 @@ import numpy as np
 
 from ._gc import paused_gc
 from .errors import TopologyError
+from .layout import grid_shape
 from .model import Model
 from .neuron import Connection, Neuron
 from .optimizers import Optimizer
@@ -279,20 +280,9 @@ class NodeByNode(Delays, Model):
     def input_shape(self) -> tuple[int, int, int] | None:
         """The grid the input neurons form, ``(channels, rows, columns)``, or None.
 
-        Read from their positions: a grid when every input has one and they
-        come in the order (channel, row, column), as
-        :meth:`~neurosim.network.Network.convolutional` makes them.
+        See :func:`neurosim.layout.grid_shape`.
         """
-        inputs = self._get_plan().inputs
-        if not inputs or inputs[0].position is None or len(inputs[0].position) != 3:
-            return None
-        positions = [n.position for n in inputs]
-        if any(p is None or len(p) != 3 for p in positions):
-            return None
-        shape = tuple(1 + max(p[d] for p in positions) for d in range(3))
-        if positions != list(np.ndindex(shape)):
-            return None
-        return shape
+        return grid_shape(self._get_plan().inputs)
 
     @property
     def last_pass(self) -> tuple[int, bool] | None:

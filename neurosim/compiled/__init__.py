@@ -53,6 +53,7 @@ from numpy.typing import DTypeLike
 
 from ..activations import Activation
 from ..errors import ParameterError
+from ..layout import grid_shape
 from ..model import Model
 from ..neuron import Neuron
 from ..optimizers import Optimizer
@@ -140,6 +141,7 @@ class CompiledNetwork(ParameterSync, Model):
                 f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}"
             )
         self._inputs, self._outputs = network.inputs_and_outputs()
+        self._input_shape = grid_shape(self._inputs)
         network.check_fan_in()  # refuses what the node-by-node pass refuses
         self.network = network
         self.dtype = dtype
@@ -245,8 +247,11 @@ class CompiledNetwork(ParameterSync, Model):
 
     @property
     def input_shape(self) -> tuple[int, int, int] | None:
-        """The grid the network's inputs form, or None (see :meth:`Network.input_shape`)."""
-        return self.network.input_shape
+        """The grid the network's inputs form, or None (see :meth:`Network.input_shape`).
+
+        Read from the input neurons' positions when compiled.
+        """
+        return self._input_shape
 
     @property
     def n_parameters(self) -> int:
