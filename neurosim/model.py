@@ -23,6 +23,9 @@ The kernels (each backend's own; users never need to call them):
     A backward pass from ∂L/∂outputs; sets every gradient.
 ``apply_update(optimizer)``
     One optimizer step from the gradients of the last backward pass.
+``add_weight_penalty(l1, l2)``
+    Add the gradient of the weight penalty ``l1·Σ|w| + l2·Σw²/2`` to the
+    weights' gradients (``fit(l1=..., l2=...)``), each parameter once.
 ``parameter_values()`` / ``restore_parameter_values(values)``
     A copy of every parameter, and putting it back (a diverged fit is undone).
 ``trainable_values()`` / ``load_trainable_values(vector)`` / ``candidate_outputs(X, vectors)``
@@ -148,6 +151,10 @@ class Model(ABC):
     @abstractmethod
     def apply_update(self, optimizer: Optimizer) -> None:
         """One optimizer step from the gradients of the last backward pass."""
+
+    @abstractmethod
+    def add_weight_penalty(self, l1: float, l2: float) -> None:
+        """Add ``l1·sign(w) + l2·w`` to every trainable weight's gradient (not the biases')."""
 
     @abstractmethod
     def parameter_values(self) -> list:
@@ -568,6 +575,8 @@ class Model(ABC):
         max_evaluations: int | None = None,
         target_loss: float | None = None,
         steps_per_update: int | None = None,
+        l1: float = 0.0,
+        l2: float = 0.0,
     ) -> training.History:
         """Train by mini-batch gradient descent (see :func:`neurosim.training.fit`).
 
@@ -597,7 +606,7 @@ class Model(ABC):
             batch_size=batch_size, shuffle=shuffle, seed=seed,
             validation_data=validation_data, metrics=metrics, callbacks=callbacks,
             progress=progress, restore=restore, max_evaluations=max_evaluations,
-            target_loss=target_loss, steps_per_update=steps_per_update,
+            target_loss=target_loss, steps_per_update=steps_per_update, l1=l1, l2=l2,
         )  # fmt: skip
 
     def parameter_vector(self) -> np.ndarray:
@@ -722,12 +731,23 @@ class Model(ABC):
         return over_steps(loss) if self.is_recurrent else loss
 
     def train_batch(
-        self, X: np.ndarray, Y: np.ndarray, loss: Loss, optimizer: Optimizer
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        loss: Loss,
+        optimizer: Optimizer,
+        penalty: tuple[float, float] = (0.0, 0.0),
     ) -> float:
-        """One training step on validated data: forward, backward, update; return the loss."""
+        """One training step on validated data: forward, backward, update; return the loss.
+
+        ``penalty`` is ``(l1, l2)``: the weight penalty's gradient joins the
+        loss's before the update. The returned loss is the data's alone.
+        """
         outputs = self.propagate(X, single=X.shape[0] == 1)
         value, output_grads = loss.value_and_gradient(outputs, Y)
         self.backpropagate(output_grads)
+        if penalty[0] or penalty[1]:
+            self.add_weight_penalty(*penalty)
         self.apply_update(optimizer)
         return value
 

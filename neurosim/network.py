@@ -250,6 +250,8 @@ class Network(RecurrentBuilders, Graph):
         max_evaluations: int | None = None,
         target_loss: float | None = None,
         steps_per_update: int | None = None,
+        l1: float = 0.0,
+        l2: float = 0.0,
     ) -> History:
         """Train the network by backpropagation (or an evolution strategy).
 
@@ -263,7 +265,7 @@ class Network(RecurrentBuilders, Graph):
             the network (:meth:`compile`) — the same schedule and numbers,
             much faster on large networks, and the graph shows the trained
             weights. Callbacks then receive the CompiledNetwork.
-        epochs, lr, loss, optimizer, batch_size, shuffle, seed, validation_data, metrics, callbacks, progress, restore, steps_per_update
+        epochs, lr, loss, optimizer, batch_size, shuffle, seed, validation_data, metrics, callbacks, progress, restore, steps_per_update, l1, l2
             See :func:`neurosim.training.fit`.
         max_evaluations, target_loss
             For an evolution strategy as ``optimizer``: see :meth:`Model.fit`.
@@ -297,7 +299,7 @@ class Network(RecurrentBuilders, Graph):
             "validation_data": validation_data, "metrics": metrics,
             "callbacks": callbacks, "progress": progress, "restore": restore,
             "max_evaluations": max_evaluations, "target_loss": target_loss,
-            "steps_per_update": steps_per_update,
+            "steps_per_update": steps_per_update, "l1": l1, "l2": l2,
         }  # fmt: skip
         return Model.fit(model, X, Y, **options)
 

@@ -36,6 +36,8 @@ __all__ = [
     "Momentum",
     "Optimizer",
     "get_optimizer",
+    "penalty_gradient",
+    "penalty_value",
     "step_optimizer",
 ]
 
@@ -314,6 +316,44 @@ def _add(value, change):
 def _sqrt(x):
     # math.sqrt for a float, np.sqrt for an array: both correctly rounded.
     return math.sqrt(x) if isinstance(x, float) else np.sqrt(x)
+
+
+def penalty_gradient(weight, l1: float, l2: float):
+    """The gradient of the weight penalty ``l1·|w| + l2·w²/2``: ``l1·sign(w) + l2·w``.
+
+    ``fit(l1=..., l2=...)`` adds it to every trainable weight's gradient (not
+    the biases', as in TensorFlow Playground); ``w`` is a float or an array,
+    and gives the same numbers either way. ``sign(0)`` is 0.
+
+    Examples
+    --------
+    >>> penalty_gradient(-0.5, 0.01, 0.1)
+    -0.060000000000000005
+    >>> penalty_gradient(np.array([2.0, 0.0]), 0.5, 0.0).tolist()
+    [0.5, 0.0]
+    """
+    if isinstance(weight, np.ndarray):
+        return l1 * np.sign(weight) + l2 * weight
+    return l1 * float((weight > 0) - (weight < 0)) + l2 * weight
+
+
+def penalty_value(weights, l1: float, l2: float) -> float:
+    """The weight penalty ``l1·Σ|w| + l2·Σw²/2`` of some weights (added to the loss)."""
+    weights = np.asarray(weights, dtype=float)
+    return float(l1 * np.abs(weights).sum() + 0.5 * l2 * (weights * weights).sum())
+
+
+def check_penalty(l1: object, l2: object) -> tuple[float, float]:
+    """``(l1, l2)`` checked: finite numbers >= 0."""
+    rates = []
+    for name, rate in (("l1", l1), ("l2", l2)):
+        rate = check_number(rate, name)
+        if rate < 0:
+            raise ParameterError(
+                f"{name} is a regularisation rate: a number >= 0 (0 for none); got {rate!r}"
+            )
+        rates.append(rate)
+    return rates[0], rates[1]
 
 
 _OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "correction": Correction, "adam": Adam}

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import ParameterError
+from .optimizers import penalty_gradient
 
 if TYPE_CHECKING:
     from .neuron import Connection, Neuron
@@ -366,6 +367,17 @@ class ParameterStore:
         optimizer.start_step()
         optimizer.update_parameters(self._in_memory_order())
         self.version += 1
+
+    def add_weight_penalty(self, l1: float, l2: float) -> None:
+        """Add ``penalty_gradient`` to the ``grad`` of every trainable weight, once each.
+
+        A weight is a parameter used by a connection; biases are left alone.
+        """
+        for parameter in self.trainable():
+            if any(hasattr(user, "source") for user in parameter.users):
+                parameter.grad = parameter.grad + penalty_gradient(
+                    parameter.data, l1, l2
+                )
 
     def values(self) -> list[float]:
         """Every parameter's value, in creation order (for :meth:`set_values`)."""

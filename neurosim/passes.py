@@ -420,6 +420,10 @@ class NodeByNode(Delays, Model):
         """One optimizer step on every trainable parameter, once each."""
         self._store.update(optimizer)
 
+    def add_weight_penalty(self, l1: float, l2: float) -> None:
+        """Add the weight penalty's gradient to every trainable weight's ``grad``."""
+        self._store.add_weight_penalty(l1, l2)
+
     def parameter_values(self) -> list[float]:
         """Every parameter's value, in creation order."""
         return self._store.values()

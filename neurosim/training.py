@@ -46,7 +46,7 @@ from .history import (
     run_epochs,
 )
 from .losses import Loss
-from .optimizers import Optimizer, get_optimizer
+from .optimizers import Optimizer, check_penalty, get_optimizer
 
 # History and EarlyStopping live in neurosim.history; the names here keep
 # neurosim.training.History working.
@@ -121,6 +121,8 @@ def fit(
     max_evaluations: int | None = None,
     target_loss: float | None = None,
     steps_per_update: int | None = None,
+    l1: float = 0.0,
+    l2: float = 0.0,
 ) -> History:
     """Train ``model`` by mini-batch gradient descent, or by an evolution strategy.
 
@@ -171,6 +173,12 @@ def fit(
         ``net.truncation = 1`` is Elman's procedure: an update at every step.
         Without it, one update per batch of whole sequences. Needs delays of
         at most 1.
+    l1, l2 : float, default 0
+        Regularisation: the weight penalty ``l1·Σ|w| + l2·Σw²/2`` over the
+        trainable weights (each shared one once; biases are not penalised,
+        as in TensorFlow Playground) joins the loss, its gradient
+        ``l1·sign(w) + l2·w`` the weights' gradients, on both backends and
+        with every optimizer. The loss in the history is the data's alone.
     max_evaluations, target_loss : optional
         With an evolution strategy as ``optimizer`` (``OnePlusOne()``,
         ``MuLambda()``, ``NaturalES()``, ``AskTell(cma_es)``), training goes
@@ -206,6 +214,7 @@ def fit(
             "lr": lr is not None, "batch_size": batch_size != 1, "shuffle": shuffle is not True,
             "validation_data": validation_data is not None, "metrics": bool(metrics),
             "restore": restore is not True, "steps_per_update": steps_per_update is not None,
+            "l1": l1 != 0, "l2": l2 != 0,
         }  # fmt: skip
         given = sorted(name for name, set_ in gradient_only.items() if set_)
         if given:
@@ -230,6 +239,7 @@ def fit(
     if steps_per_update is not None:
         steps_per_update = _check_chunks(model, steps_per_update)
     shuffle = check_flag(shuffle, "shuffle")
+    penalty = check_penalty(l1, l2)
     progress = check_flag(progress, "progress")
     restore = check_flag(restore, "restore")
     rng = check_seed(seed)
@@ -282,6 +292,7 @@ def fit(
                     shuffle,
                     rng,
                     steps_per_update,
+                    penalty,
                 )
             }
         if t == 0 and epochs > 1:
@@ -355,7 +366,9 @@ def _check_chunks(model, steps_per_update) -> int:
     return steps_per_update
 
 
-def _train_chunks(model, X, Y, loss, optimizer, steps: int) -> tuple[float, int]:
+def _train_chunks(
+    model, X, Y, loss, optimizer, steps: int, penalty=(0.0, 0.0)
+) -> tuple[float, int]:
     """Sequences (batch, T, ·) in chunks of ``steps``, the state carried over, one update each.
 
     Returns the sum of the chunk losses weighted by their targeted steps, and
@@ -370,6 +383,8 @@ def _train_chunks(model, X, Y, loss, optimizer, steps: int) -> tuple[float, int]
         if present:
             value, output_grads = loss.value_and_gradient(outputs, targets)
             model.backpropagate(output_grads)
+            if penalty[0] or penalty[1]:
+                model.add_weight_penalty(*penalty)
             model.apply_update(optimizer)
             total += value * present
             counted += present
@@ -378,7 +393,16 @@ def _train_chunks(model, X, Y, loss, optimizer, steps: int) -> tuple[float, int]
 
 
 def _run_epoch(
-    model, X, Y, loss, optimizer, batch_size, shuffle, rng, steps_per_update=None
+    model,
+    X,
+    Y,
+    loss,
+    optimizer,
+    batch_size,
+    shuffle,
+    rng,
+    steps_per_update=None,
+    penalty=(0.0, 0.0),
 ) -> float:
     """One pass over the data in (shuffled) batches; return the mean training loss."""
     if steps_per_update is not None:
@@ -387,7 +411,7 @@ def _run_epoch(
         for start in range(0, X.shape[0], batch_size):
             rows = order[start : start + batch_size]
             value, present = _train_chunks(
-                model, X[rows], Y[rows], loss, optimizer, steps_per_update
+                model, X[rows], Y[rows], loss, optimizer, steps_per_update, penalty
             )
             total, counted = total + value, counted + present
         return total / counted
@@ -401,7 +425,8 @@ def _run_epoch(
         else:
             rows = order[start : start + batch_size]
         X_batch, Y_batch = X[rows], Y[rows]
-        total += model.train_batch(X_batch, Y_batch, loss, optimizer) * X_batch.shape[0]
+        value = model.train_batch(X_batch, Y_batch, loss, optimizer, penalty)
+        total += value * X_batch.shape[0]
     return total / X.shape[0]
 
 

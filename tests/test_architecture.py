@@ -128,7 +128,7 @@ LAYERS = [
     ["layers", "recurrent"],
     ["network"],
     # 5: data, teaching, files, interchange
-    ["datasets.toy", "datasets.idx"],
+    ["datasets.toy", "datasets.idx", "datasets.playground"],
     ["io.fields", "datasets", "teaching.format", "export.plan"],
     ["teaching.sequence"],
     ["teaching.steps", "teaching.tables"],
@@ -163,6 +163,10 @@ RANK = {name: k for k, names in enumerate(LAYERS) for name in names}
 VIEWS = {
     ("network", "teaching"): "Network.trace, .explain, .summary, .state_table",
     ("network", "plotting"): "Network._repr_png_ (Jupyter's picture)",
+    (
+        "network",
+        "teaching.playground",
+    ): "Network.playground: the network in the live page",
     ("memory.hopfield", "plotting"): "HopfieldNetwork._repr_png_ (Jupyter's picture)",
     (
         "teaching.story",

@@ -42,7 +42,7 @@ from numpy.typing import DTypeLike
 from ..errors import ParameterError, StaleNetworkError, StateError
 from ..model import Model
 from ..neuron import Neuron
-from ..optimizers import Optimizer
+from ..optimizers import Optimizer, penalty_gradient
 from .blocks import DTYPES
 from .gated import GatedGroup
 from .time_loop import Group, Matrix, TimeLoop, index_of
@@ -117,6 +117,7 @@ class CompiledRecurrent(TimeLoop, Model):
         self._n_state = len(state)
         self._n_neurons = self._n_state - n_in
         self._parameters = list(self._store.parameters)
+        self._is_weight = None  # which entries are weights, on the first penalty
         where = {id(p): k for k, p in enumerate(self._parameters)}
         self._theta = np.array([p.value for p in self._parameters], dtype=self.dtype)
 
@@ -387,6 +388,14 @@ class CompiledRecurrent(TimeLoop, Model):
         return dict(zip(self._parameters, self._grad.tolist()))
 
     # ------------------------------------------------------------------ parameters
+
+    def add_weight_penalty(self, l1: float, l2: float) -> None:
+        """Add the weight penalty's gradient to every weight's in the parameter vector."""
+        if self._is_weight is None:
+            self._is_weight = np.array(
+                [any(hasattr(u, "source") for u in p.users) for p in self._parameters]
+            )
+        self._grad += self._is_weight * penalty_gradient(self._theta, l1, l2)
 
     def apply_update(self, optimizer: Optimizer) -> None:
         """One optimizer step on the trainable entries of the parameter vector."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import StaleNetworkError, StateError
+from ..optimizers import penalty_gradient
 from .blocks import positions_of, run_of
 
 __all__ = ["ParameterSync"]
@@ -92,10 +93,26 @@ class ParameterSync:
             [p.value for p in self._shared], dtype=self.dtype
         )
         self._shared_grad = np.zeros_like(self._shared_values)
+        weights = {p for block in self.blocks for p in block.weight_parameters}
+        self._shared_is_weight = np.array(
+            [p in weights for p in self._shared], dtype=bool
+        )
         self._shared_key = (self, "shared")
         for block in self.blocks:
             block.shared_weights = positions_of(block.weight_parameters, shared)
             block.shared_biases = positions_of(block.bias_parameters, shared)
+
+    def add_weight_penalty(self, l1: float, l2: float) -> None:
+        """Add the weight penalty's gradient to every weight's, each parameter once."""
+        for block in self.blocks:
+            if block.pieces:  # entries without a connection hold 0: no penalty
+                block.weight_grad = block.weight_grad + penalty_gradient(
+                    block.weight, l1, l2
+                )
+        if self._shared:  # a shared weight once, from its one value
+            self._shared_grad += self._shared_is_weight * penalty_gradient(
+                self._shared_values, l1, l2
+            )
 
     def _index_frozen(self) -> None:
         """Where the frozen parameters sit, with the values to put back after updates."""

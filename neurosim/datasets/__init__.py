@@ -30,6 +30,7 @@ from ..errors import (
     unknown_name,
 )
 from .idx import load_idx, load_mnist
+from .playground import playground, playground_features
 from .toy import blobs, circles, moons, spirals
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "mazur_example",
     "moons",
     "one_hot",
+    "playground",
+    "playground_features",
     "spirals",
     "train_test_split",
     "xor",

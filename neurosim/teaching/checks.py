@@ -8,6 +8,7 @@ from numpy.typing import ArrayLike
 
 from .._checks import as_samples, as_sequences, as_step_targets, check_positive
 from ..losses import Loss
+from ..optimizers import check_penalty, penalty_value
 from .format import names_text
 from .steps import user_label
 
@@ -78,6 +79,8 @@ def gradcheck(
     loss: str | Loss = "mse",
     eps: float = 1e-3,
     tolerance: float = 1e-7,
+    l1: float = 0.0,
+    l2: float = 0.0,
 ) -> GradcheckReport:
     """Compare every analytic gradient with a numerical one.
 
@@ -107,6 +110,11 @@ def gradcheck(
         The finite-difference step.
     tolerance : float, default 1e-7
         The largest relative error that passes.
+    l1, l2 : float, default 0
+        Check the gradients of the loss plus the weight penalty
+        ``l1·Σ|w| + l2·Σw²/2`` that ``fit(l1=..., l2=...)`` trains on: the
+        analytic side is the library's (``add_weight_penalty``), the
+        numerical side differentiates the penalised loss.
 
     Returns
     -------
@@ -121,17 +129,21 @@ def gradcheck(
     (True, True)
     """
     eps = check_positive(eps, "eps")
+    penalty = check_penalty(l1, l2)
     saved = net.stored_pass()
     try:
-        return _gradcheck(net, x, target, loss, eps, tolerance)
+        return _gradcheck(net, x, target, loss, eps, tolerance, penalty)
     finally:
         net.restore_pass(saved)
 
 
-def _gradcheck(net, x, target, loss, eps, tolerance) -> GradcheckReport:
+def _gradcheck(net, x, target, loss, eps, tolerance, penalty) -> GradcheckReport:
     net.forward(x)
     loss_value = net.backward(target, loss=loss)
     loss = net.check_loss(loss)
+    if penalty[0] or penalty[1]:
+        net.add_weight_penalty(*penalty)
+        loss = _penalised(net, loss, penalty)
     floor = 1e-8 / eps * max(1.0, abs(loss_value))
     if net.is_recurrent:
         batch, _ = as_sequences(x, len(net.inputs), "input x")
@@ -184,6 +196,19 @@ def _gradcheck(net, x, target, loss, eps, tolerance) -> GradcheckReport:
         tolerance,
         meaningless,
     )
+
+
+def _penalised(net, loss, penalty):
+    """``loss`` plus the weight penalty of the network's weights, as a value function."""
+    weights = [p for p in net.parameters if any(hasattr(u, "source") for u in p.users)]
+
+    class Penalised:
+        @staticmethod
+        def value(outputs, targets):
+            values = [p.value for p in weights if p.trainable]
+            return loss.value(outputs, targets) + penalty_value(values, *penalty)
+
+    return Penalised
 
 
 def _central_difference(net, parameter, batch, targets, loss, eps) -> float:
