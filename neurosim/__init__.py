@@ -68,6 +68,7 @@ from .optimizers import SGD, Adam, Correction, Momentum, Optimizer
 from .parameters import Parameter
 from .som import SOM
 from .teaching import gradcheck
+from .teaching.playground import playground
 
 __version__ = "0.1.0"
 
@@ -133,6 +134,7 @@ __all__ = [
     "model",
     "optimizers",
     "parameters",
+    "playground",
     "save",
     "softmax",
     "som",

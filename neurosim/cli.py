@@ -6,6 +6,7 @@
     neurosim info FILE
     neurosim draw FILE -o PICTURE.png
     neurosim explain FILE --input X... --target T... [--loss L] [--lr R] [-o PAGE.html]
+    neurosim playground -o PAGE.html [--dataset D] [--hidden 4 2] [--network FILE] ...
 
 ``neurosim demo`` with no name runs the XOR demo: offline, in seconds. Errors
 are reported as one line on stderr with a non-zero exit status, never as a
@@ -151,6 +152,30 @@ def _parser() -> argparse.ArgumentParser:
         help="write the web page to PAGE (e.g. step.html) instead of printing text",
     )
     explain.set_defaults(run=_run_explain)
+
+    live = commands.add_parser(
+        "playground",
+        help="write the live training page (TensorFlow Playground's controls)",
+        description="Write the live training page: one self-contained HTML file in "
+        "which a network trains while you watch, with neurosim's numbers.",
+    )
+    live.add_argument(
+        "-o", "--output", required=True, metavar="PAGE", help="e.g. live.html"
+    )
+    live.add_argument("--network", metavar="FILE", help="open this saved network")
+    live.add_argument("--dataset", default="circle", help="circle, xor, gaussian, spiral, "
+                      "plane or multi_gaussian")  # fmt: skip
+    live.add_argument("--noise", type=int, default=0, help="0 to 50")
+    live.add_argument("--hidden", type=int, nargs="*", default=[4, 2], metavar="N",
+                      help="neurons per hidden layer (0 to 6 layers)")  # fmt: skip
+    live.add_argument("--activation", default="tanh")
+    live.add_argument("--lr", type=float, default=0.03, help="the learning rate")
+    live.add_argument("--optimizer", default="sgd", help="sgd, momentum or adam")
+    live.add_argument("--batch-size", type=int, default=10, help="1 to 30")
+    live.add_argument(
+        "--seed", type=int, default=0, help="the weights' and shuffling's seed"
+    )
+    live.set_defaults(run=_run_playground)
     return parser
 
 
@@ -193,6 +218,26 @@ def _run_explain(args) -> int:
     )
     page.save(args.output)
     print(f"wrote {args.output} ({page.steps} steps); open it in a browser")
+    return 0
+
+
+def _run_playground(args) -> int:
+    from .teaching.playground import playground
+
+    net = None
+    if args.network:
+        net = load(args.network)
+        if not isinstance(net, Network):
+            raise ParameterError(
+                f"the live page trains a feed-forward Network; {args.network} holds {net!r}"
+            )
+    page = playground(
+        net, dataset=args.dataset, noise=args.noise, hidden=args.hidden,
+        activation=args.activation, lr=args.lr, optimizer=args.optimizer,
+        batch_size=args.batch_size, seed=args.seed,
+    )  # fmt: skip
+    page.save(args.output)
+    print(f"wrote {args.output} ({page.title}); open it in a browser")
     return 0
 
 

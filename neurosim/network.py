@@ -50,6 +50,7 @@ from .recurrent import RecurrentBuilders
 
 if TYPE_CHECKING:
     from .teaching.page import ExplanationPage
+    from .teaching.playground import PlaygroundPage
 
 __all__ = ["Network"]
 
@@ -384,6 +385,25 @@ class Network(RecurrentBuilders, Graph):
         from .teaching import explain
 
         return explain(self, x, target, loss=loss, format=format, lr=lr)
+
+    def playground(
+        self, X: ArrayLike | None = None, Y: ArrayLike | None = None, **options
+    ) -> PlaygroundPage:
+        """This network, with its weights, in the live training page.
+
+        See :func:`neurosim.teaching.playground.playground` for ``X``, ``Y``
+        (your points and labels; else a Playground data set) and the options.
+
+        Examples
+        --------
+        >>> import neurosim as ns
+        >>> net = ns.Network.layered([2, 3, 1], activation="tanh", seed=0)
+        >>> net.playground(dataset="xor")
+        PlaygroundPage(live training: xor, 2-3-1, tanh, sgd)
+        """
+        from .teaching.playground import playground
+
+        return playground(self, X, Y, **options)
 
     def summary(self) -> str:
         """The neurons as a table and the parameter count; see :func:`neurosim.teaching.summary`.

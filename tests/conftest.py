@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
@@ -284,3 +286,46 @@ def deep_snapshot(model, optimizer=None):
     if optimizer is not None:
         state["optimizer"] = plain(optimizer.snapshot())
     return state
+
+
+# ---------------------------------------------------------------- web pages in a real browser
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    webdriver = pytest.importorskip(
+        "selenium.webdriver", reason="selenium is not installed"
+    )
+    from selenium.webdriver.chrome.service import Service
+
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip(
+            "Chromium is not installed (apt-get install chromium chromium-driver)"
+        )
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_window_size(1300, 900)
+    yield driver
+    driver.quit()
+
+
+def open_page(browser, tmp_path, page, fragment=""):
+    path = tmp_path / "page.html"
+    page.save(path)
+    browser.get(path.as_uri() + fragment)
+    errors = [
+        entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
+    ]
+    assert errors == []
+    assert (
+        browser.execute_script("return performance.getEntriesByType('resource').length")
+        == 0
+    )
+    return path

@@ -150,7 +150,7 @@ LAYERS = [
         "plotting.lstm",
         "plotting.som",
     ],
-    ["plotting.network"],
+    ["plotting.network", "teaching.playground"],
     ["plotting.training"],
     ["plotting"],
     ["cli"],

@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 
 import numpy as np
@@ -12,7 +11,7 @@ import neurosim as ns
 from neurosim.teaching import trace, update_steps
 from neurosim.teaching.page import recall_page
 
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+from .conftest import open_page
 
 
 def mixed_network(output_activation="sigmoid"):
@@ -146,44 +145,6 @@ def test_bad_arguments_are_refused():
 
 
 # ---------------------------------------------------------------- in a real browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    webdriver = pytest.importorskip(
-        "selenium.webdriver", reason="selenium is not installed"
-    )
-    from selenium.webdriver.chrome.service import Service
-
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip(
-            "Chromium is not installed (apt-get install chromium chromium-driver)"
-        )
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_window_size(1300, 900)
-    yield driver
-    driver.quit()
-
-
-def open_page(browser, tmp_path, page, fragment=""):
-    path = tmp_path / "page.html"
-    page.save(path)
-    browser.get(path.as_uri() + fragment)
-    errors = [
-        entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
-    ]
-    assert errors == []
-    assert (
-        browser.execute_script("return performance.getEntriesByType('resource').length")
-        == 0
-    )
-    return path
 
 
 def assert_same_steps(page_steps, expected):

@@ -13,7 +13,11 @@ from .conftest import deep_snapshot
 def penalised_loss(net, X, T, l1, l2):
     """The loss plus l1·Σ|w| + l2·Σw²/2 over the trainable weights, written out here."""
     weights = np.array([c.weight for c in net.connections if c.parameter.trainable])
-    return net.evaluate(X, T, "mse") + l1 * np.abs(weights).sum() + 0.5 * l2 * (weights**2).sum()
+    return (
+        net.evaluate(X, T, "mse")
+        + l1 * np.abs(weights).sum()
+        + 0.5 * l2 * (weights**2).sum()
+    )
 
 
 @pytest.mark.parametrize("l1, l2", [(0.0, 0.1), (0.05, 0.0), (0.02, 0.3)])
@@ -36,7 +40,9 @@ def test_the_weights_gradients_are_those_of_the_penalised_loss(l1, l2):
         down = penalised_loss(net, X, T, l1, l2)
         connection.weight = w
         # The optimizer's gradient: the parameter's (connection.grad stays the data's).
-        assert connection.parameter.grad == pytest.approx((up - down) / (2 * h), rel=1e-6, abs=1e-9)
+        assert connection.parameter.grad == pytest.approx(
+            (up - down) / (2 * h), rel=1e-6, abs=1e-9
+        )
     # Biases are not penalised: their gradient is the data's alone.
     plain = ns.Network.layered([2, 3, 1], activation="tanh", seed=4)
     plain.forward(X)
@@ -48,7 +54,9 @@ def test_the_weights_gradients_are_those_of_the_penalised_loss(l1, l2):
 
 def test_gradcheck_checks_the_penalised_gradients():
     net = ns.Network.layered([2, 3, 2], activation="sigmoid", seed=0)
-    report = gradcheck(net, [[0.5, -1.0], [0.2, 0.3]], [[1.0, 0.0], [0.0, 1.0]], l1=0.03, l2=0.1)
+    report = gradcheck(
+        net, [[0.5, -1.0], [0.2, 0.3]], [[1.0, 0.0], [0.0, 1.0]], l1=0.03, l2=0.1
+    )
     assert report.ok and report.max_rel_error < 1e-8
     with pytest.raises(ns.ParameterError, match="l2"):
         gradcheck(net, [0.5, -1.0], [1.0, 0.0], l2=-1)
@@ -60,7 +68,9 @@ def test_one_sgd_step_by_hand():
     net["y1"].bias = 0.0
     # sse on x = 1, t = 0: ∂L/∂w = (2 − 0)·1 = 2; with l2 = 0.5 and l1 = 0.25:
     # w ← 2 − 0.1·(2 + 0.25·1 + 0.5·2) = 1.675; the bias gets no penalty: 0 − 0.1·2.
-    net.fit([[1.0]], [[0.0]], epochs=1, lr=0.1, loss="sse", l1=0.25, l2=0.5, shuffle=False)
+    net.fit(
+        [[1.0]], [[0.0]], epochs=1, lr=0.1, loss="sse", l1=0.25, l2=0.5, shuffle=False
+    )
     assert net.connection("x1", "y1").weight == pytest.approx(1.675, abs=1e-15)
     assert net["y1"].bias == pytest.approx(-0.2, abs=1e-15)
 
@@ -69,14 +79,22 @@ def test_one_sgd_step_by_hand():
 def test_both_backends_train_the_same_with_a_penalty(optimizer):
     X, Y = ns.datasets.playground("spiral", 80, noise=10, seed=3)
     nets = [ns.Network.layered([2, 5, 1], activation="tanh", seed=1) for _ in range(3)]
-    options = dict(epochs=5, optimizer=optimizer, lr=0.03, batch_size=10, seed=2)
+    options = {
+        "epochs": 5,
+        "optimizer": optimizer,
+        "lr": 0.03,
+        "batch_size": 10,
+        "seed": 2,
+    }
     histories = [
         nets[0].fit(X, Y, l1=0.001, l2=0.01, **options),
         nets[1].fit(X, Y, l1=0.001, l2=0.01, backend="vectorized", **options),
         nets[2].fit(X, Y, **options),
     ]
     assert histories[0].loss == pytest.approx(histories[1].loss, rel=1e-12)
-    assert np.allclose(nets[0].parameter_vector(), nets[1].parameter_vector(), rtol=1e-12)
+    assert np.allclose(
+        nets[0].parameter_vector(), nets[1].parameter_vector(), rtol=1e-12
+    )
     assert not np.allclose(nets[0].parameter_vector(), nets[2].parameter_vector())
 
 
@@ -98,7 +116,16 @@ def test_a_shared_weight_is_penalised_once_in_both_backends():
     X, Y = np.array([[0.5, -1.0], [1.0, 0.5]]), np.array([[0.3], [-0.2]])
     a, b = build(), build()
     a.fit(X, Y, epochs=3, lr=0.1, l2=0.5, batch_size=None, shuffle=False)
-    b.fit(X, Y, epochs=3, lr=0.1, l2=0.5, batch_size=None, shuffle=False, backend="vectorized")
+    b.fit(
+        X,
+        Y,
+        epochs=3,
+        lr=0.1,
+        l2=0.5,
+        batch_size=None,
+        shuffle=False,
+        backend="vectorized",
+    )
     assert np.allclose(a.parameter_vector(), b.parameter_vector(), rtol=1e-12)
     # By hand, one step of the shared weight: w − lr·(g₁ + g₂ + l2·w), the penalty once.
     c = build()
@@ -118,7 +145,9 @@ def test_a_recurrent_network_takes_a_penalty_in_both_backends():
     nets[0].fit(X, Y, epochs=3, lr=0.05, l2=0.1, l1=0.01, batch_size=None, seed=0)
     nets[1].fit(X, Y, epochs=3, lr=0.05, l2=0.1, l1=0.01, batch_size=None, seed=0,
                 backend="vectorized")  # fmt: skip
-    assert np.allclose(nets[0].parameter_vector(), nets[1].parameter_vector(), rtol=1e-12)
+    assert np.allclose(
+        nets[0].parameter_vector(), nets[1].parameter_vector(), rtol=1e-12
+    )
 
 
 def test_bad_rates_are_refused_and_change_nothing():
@@ -138,4 +167,6 @@ def test_the_penalty_functions_on_floats_and_arrays_agree():
     assert penalty_gradient(w, 0.1, 0.2).tolist() == [
         penalty_gradient(float(v), 0.1, 0.2) for v in w
     ]
-    assert penalty_value(w, 0.1, 0.2) == pytest.approx(0.1 * 1.75 + 0.1 * (2.25 + 0.0625))
+    assert penalty_value(w, 0.1, 0.2) == pytest.approx(
+        0.1 * 1.75 + 0.1 * (2.25 + 0.0625)
+    )

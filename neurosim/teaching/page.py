@@ -103,22 +103,26 @@ class RecallPage(Page):
 
 #: The page's script, in the order page.py joins it into one function: the
 #: data and the controls, the library's arithmetic, MathML, then the two pages.
-_SCRIPTS = (
+STEP_SCRIPTS = (
     "page_base.js", "page_arithmetic.js", "page_mathml.js", "page_network.js",
     "page_hopfield.js",
 )  # fmt: skip
 
 
-def _script() -> str:
-    """The one inline script: the asset files inside one function, then the dispatch."""
+_STEP_PAGES = '  if (data.kind === "network") networkPage(); else hopfieldPage();\n'
+
+
+def _script(scripts: tuple[str, ...] = STEP_SCRIPTS, start: str = _STEP_PAGES) -> str:
+    """The one inline script: the asset files inside one function, then the start."""
     return (
-        "// neurosim's step-by-step pages. Everything the page needs is in this script\n"
+        "// neurosim's web pages. Everything the page needs is in this script\n"
         "// and in the JSON block #neurosim-data: no request leaves the page. The\n"
         "// arithmetic repeats neurosim's operation for operation, so the numbers and\n"
         "// the formula strings are the library's.\n"
         '"use strict";\n\n(function () {\n'
-        + "".join(_asset(name) for name in _SCRIPTS)
-        + '  if (data.kind === "network") networkPage(); else hopfieldPage();\n})();\n'
+        + "".join(_asset(name) for name in scripts)
+        + start
+        + "})();\n"
     )
 
 
@@ -126,16 +130,41 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath("assets", name).read_text("utf-8")
 
 
-def _html(title: str, body: str, data: dict) -> str:
-    # No name can change how the page is parsed: "<", ">" and "&" never appear raw.
-    payload = json.dumps(data, allow_nan=False).translate(_SCRIPT_SAFE)
-    return (
+def _html(
+    title: str,
+    body: str,
+    data: dict,
+    scripts: tuple[str, ...] = STEP_SCRIPTS,
+    start: str = _STEP_PAGES,
+    styles: tuple[str, ...] = ("page.css",),
+) -> str:
+    before, after = html_parts(title, body, scripts, start, styles)
+    return before + script_json(data) + after
+
+
+def script_json(data: dict) -> str:
+    """``data`` as JSON that no name can break out of: "<", ">" and "&" never appear raw."""
+    return json.dumps(data, allow_nan=False).translate(_SCRIPT_SAFE)
+
+
+def html_parts(
+    title: str,
+    body: str,
+    scripts: tuple[str, ...] = STEP_SCRIPTS,
+    start: str = _STEP_PAGES,
+    styles: tuple[str, ...] = ("page.css",),
+) -> tuple[str, str]:
+    """A page's HTML before and after its JSON data (see :func:`script_json`)."""
+    style = "".join(_asset(name) for name in styles)
+    before = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{_asset('page.css')}</style>\n"
-        f"</head>\n<body>\n{body}\n"
-        f'<script type="application/json" id="neurosim-data">{payload}</script>\n'
-        f"<script>\n{_script()}</script>\n</body>\n</html>\n"
+        f"<title>{html.escape(title)}</title>\n<style>\n{style}</style>\n"
+        f'</head>\n<body>\n{body}\n<script type="application/json" id="neurosim-data">'
+    )
+    return (
+        before,
+        f"</script>\n<script>\n{_script(scripts, start)}</script>\n</body>\n</html>\n",
     )
 
 
@@ -280,10 +309,19 @@ def explain_page(
     }
     title = f"One training step of {net!r}"
     reason = data["readonly_reason"]
-    body = f"""<header>
+    intro = (
+        f"Input x = {_vector_text(data['x'])}, target = {_vector_text(data['target'])},\n"
+        f"  loss {html.escape(loss.name)}, learning rate {lr:g}."
+    )
+    body = network_body(title, intro, reason)
+    return ExplanationPage(_html(title, body, data), data["title"], len(data["steps"]))
+
+
+def network_body(title: str, intro: str, reason: str | None = None) -> str:
+    """The step page's body: ``intro`` (HTML) says what the step is made of."""
+    return f"""<header>
   <h1>{html.escape(title)}</h1>
-  <p>Input x = {_vector_text(data["x"])}, target = {_vector_text(data["target"])},
-  loss {html.escape(loss.name)}, learning rate {lr:g}. Forward (blue), loss and backward (red),
+  <p>{intro} Forward (blue), loss and backward (red),
   update (green): step through with the buttons or the arrow keys, click any step, edit any number.</p>
   {f'<p class="readonly">This page is read-only: {html.escape(reason)}.</p>' if reason else ""}
 </header>
@@ -302,7 +340,6 @@ def explain_page(
     <p><button id="download">Download the network (neurosim JSON)</button></p>
   </section>
 </main>"""
-    return ExplanationPage(_html(title, body, data), data["title"], len(data["steps"]))
 
 
 def _vector_text(values: list[float], shown: int = 6) -> str:

@@ -10,6 +10,8 @@
     identity: [(z) => z, () => 1.0],
     sigmoid: [sigmoid, (z) => { const s = sigmoid(z); return s * (1 - s); }],
     tanh: [Math.tanh, (z) => { const t = Math.tanh(z); return 1 - t * t; }],
+    bipolar_sigmoid: [(z) => 2 * sigmoid(z) - 1, (z) => { const s = sigmoid(z); return 2 * (s * (1 - s)); }],
+    bipolar_sigmoid2: [(z) => 4 * sigmoid(z) - 2, (z) => { const s = sigmoid(z); return 4 * (s * (1 - s)); }],
     relu: [(z) => Math.max(0, z), (z) => (z > 0 ? 1 : 0)],
     leaky_relu: [(z) => (z > 0 ? z : 0.01 * z), (z) => (z > 0 ? 1 : 0.01)],
     softplus: [(z) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))), sigmoid],
