@@ -92,6 +92,13 @@ def test_single_neuron_prints_loss_every_ten_epochs_and_judges_new_people():
     assert emily > 0.9 and frank < 0.1
 
 
+def test_playground_benchmark_runs_in_quick_mode():
+    # The script stops with an error unless the page's, the hand-written loop's
+    # and fit's losses agree; it needs the browser the page tests use.
+    output = run_script(ROOT / "benchmarks" / "bench_playground.py", "--quick")
+    assert "7-8-8-8-8-8-8-1" in output and "(target >= 30)" in output
+
+
 def test_object_benchmark_runs_in_quick_mode():
     output = run_script(ROOT / "benchmarks" / "bench_object.py", "--quick")
     assert "2-4-1" in output and "8-16-16-1" in output and "ratio" in output
@@ -280,7 +287,8 @@ def test_examples_write_their_pictures_with_out(name, pictures, tmp_path):
 def test_readme_pictures_exist():
     readme = (ROOT / "README.md").read_text()
     for path in ["docs/images/xor_network.png", "docs/images/xor_regions.png",
-                 "docs/images/backprop_trace.gif", "docs/images/hopfield_recall.png"]:  # fmt: skip
+                 "docs/images/backprop_trace.gif", "docs/images/hopfield_recall.png",
+                 "docs/images/playground.png"]:  # fmt: skip
         assert f"]({path})" in readme and (ROOT / path).is_file()
 
 

@@ -160,7 +160,7 @@ def playground(
     title = (
         f"live training: {'your data' if points else dataset}, "
         + "-".join(str(n) for n in _sizes(net, options))
-        + f", {activation}, {optimizer}"
+        + f", {options['activation']}, {optimizer}"
     )
     data = {
         "kind": "playground",
@@ -348,6 +348,14 @@ def _network_data(net, options) -> dict:
             f"the network has {len(outputs)} outputs: use loss='cross_entropy' (one "
             "output per class) or a network with one output"
         )
+    # What the layer buttons and the activation menu start from, should the
+    # learner rebuild: the network's own hidden layers and activation.
+    hidden = [len(level) for level in net.levels[1:-1]]
+    if len(hidden) <= 6 and all(1 <= n <= 8 for n in hidden):
+        options["hidden"] = hidden
+    activations = {n.activation.name for n in net.neurons if n.role == "hidden"}
+    if len(activations) == 1:
+        options["activation"] = activations.pop()
     index = {n.name: k for k, n in enumerate(net.neurons)}
     return {
         "neurons": [_neuron_data(n) for n in net.neurons],

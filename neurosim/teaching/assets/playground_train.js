@@ -57,19 +57,41 @@
     });
     for (const i of order) if (network.neurons[i].role !== "input") computed.push(i);
     const source = Int32Array.from(conns, (c) => c.source), target = Int32Array.from(conns, (c) => c.target);
-    return { n, inputs, outputs, computed, incoming, outgoing, level, source, target,
-             fns: network.neurons.map((neuron) => neuron.role === "input" ? null : ACTIVATIONS[neuron.activation]) };
+    const fns = network.neurons.map((neuron) => neuron.role === "input" ? null : ACTIVATIONS[neuron.activation]);
+    // The same lists flat, for the loops that run per sample: neuron i's
+    // incoming connections are inConn[inStart[i] .. inStart[i + 1]), in the
+    // order above (so every sum adds in the library's order), and so on.
+    const flat = (lists, end) => {
+      const start = new Int32Array(n + 1), conn = new Int32Array(conns.length), other = new Int32Array(conns.length);
+      let p = 0;
+      lists.forEach((list, i) => {
+        start[i] = p;
+        for (const k of list) { conn[p] = k; other[p] = end[k]; p += 1; }
+      });
+      start[n] = p;
+      return [start, conn, other];
+    };
+    const [inStart, inConn, inSource] = flat(incoming, source);
+    const [outStart, outConn, outTarget] = flat(outgoing, target);
+    const outputIndex = new Int32Array(n).fill(-1);
+    outputs.forEach((i, k) => { outputIndex[i] = k; });
+    return { n, inputs, outputs, computed, incoming, outgoing, level, source, target, fns,
+             f: fns.map((fn) => fn && fn[0]), df: fns.map((fn) => fn && fn[1]),
+             order: Int32Array.from(computed), inputIndex: Int32Array.from(inputs), outputIndex,
+             inStart, inConn, inSource, outStart, outConn, outTarget };
   }
 
   // ------------------------------------------------------------ one batch, as fit computes it
 
   function forward(plan, w, b, x, out, net) {  // one sample; x holds the input features
-    plan.inputs.forEach((i, k) => { out[i] = x[k]; });
-    for (const i of plan.computed) {
+    const { inputIndex, order, inStart, inConn, inSource, f } = plan;
+    for (let k = 0; k < inputIndex.length; k++) out[inputIndex[k]] = x[k];
+    for (let c = 0; c < order.length; c++) {
+      const i = order[c], end = inStart[i + 1];
       let z = b[i];
-      for (const k of plan.incoming[i]) z = z + w[k] * out[plan.source[k]];
+      for (let p = inStart[i]; p < end; p++) z = z + w[inConn[p]] * out[inSource[p]];
       net[i] = z;
-      out[i] = plan.fns[i][0](z);
+      out[i] = f[i](z);
     }
   }
 
@@ -110,31 +132,33 @@
   // One training step: forward over the batch, the loss, backward, the
   // weight penalty, the optimizer's update. Returns the batch's loss.
   function trainBatch(trainer, rows) {
-    const { plan, w, b, gw, gb, out, net, delta } = trainer;
+    const { plan, w, b, gw, gb, delta } = trainer;
+    const { n, order, inStart, inConn, inSource, outStart, outConn, outTarget, outputIndex, df } = plan;
     const B = rows.length, K = plan.outputs.length;
-    const outs = [], targets = [], grads = [];
-    const saved = [];
-    for (const r of rows) {
-      forward(plan, w, b, trainer.inputs[r], out, net);
-      outs.push(plan.outputs.map((i) => out[i]));
-      targets.push(trainer.targets[r]);
+    // every sample's outputs and nets, kept for the backward pass, in one buffer
+    if (!trainer.saved || trainer.saved.length < 2 * B * n) trainer.saved = new Float64Array(2 * B * n);
+    const outs = [], targets = [], grads = [], saved = trainer.saved;
+    for (let s = 0; s < B; s++) {
+      const o = saved.subarray(2 * s * n, (2 * s + 1) * n), z = saved.subarray((2 * s + 1) * n, (2 * s + 2) * n);
+      forward(plan, w, b, trainer.inputs[rows[s]], o, z);
+      outs.push(plan.outputs.map((i) => o[i]));
+      targets.push(trainer.targets[rows[s]]);
       grads.push(new Float64Array(K));
-      saved.push([out.slice(), net.slice()]);
     }
     const value = batchLoss(trainer.loss, outs, targets, grads);
     gw.fill(0); gb.fill(0);
     for (let s = 0; s < B; s++) {
-      const [o, z] = saved[s];
+      const o = saved.subarray(2 * s * n, (2 * s + 1) * n), z = saved.subarray((2 * s + 1) * n, (2 * s + 2) * n);
+      const g = grads[s];
       delta.fill(0);
-      const error = new Float64Array(plan.n);
-      plan.outputs.forEach((i, k) => { error[i] = grads[s][k]; });
-      for (let c = plan.computed.length - 1; c >= 0; c--) {
-        const i = plan.computed[c];
-        let e = error[i];
-        for (const k of plan.outgoing[i]) e = e + w[k] * delta[plan.target[k]];
-        delta[i] = e * plan.fns[i][1](z[i]);
-        for (const k of plan.incoming[i]) gw[k] += delta[i] * o[plan.source[k]];
-        gb[i] += delta[i];
+      for (let c = order.length - 1; c >= 0; c--) {
+        const i = order[c], at = outputIndex[i], inEnd = inStart[i + 1], outEnd = outStart[i + 1];
+        let e = at >= 0 ? g[at] : 0;
+        for (let p = outStart[i]; p < outEnd; p++) e = e + w[outConn[p]] * delta[outTarget[p]];
+        const d = e * df[i](z[i]);
+        delta[i] = d;
+        for (let p = inStart[i]; p < inEnd; p++) gw[inConn[p]] += d * o[inSource[p]];
+        gb[i] += d;
       }
     }
     const { l1, l2 } = trainer;

@@ -152,17 +152,24 @@
       const t = Math.max(-1, Math.min(1, v)), end = t < 0 ? COLORS[0] : COLORS[1], a = Math.abs(t);
       return [0, 1, 2].map((k) => MID[k] + (end[k] - MID[k]) * a);
     }
+    function shadeInto(px, at, v) {  // shade(v) written into an image's pixel, every frame
+      const t = v < -1 ? -1 : v > 1 ? 1 : v, end = t < 0 ? COLORS[0] : COLORS[1], a = t < 0 ? -t : t;
+      px[at] = MID[0] + (end[0] - MID[0]) * a;
+      px[at + 1] = MID[1] + (end[1] - MID[1]) * a;
+      px[at + 2] = MID[2] + (end[2] - MID[2]) * a;
+      px[at + 3] = 255;
+    }
     function classColor(k) { return COLORS[k % COLORS.length]; }
     let gridValues = [];  // per neuron, its output over the plane
     function sampleGrid() {
       const n = plan.n, out = new Float64Array(n), net = new Float64Array(n);
       if (gridValues.length !== n) gridValues = Array.from({ length: n }, () => new Float64Array(GRID * GRID));
-      const x = new Float64Array(S.features.length);
+      const x = new Float64Array(S.features.length), features = S.features.map((f) => FEATURES[f]);
       for (let r = 0; r < GRID; r++) {
         const x2 = DOMAIN - (r + 0.5) * (2 * DOMAIN / GRID);
         for (let c = 0; c < GRID; c++) {
           const x1 = -DOMAIN + (c + 0.5) * (2 * DOMAIN / GRID);
-          S.features.forEach((f, k) => { x[k] = FEATURES[f](x1, x2); });
+          for (let k = 0; k < features.length; k++) x[k] = features[k](x1, x2);
           forward(plan, trainer.w, trainer.b, x, out, net);
           const at = r * GRID + c;
           for (let i = 0; i < n; i++) gridValues[i][at] = out[i];
@@ -175,11 +182,7 @@
     const image = scratchCtx.createImageData(GRID, GRID);
     function paint(ctx, size, values, discrete) {
       const px = image.data;
-      for (let k = 0; k < GRID * GRID; k++) {
-        const v = discrete ? Math.sign(values[k]) : values[k];
-        const [r, g, b] = shade(v);
-        px[4 * k] = r; px[4 * k + 1] = g; px[4 * k + 2] = b; px[4 * k + 3] = 255;
-      }
+      for (let k = 0; k < GRID * GRID; k++) shadeInto(px, 4 * k, discrete ? Math.sign(values[k]) : values[k]);
       scratchCtx.putImageData(image, 0, 0);
       ctx.imageSmoothingEnabled = !discrete;
       ctx.drawImage(scratch, 0, 0, GRID, GRID, 0, 0, size, size);
@@ -268,7 +271,9 @@
         ctx.strokeStyle = on ? "#d9480f" : "#5c6677"; ctx.lineWidth = on ? 3 : 1;
         ctx.strokeRect(box.x, box.y, NODE, NODE);
         ctx.fillStyle = "#1d2330";
-        const label = neuron.role === "input" ? (FEATURE_LABELS[neuron.name] || neuron.name) : neuron.name;
+        // an input is labelled by the feature it takes (a Python network may call it x3)
+        const label = neuron.role === "input"
+          ? (FEATURE_LABELS[S.features[plan.inputs.indexOf(box.i)]] || neuron.name) : neuron.name;
         ctx.textAlign = neuron.role === "input" ? "right" : "center";
         if (neuron.role === "input") ctx.fillText(label, box.x - 4, box.y + NODE / 2 + 4);
         else ctx.fillText(label, box.x + NODE / 2, box.y + NODE + 11);
@@ -348,9 +353,9 @@
       if (item.kind === "neuron") {
         const i = item.i, neuron = network.neurons[i];
         if (neuron.role === "input") {
-          lines.push(`out(${neuron.name}) = ${FEATURE_LABELS[neuron.name] || neuron.name} = ${number(d.out[i])}`);
+          lines.push(`out(${neuron.name}) = ${FEATURE_LABELS[S.features[plan.inputs.indexOf(i)]] || neuron.name} = ${number(d.out[i])}`);
         } else {
-          const terms = plan.incoming[i].map((k) => `${factor(t.w[k])}·${number(d.out[plan.source[k]])}`);
+          const terms = plan.incoming[i].map((k) => `${factor(t.w[k])}·${factor(d.out[plan.source[k]])}`);
           lines.push(`net(${neuron.name}) = ${[...terms, factor(t.b[i])].join(" + ")} = ${number(d.net[i])}`);
           const symbol = SYMBOLS[neuron.activation] || neuron.activation;
           lines.push(`out(${neuron.name}) = ${neuron.activation === "identity" ? `net(${neuron.name})` : `${symbol}(${number(d.net[i])})`} = ${number(d.out[i])}`);
@@ -362,7 +367,7 @@
           }
           const group = (items) => (items.length === 0 ? "0" : items.length === 1 ? items[0] : "[" + items.join(" + ") + "]");
           const slope = plan.fns[i][1](d.net[i]);
-          lines.push(`δ(${neuron.name}) = ${group(parts)} · ${neuron.activation === "identity" ? "f" : symbol}'(net(${neuron.name})) = ${group(values)}·${number(slope)} = ${number(d.delta[i])}`);
+          lines.push(`δ(${neuron.name}) = ${group(parts)} · ${neuron.activation === "identity" ? "f" : symbol}'(net(${neuron.name})) = ${group(values)}·${factor(slope)} = ${number(d.delta[i])}`);
           lines.push(`∂L/∂b(${neuron.name}) = δ(${neuron.name}) = ${number(d.delta[i])}`);
         }
         $("neuron-activation").disabled = neuron.role === "input";
@@ -371,7 +376,7 @@
         const k = item.k, a = nameOf(plan.source[k]), b = nameOf(plan.target[k]);
         const g = d.delta[plan.target[k]] * d.out[plan.source[k]];
         lines.push(`w(${a}→${b}) = ${number(t.w[k])}`);
-        lines.push(`∂L/∂w(${a}→${b}) = δ(${b})·out(${a}) = ${factor(d.delta[plan.target[k]])}·${number(d.out[plan.source[k]])} = ${number(g)}`);
+        lines.push(`∂L/∂w(${a}→${b}) = δ(${b})·out(${a}) = ${factor(d.delta[plan.target[k]])}·${factor(d.out[plan.source[k]])} = ${number(g)}`);
         const l1 = t.l1, l2 = t.l2;
         const penalty = l1 ? ` + ${number(l1)}·sign(w)` : l2 ? ` + ${number(l2)}·w` : "";
         const total = g + (l1 * Math.sign(t.w[k]) + l2 * t.w[k]);
@@ -406,12 +411,16 @@
 
     // ---------------------------------------------------------- playing
     let frame = null;
-    function loop() {
+    // One epoch per frame, every picture redrawn. The link is written once a
+    // second while playing (browsers throttle or refuse faster history
+    // updates: Chrome past 200 in 10 s, Safari past 100 in 30 s) and on Pause.
+    let linkWritten = 0;
+    function loop(now) {
       if (!playing) return;
       const target = trainer.epoch + 1;
       while (playing && trainer.epoch < target) if (!oneBatch()) break;
       render();
-      writeFragment();
+      if (!playing || now - linkWritten > 1000) { linkWritten = now; writeFragment(); }
       frame = requestAnimationFrame(loop);
     }
     function play() {
@@ -420,10 +429,12 @@
       frame = requestAnimationFrame(loop);
     }
     function stop() {
+      const was = playing;
       playing = false;
       if (frame) cancelAnimationFrame(frame);
       frame = null;
       $("play").textContent = "Play"; $("play").setAttribute("aria-pressed", "false");
+      if (was) writeFragment();
     }
     function trainEpochs(count) {  // for a link's epoch count and for tests: no drawing between
       const goal = trainer.epoch + count;
