@@ -368,6 +368,8 @@ class Network(RecurrentBuilders, Graph):
         loss: str | Loss = "mse",
         format: str = "text",
         lr: float = 0.1,
+        l1: float = 0.0,
+        l2: float = 0.0,
     ) -> str | ExplanationPage:
         """One training step as a document; see :func:`neurosim.teaching.explain`.
 
@@ -384,7 +386,7 @@ class Network(RecurrentBuilders, Graph):
         """
         from .teaching import explain
 
-        return explain(self, x, target, loss=loss, format=format, lr=lr)
+        return explain(self, x, target, loss=loss, format=format, lr=lr, l1=l1, l2=l2)
 
     def playground(
         self, X: ArrayLike | None = None, Y: ArrayLike | None = None, **options

@@ -140,7 +140,7 @@ LAYERS = [
     ["export.lstm"],
     ["export.torch_module", "export.onnx_model", "export"],
     # 6: the web pages, the pictures, the command line
-    ["plotting._figures"],
+    ["plotting._figures", "teaching.webpage"],
     [
         "teaching.page",
         "plotting.memory",

@@ -53,9 +53,9 @@ CASES = {
 }
 
 
-def python_steps(net, x, target, loss, lr):
+def python_steps(net, x, target, loss, lr, l1=0.0, l2=0.0):
     steps = trace(net, x, target=target, loss=loss)
-    return [(s.formula, s.value) for s in [*steps, *update_steps(net, lr)]]
+    return [(s.formula, s.value) for s in [*steps, *update_steps(net, lr, l1, l2)]]
 
 
 def test_the_page_is_one_file_that_asks_for_nothing():
@@ -173,6 +173,26 @@ def test_the_pages_own_arithmetic_gives_the_librarys_numbers_and_formulas(
         browser.execute_script("return window.neurosim.steps()"),
         python_steps(net, x, target, loss, 0.3),
     )
+
+
+def test_the_weight_penalty_is_in_the_pages_updates_as_in_fit(browser, tmp_path):
+    build, x, target = CASES["mse"]
+    net = build()
+    net.connection("x1", "a").weight = 0.0  # sign(0) = 0: no L1 pull on a zero weight
+    page = net.explain(x, target, lr=0.3, l1=0.01, l2=0.2, format="html")
+    open_page(browser, tmp_path, page, "#lr=0.5")
+    expected = python_steps(net, x, target, "mse", 0.5, l1=0.01, l2=0.2)
+    assert any("0.01·sign(" in formula for formula, _ in expected)
+    assert_same_steps(
+        browser.execute_script("return window.neurosim.steps()"), expected
+    )
+    # the loss after the step is the loss after fit's one penalised step
+    stepped = build()
+    stepped.connection("x1", "a").weight = 0.0
+    stepped.fit([x], [target], epochs=1, lr=0.5, l1=0.01, l2=0.2, shuffle=False)
+    assert browser.execute_script(
+        "return window.neurosim.lossAfter()"
+    ) == pytest.approx(stepped.evaluate([x], [target]), rel=1e-12)
 
 
 def test_edits_in_the_link_recompute_every_number_as_python_does(browser, tmp_path):

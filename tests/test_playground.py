@@ -680,7 +680,11 @@ def test_the_link_restores_the_whole_state(browser, tmp_path):
 def test_the_step_page_of_the_next_batch_is_the_librarys_step(browser, tmp_path):
     from .test_page import assert_same_steps, python_steps
 
-    load_page(browser, tmp_path, playground(dataset="xor", hidden=[3], lr=0.3, seed=1))
+    page = playground(
+        dataset="xor", hidden=[3], lr=0.3, seed=1, regularization="l2",
+        regularization_rate=0.03,
+    )  # fmt: skip
+    load_page(browser, tmp_path, page)
     run(browser, "neurosim.trainEpochs(1)")
     click(browser, "step")
     sample = run(browser, "neurosim.nextSample()")
@@ -696,5 +700,5 @@ def test_the_step_page_of_the_next_batch_is_the_librarys_step(browser, tmp_path)
     path.write_text(html, encoding="utf-8")
     browser.get(path.as_uri())
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
-    expected = python_steps(net, sample["x"], sample["target"], "mse", 0.3)
+    expected = python_steps(net, sample["x"], sample["target"], "mse", 0.3, l2=0.03)
     assert_same_steps(run(browser, "window.neurosim.steps()"), expected)

@@ -6,6 +6,7 @@ import pytest
 import neurosim as ns
 from neurosim.optimizers import penalty_gradient, penalty_value
 from neurosim.teaching import gradcheck
+from neurosim.teaching.format import number
 
 from .conftest import deep_snapshot
 
@@ -170,3 +171,36 @@ def test_the_penalty_functions_on_floats_and_arrays_agree():
     assert penalty_value(w, 0.1, 0.2) == pytest.approx(
         0.1 * 1.75 + 0.1 * (2.25 + 0.0625)
     )
+
+
+@pytest.mark.parametrize("l1, l2", [(0.25, 0.0), (0.0, 0.5), (0.25, 0.5)])
+def test_explain_shows_the_update_fit_makes_with_a_penalty(l1, l2):
+    def build():
+        net = ns.Network.layered([2, 2, 1], activation="tanh", seed=4)
+        net.connection("x2", "h1_1").weight = 0.0  # sign(0) = 0
+        return net
+
+    x, target = [0.5, -1.0], [0.3]
+    text = build().explain(x, target, loss="sse", lr=0.1, l1=l1, l2=l2)
+    trained = build()
+    trained.fit(
+        [x], [target], epochs=1, lr=0.1, loss="sse", l1=l1, l2=l2, shuffle=False
+    )
+    for connection in trained.connections:
+        label = f"w({connection.source.name}→{connection.target.name}): "
+        line = next(l for l in text.splitlines() if l.strip().startswith(label))
+        assert line.endswith(f"= {number(connection.weight)}"), line
+        assert ("sign(" in line) == bool(l1) and (" + " in line) == bool(l1 or l2)
+    for neuron in trained.neurons[2:]:
+        line = next(
+            l for l in text.splitlines() if l.strip().startswith(f"b({neuron.name})")
+        )
+        assert line.endswith(f"= {number(neuron.bias)}") and "+" not in line
+
+
+def test_explain_refuses_a_negative_rate_and_changes_nothing():
+    net = ns.Network.layered([2, 1], seed=0)
+    before = net.parameter_values()
+    with pytest.raises(ns.ParameterError, match="l2 is a regularisation rate"):
+        net.explain([1.0, 0.0], [1.0], l2=-0.1)
+    assert net.parameter_values() == before

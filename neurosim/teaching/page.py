@@ -29,68 +29,22 @@ True
 from __future__ import annotations
 
 import html
-import json
-import os
-from importlib import resources
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .._checks import SeedLike, check_positive
-from .._files import atomic_write
 from ..activations import activation_names, get_activation, is_built_in
 from ..errors import ParameterError
 from ..io import document as file_document
 from ..layout import layered_positions
 from ..losses import BCE_EPS, LOG_FLOOR, Loss
 from ..losses import is_built_in as is_built_in_loss
+from ..optimizers import check_penalty
 from .steps import trace, update_steps
+from .webpage import Page, page_html
 
 __all__ = ["ExplanationPage", "Page", "RecallPage", "explain_page", "recall_page"]
-
-# Characters that could end the script element or open a comment inside it
-# ("</script>", "<!--<script>"): written as JSON escapes, which JSON.parse reads back.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
-class Page:
-    """A self-contained HTML page: ``str(page)`` is the HTML; Jupyter shows it live.
-
-    Attributes
-    ----------
-    html : str
-        The whole document.
-    steps : int
-        How many steps it walks through.
-    """
-
-    kind = "page"
-
-    def __init__(self, document: str, title: str, steps: int) -> None:
-        self.html, self.title, self.steps = document, title, steps
-
-    def __str__(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.title}, {self.steps} steps)"
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the page to ``path`` (atomically); open it in any browser."""
-
-        def write(temporary: str) -> None:
-            with open(temporary, "w", encoding="utf-8") as file:
-                file.write(self.html)
-
-        atomic_write(path, write)
-
-    def _repr_html_(self) -> str:
-        """The live page in a notebook: in an iframe of its own, scripts and all."""
-        return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-            'style="width: 100%; height: 760px; border: 1px solid #ddd; border-radius: 8px" '
-            'sandbox="allow-scripts allow-downloads"></iframe>'
-        )
 
 
 class ExplanationPage(Page):
@@ -99,73 +53,6 @@ class ExplanationPage(Page):
 
 class RecallPage(Page):
     """The page of one Hopfield recall; see :func:`recall_page`."""
-
-
-#: The page's script, in the order page.py joins it into one function: the
-#: data and the controls, the library's arithmetic, MathML, then the two pages.
-STEP_SCRIPTS = (
-    "page_base.js", "page_arithmetic.js", "page_mathml.js", "page_network.js",
-    "page_hopfield.js",
-)  # fmt: skip
-
-
-_STEP_PAGES = '  if (data.kind === "network") networkPage(); else hopfieldPage();\n'
-
-
-def _script(scripts: tuple[str, ...] = STEP_SCRIPTS, start: str = _STEP_PAGES) -> str:
-    """The one inline script: the asset files inside one function, then the start."""
-    return (
-        "// neurosim's web pages. Everything the page needs is in this script\n"
-        "// and in the JSON block #neurosim-data: no request leaves the page. The\n"
-        "// arithmetic repeats neurosim's operation for operation, so the numbers and\n"
-        "// the formula strings are the library's.\n"
-        '"use strict";\n\n(function () {\n'
-        + "".join(_asset(name) for name in scripts)
-        + start
-        + "})();\n"
-    )
-
-
-def _asset(name: str) -> str:
-    return resources.files(__package__).joinpath("assets", name).read_text("utf-8")
-
-
-def _html(
-    title: str,
-    body: str,
-    data: dict,
-    scripts: tuple[str, ...] = STEP_SCRIPTS,
-    start: str = _STEP_PAGES,
-    styles: tuple[str, ...] = ("page.css",),
-) -> str:
-    before, after = html_parts(title, body, scripts, start, styles)
-    return before + script_json(data) + after
-
-
-def script_json(data: dict) -> str:
-    """``data`` as JSON that no name can break out of: "<", ">" and "&" never appear raw."""
-    return json.dumps(data, allow_nan=False).translate(_SCRIPT_SAFE)
-
-
-def html_parts(
-    title: str,
-    body: str,
-    scripts: tuple[str, ...] = STEP_SCRIPTS,
-    start: str = _STEP_PAGES,
-    styles: tuple[str, ...] = ("page.css",),
-) -> tuple[str, str]:
-    """A page's HTML before and after its JSON data (see :func:`script_json`)."""
-    style = "".join(_asset(name) for name in styles)
-    before = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{style}</style>\n"
-        f'</head>\n<body>\n{body}\n<script type="application/json" id="neurosim-data">'
-    )
-    return (
-        before,
-        f"</script>\n<script>\n{_script(scripts, start)}</script>\n</body>\n</html>\n",
-    )
 
 
 _CONTROLS = """<div class="controls">
@@ -209,7 +96,13 @@ def _readonly_reason(net, loss: Loss) -> str | None:
 
 
 def explain_page(
-    net, x: ArrayLike, target: ArrayLike, loss: str | Loss = "mse", lr: float = 0.1
+    net,
+    x: ArrayLike,
+    target: ArrayLike,
+    loss: str | Loss = "mse",
+    lr: float = 0.1,
+    l1: float = 0.0,
+    l2: float = 0.0,
 ) -> ExplanationPage:
     """The web page of one training step on one sample: forward, loss, backward, update.
 
@@ -220,6 +113,9 @@ def explain_page(
         One sample and its target.
     loss : str or Loss, default "mse"
     lr : float, default 0.1
+    l1, l2 : float, default 0
+        The weight penalty of ``fit(l1=, l2=)``, added to each weight's
+        gradient in the updates shown (and recomputed as the page is edited).
 
     Returns
     -------
@@ -230,14 +126,17 @@ def explain_page(
         steps and numbers, no editing), which says why.
     """
     lr = check_positive(lr, "learning rate lr")
+    l1, l2 = check_penalty(l1, l2)
     steps = trace(net, x, target=target, loss=loss)
     loss = net.check_loss(loss)
-    updates = list(update_steps(net, lr))
+    updates = list(update_steps(net, lr, l1, l2))
     connections = list(net.connections)
     index = {c.key: k for k, c in enumerate(connections)}
     # The loss after the step: apply it, measure, put everything back.
     saved, saved_pass = net.parameter_values(), net.stored_pass()
     try:
+        if l1 or l2:
+            net.add_weight_penalty(l1, l2)
         net.step(lr)
         if net.is_recurrent:  # one sequence is one sample already
             loss_after = float(net.evaluate(x, target, loss))
@@ -293,6 +192,8 @@ def explain_page(
         "target": [None if np.isnan(v) else float(v) for v in np.ravel(target)],
         "loss": loss.name,
         "lr": float(lr),
+        "l1": l1,
+        "l2": l2,
         "steps": [_step_data(s) for s in steps]
         + [
             {**_step_data(s), "target": target}
@@ -311,10 +212,13 @@ def explain_page(
     reason = data["readonly_reason"]
     intro = (
         f"Input x = {_vector_text(data['x'])}, target = {_vector_text(data['target'])},\n"
-        f"  loss {html.escape(loss.name)}, learning rate {lr:g}."
+        f"  loss {html.escape(loss.name)}, learning rate {lr:g}"
+        + (f", weight penalty l1 = {l1:g}, l2 = {l2:g}." if l1 or l2 else ".")
     )
     body = network_body(title, intro, reason)
-    return ExplanationPage(_html(title, body, data), data["title"], len(data["steps"]))
+    return ExplanationPage(
+        page_html(title, body, data), data["title"], len(data["steps"])
+    )
 
 
 def network_body(title: str, intro: str, reason: str | None = None) -> str:
@@ -486,4 +390,4 @@ def recall_page(
     <ol id="steps"></ol>
   </section>
 </main>"""
-    return RecallPage(_html(title, body, data), title, len(steps))
+    return RecallPage(page_html(title, body, data), title, len(steps))

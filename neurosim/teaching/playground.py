@@ -52,7 +52,8 @@ from ..errors import ParameterError, ShapeError, unknown_name
 from ..io import document as file_document
 from ..losses import BCE_EPS, LOG_FLOOR
 from ..network import Network
-from .page import STEP_SCRIPTS, Page, html_parts, network_body, script_json
+from .page import network_body
+from .webpage import STEP_SCRIPTS, Page, html_parts, script_json
 
 __all__ = ["LEARNING_RATES", "REGULARIZATION_RATES", "PlaygroundPage", "playground"]
 

@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike
 from .._checks import as_samples, as_sequences, as_step_targets
 from ..errors import ShapeError
 from ..losses import Loss, softmax
+from ..optimizers import penalty_gradient
 from .format import as_latex, factor, net_text, number
 from .sequence import sequence_steps
 
@@ -318,10 +319,12 @@ def _delta_step(net, neuron, outgoing) -> Step:
     return Step("backward", "delta", name, neuron.delta, text, as_latex(tex))
 
 
-def update_steps(net, lr: float) -> Iterator[Step]:
+def update_steps(net, lr: float, l1: float = 0.0, l2: float = 0.0) -> Iterator[Step]:
     """The update ``net.step(lr)`` would make, one line per parameter, from the last backward pass.
 
-    Each shared parameter once; a frozen one says it stays.
+    Each shared parameter once; a frozen one says it stays. With ``l1`` or
+    ``l2``, each weight's gradient gains the penalty's, ``l1·sign(w) +
+    l2·w``, as in ``fit(l1=..., l2=...)``; biases are not penalised.
     """
     shown = set()
     for neuron, incoming in net.evaluation_order:
@@ -342,11 +345,28 @@ def update_steps(net, lr: float) -> Iterator[Step]:
                 tex = rf"{label.replace('→', arrow)} \leftarrow {number(value)}\ (\text{{frozen}})"
                 yield Step("update", "update", label, value, text, as_latex(tex))
                 continue
-            new = value - lr * grad
-            text = f"{label}: {number(value)} - {number(lr)}·{factor(grad)} = {number(new)}"
+            terms = _penalty_terms(parameter, value, l1, l2)
+            if terms:
+                new = value - lr * (grad + penalty_gradient(value, l1, l2))
+                text = (
+                    f"{label}: {number(value)} - {number(lr)}·({number(grad)} + "
+                    f"{' + '.join(terms)}) = {number(new)}"
+                )
+            else:
+                new = value - lr * grad
+                text = f"{label}: {number(value)} - {number(lr)}·{factor(grad)} = {number(new)}"
             tex = (
                 text.replace("·", r" \cdot ")
+                .replace("sign(", r"\operatorname{sign}(")
                 .replace("→", r" \to ")
                 .replace(":", r" \leftarrow", 1)
             )
             yield Step("update", "update", label, new, text, as_latex(tex))
+
+
+def _penalty_terms(parameter, value: float, l1: float, l2: float) -> list[str]:
+    """The weight penalty's gradient as written: ``l1·sign(w)`` and ``l2·w``, if any."""
+    if not (l1 or l2) or not any(hasattr(u, "source") for u in parameter.users):
+        return []
+    terms = [f"{number(l1)}·sign({number(value)})"] if l1 else []
+    return terms + ([f"{number(l2)}·{factor(value)}"] if l2 else [])

@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike
 from .._checks import check_positive
 from ..errors import ParameterError
 from ..losses import Loss
+from ..optimizers import check_penalty
 from .format import number
 from .steps import trace, update_steps
 
@@ -26,6 +27,8 @@ def explain(
     loss: str | Loss = "mse",
     format: str = "text",
     lr: float = 0.1,
+    l1: float = 0.0,
+    l2: float = 0.0,
 ) -> str | ExplanationPage:
     """The whole story of one training step on one sample, as a document.
 
@@ -45,6 +48,10 @@ def explain(
         (``page.save("step.html")``; Jupyter shows it live).
     lr : float, default 0.1
         The learning rate of the updates shown.
+    l1, l2 : float, default 0
+        The weight penalty of ``fit(l1=..., l2=...)``: each weight's update
+        adds ``l1·sign(w) + l2·w`` to its gradient (biases are not
+        penalised); the loss shown is the data's, as ``fit`` reports it.
 
     Returns
     -------
@@ -60,16 +67,24 @@ def explain(
     ...
       w(x1→y1): 2.0 - 0.5·2.0 = 1.0
       b(y1): 0.0 - 0.5·2.0 = -1.0
+
+    With L2 regularisation the weight's step grows by ``l2·w``; the bias's does not:
+
+    >>> print(explain(net, [1.0], [0.0], loss="sse", lr=0.5, l2=0.1))
+    One training step ...
+      w(x1→y1): 2.0 - 0.5·(2.0 + 0.1·2.0) = 0.9
+      b(y1): 0.0 - 0.5·2.0 = -1.0
     """
     if format not in ("text", "markdown", "html"):
         raise ParameterError(
             f"format must be 'text', 'markdown' or 'html', got {format!r}"
         )
     lr = check_positive(lr, "learning rate lr")
+    l1, l2 = check_penalty(l1, l2)
     if format == "html":
         from .page import explain_page
 
-        return explain_page(net, x, target, loss=loss, lr=lr)
+        return explain_page(net, x, target, loss=loss, lr=lr, l1=l1, l2=l2)
     steps = trace(net, x, target=target, loss=loss)
     document = Document(markdown=format == "markdown")
     xs = ", ".join(number(v) for v in np.ravel(x))
@@ -100,10 +115,17 @@ def explain(
     )
     document.formulas(s for s in steps if s.phase == "backward" and s.kind != "loss")
     document.heading(f"4. Update with learning rate {number(lr)}")
-    document.paragraph(
-        "w ← w - lr·∂L/∂w and b ← b - lr·∂L/∂b, as net.step(lr) would do:"
+    penalty = " + ".join(
+        term for rate, term in ((l1, "l1·sign(w)"), (l2, "l2·w")) if rate
     )
-    document.formulas(update_steps(net, lr))
+    document.paragraph(
+        f"w ← w - lr·(∂L/∂w + {penalty}) with l1 = {number(l1)}, l2 = {number(l2)} "
+        "(the weight penalty of fit(l1=, l2=); biases are not penalised) and "
+        "b ← b - lr·∂L/∂b:"
+        if penalty
+        else "w ← w - lr·∂L/∂w and b ← b - lr·∂L/∂b, as net.step(lr) would do:"
+    )
+    document.formulas(update_steps(net, lr, l1, l2))
     return document.text()
 
 

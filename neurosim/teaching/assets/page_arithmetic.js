@@ -170,11 +170,13 @@
         formula: `∂L/∂b(${name}) = δ(${name}) = ${number(delta[name])}` });
     }
     const after = { x: state.x, t: state.t, w: state.w.slice(), b: dict(state.b) };
+    const l1 = data.l1 || 0, l2 = data.l2 || 0;  // fit(l1=, l2=): weights only
     for (const [name, incoming] of data.evaluation_order) {
       for (const c of incoming) {
         const label = `w(${conns[c].source}→${conns[c].target})`;
-        steps.push(updateStep(label, state.w[c], grad[c], conns[c].frozen, state.lr, c));
-        if (!conns[c].frozen) after.w[c] = state.w[c] - state.lr * grad[c];
+        const step = updateStep(label, state.w[c], grad[c], conns[c].frozen, state.lr, c, l1, l2);
+        steps.push(step);
+        if (!conns[c].frozen) after.w[c] = step.value;
       }
       const frozen = neuronsByName[name].bias_frozen;
       steps.push(updateStep(`b(${name})`, state.b[name], biasGrad[name], frozen, state.lr, name));
@@ -182,10 +184,18 @@
     }
     return { steps, net, out, delta, grad, loss, after };
   }
-  function updateStep(label, value, gradient, frozen, lr, target) {
+  function updateStep(label, value, gradient, frozen, lr, target, l1 = 0, l2 = 0) {
     if (frozen) {
       return { phase: "update", kind: "update", target, value,
                formula: `${label}: frozen, stays ${number(value)}` };
+    }
+    if (l1 || l2) {  // optimizers.penalty_gradient: l1·sign(w) + l2·w, sign(0) = 0
+      const sign = (value > 0) - (value < 0);
+      const next = value - lr * (gradient + (l1 * sign + l2 * value));
+      const terms = [...(l1 ? [`${number(l1)}·sign(${number(value)})`] : []),
+                     ...(l2 ? [`${number(l2)}·${factor(value)}`] : [])];
+      return { phase: "update", kind: "update", target, value: next,
+               formula: `${label}: ${number(value)} - ${number(lr)}·(${number(gradient)} + ${terms.join(" + ")}) = ${number(next)}` };
     }
     const next = value - lr * gradient;
     return { phase: "update", kind: "update", target, value: next,

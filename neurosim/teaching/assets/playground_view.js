@@ -797,6 +797,7 @@
         evaluation_order: plan.computed.map((i) => [names[i], plan.incoming[i]]),
         backward_order: plan.computed.slice().reverse().map((i) => [names[i], plan.incoming[i], plan.outgoing[i]]),
         x: featuresOf(p), target: targetOf(p, labels()), loss: S.loss, lr: S.lr,
+        l1: trainer.l1, l2: trainer.l2,
         steps: [], loss_after: 0, document: doc,
         symbols: data.symbols, log_floor: data.log_floor, bce_eps: data.bce_eps,
       };
