@@ -210,6 +210,14 @@ CASES = {
         "regularization_rate": 0.001,
         "batch_size": 7,
     },
+    "spiral-l2-adam": {
+        "dataset": "spiral",
+        "hidden": [6, 6],
+        "optimizer": "adam",
+        "lr": 0.003,
+        "regularization": "l2",
+        "regularization_rate": 0.001,
+    },
     "multi-gaussian-relu": {
         "dataset": "multi_gaussian",
         "activation": "relu",
