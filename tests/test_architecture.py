@@ -128,7 +128,7 @@ LAYERS = [
     ["layers", "recurrent"],
     ["network"],
     # 5: data, teaching, files, interchange
-    ["datasets.toy", "datasets.idx", "datasets.playground"],
+    ["datasets.toy", "datasets.idx", "datasets.playground_data"],
     ["io.fields", "datasets", "teaching.format", "export.plan"],
     ["teaching.sequence"],
     ["teaching.steps", "teaching.tables"],

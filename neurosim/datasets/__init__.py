@@ -30,7 +30,7 @@ from ..errors import (
     unknown_name,
 )
 from .idx import load_idx, load_mnist
-from .playground import playground, playground_features
+from .playground_data import playground, playground_features
 from .toy import blobs, circles, moons, spirals
 
 __all__ = [

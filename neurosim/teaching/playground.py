@@ -43,7 +43,7 @@ from numpy.typing import ArrayLike
 
 from .._checks import as_float_array, check_count
 from ..activations import activation_names, get_activation, is_built_in
-from ..datasets.playground import (
+from ..datasets.playground_data import (
     PLAYGROUND_CLASSIFICATION,
     PLAYGROUND_FEATURES,
     PLAYGROUND_REGRESSION,
