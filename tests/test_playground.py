@@ -583,9 +583,20 @@ def test_own_points_from_csv_and_from_clicks(browser, tmp_path):
     assert len(run(browser, "neurosim.points()")) == 5  # nothing lost
 
 
-def test_editing_the_topology(browser, tmp_path):
+def click_in_network(browser, *names):
+    """Click a neuron (one name) or the middle of a connection (two) in the drawing."""
     from selenium.webdriver.common.action_chains import ActionChains
 
+    canvas = browser.find_element("id", "network")
+    places = run(browser, "neurosim.places()")
+    where = places["neurons"] if len(names) == 1 else places["connections"]
+    *_, x, y = next(p for p in where if tuple(p[: len(names)]) == names)
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, x - canvas.size["width"] / 2, y - canvas.size["height"] / 2
+    ).click().perform()
+
+
+def test_editing_the_topology(browser, tmp_path):
     load_page(browser, tmp_path, playground(hidden=[3, 2]))
 
     def connections():
@@ -604,23 +615,12 @@ def test_editing_the_topology(browser, tmp_path):
     assert ("y1", "h1_1") not in connections() and "cycle" in run(
         browser, "neurosim.status()"
     )
-    canvas = browser.find_element("id", "network")
-    places = run(browser, "neurosim.places()")
-    offset = lambda x, y: (x - canvas.size["width"] / 2, y - canvas.size["height"] / 2)
-    *_, x, y = next(p for p in places["connections"] if p[:2] == ["h1_2", "h2_1"])
-    ActionChains(browser).move_to_element_with_offset(
-        canvas, *offset(x, y)
-    ).click().perform()
+    click_in_network(browser, "h1_2", "h2_1")
     click(browser, "disconnect")
     assert ("h1_2", "h2_1") not in connections() and len(
         connections()
     ) == 6 + 6 + 2 + 1 - 1
-    _, x, y = next(
-        p for p in run(browser, "neurosim.places()")["neurons"] if p[0] == "h1_3"
-    )
-    ActionChains(browser).move_to_element_with_offset(
-        canvas, *offset(x, y)
-    ).click().perform()
+    click_in_network(browser, "h1_3")
     set_control(browser, "neuron-activation", "leaky_relu")
     document = json.loads(run(browser, "neurosim.networkJSON()"))
     activations = {n["name"]: n.get("activation") for n in document["neurons"]}
@@ -635,6 +635,40 @@ def test_editing_the_topology(browser, tmp_path):
     assert page_w.keys() == python_w.keys() and page_b.keys() == python_b.keys()
     assert all(abs(page_w[k] - python_w[k]) < 1e-12 for k in python_w)
     assert all(abs(page_b[k] - python_b[k]) < 1e-12 for k in python_b)
+
+
+def test_the_selection_survives_a_rebuild_by_name_or_is_dropped(browser, tmp_path):
+    load_page(browser, tmp_path, playground(hidden=[3, 2]))
+
+    def edit_controls():
+        return run(
+            browser,
+            "[document.getElementById('selection').textContent,"
+            " document.getElementById('neuron-activation').disabled,"
+            " document.getElementById('neuron-activation').value,"
+            " document.getElementById('disconnect').disabled]",
+        )
+
+    # nothing selected: nothing to edit, and no activation shown as if it were someone's
+    assert edit_controls()[1:] == [True, "", True]
+    click_in_network(browser, "x1")
+    assert edit_controls() == ["Neuron x1", True, "", True]
+    click_in_network(browser, "h1_2")
+    assert edit_controls() == ["Neuron h1_2", False, "tanh", True]
+    set_control(browser, "activation", "relu")  # every neuron is rebuilt
+    assert edit_controls() == ["Neuron h1_2", False, "relu", True]
+    click_in_network(browser, "h1_3", "h2_2")
+    assert edit_controls() == ["Connection h1_3 → h2_2", True, "", False]
+    click(browser, "layer-remove")  # h2_2 is gone with its layer
+    assert edit_controls() == [
+        "Click a neuron or a connection to inspect and edit it.", True, "", True
+    ]  # fmt: skip
+    click_in_network(browser, "h1_3")
+    click(browser, "layer-add")  # a new network is built; h1_3 is in it
+    assert edit_controls()[:3] == ["Neuron h1_3", False, "relu"]
+    assert "net(h1_3) =" in browser.find_element("id", "inspect").text
+    assert run(browser, "neurosim.trainEpochs(3)") is not False
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
 
 
 def test_divergence_is_stopped_and_explained_as_fit_does(browser, tmp_path):

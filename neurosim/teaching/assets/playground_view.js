@@ -70,7 +70,9 @@
       stop();
       makePoints();
       if (isRegression()) S.loss = SQUARED;  // a softmax needs classes
+      const kept = selectionKey();
       buildNetwork();
+      hovered = null; selected = findSelection(kept);
       const [train, test] = split(), classes = labels();
       const n = plan.n, m = network.connections.length;
       trainer = {
@@ -91,6 +93,8 @@
       trainer.start = { w: trainer.w.slice(), b: trainer.b.slice() };
       message = "";
       record();
+      showSelection();
+      if (!selected) $("inspect").textContent = "";
     }
     function record() {  // the losses after the last update, for the numbers and the chart
       trainer.trainLoss = evaluate(trainer, trainer.inputs, trainer.targets);
@@ -370,8 +374,6 @@
           lines.push(`δ(${neuron.name}) = ${group(parts)} · ${neuron.activation === "identity" ? "f" : symbol}'(net(${neuron.name})) = ${group(values)}·${factor(slope)} = ${number(d.delta[i])}`);
           lines.push(`∂L/∂b(${neuron.name}) = δ(${neuron.name}) = ${number(d.delta[i])}`);
         }
-        $("neuron-activation").disabled = neuron.role === "input";
-        if (neuron.role !== "input") $("neuron-activation").value = neuron.activation;
       } else {
         const k = item.k, a = nameOf(plan.source[k]), b = nameOf(plan.target[k]);
         const g = d.delta[plan.target[k]] * d.out[plan.source[k]];
@@ -691,9 +693,7 @@
         const neuron = network.neurons[selected.i];
         if (neuron.role === "input") return;
         S.acts[neuron.name] = $("neuron-activation").value;
-        const keepSelected = neuron.name;
-        restart();
-        selectByName(keepSelected);
+        restart();  // the neuron stays selected
       };
       $("connect").onclick = () => {
         const a = $("connect-source").value, b = $("connect-target").value, link = `${a}>${b}`;
@@ -729,15 +729,36 @@
     }
     function select(item) {
       selected = item;
-      const edit = $("selection");
-      if (!item) { edit.textContent = "Click a neuron or a connection to inspect and edit it."; $("inspect").textContent = ""; drawNetwork(); return; }
-      edit.textContent = item.kind === "neuron" ? `Neuron ${nameOf(item.i)}`
-        : `Connection ${nameOf(plan.source[item.k])} → ${nameOf(plan.target[item.k])}`;
-      inspect(item); drawNetwork();
+      showSelection();
+      if (item) inspect(item); else $("inspect").textContent = "";
+      drawNetwork();
     }
-    function selectByName(name) {
-      const i = network.neurons.findIndex((x) => x.name === name);
-      select(i >= 0 ? { kind: "neuron", i } : null);
+    function showSelection() {  // the edit controls follow the selection: blank and disabled without one
+      const item = selected, edit = $("selection");
+      const neuron = item && item.kind === "neuron" ? network.neurons[item.i] : null;
+      const editable = neuron !== null && neuron.role !== "input";
+      $("neuron-activation").disabled = !editable;
+      $("neuron-activation").value = editable ? neuron.activation : "";
+      $("disconnect").disabled = !(item && item.kind === "connection");
+      edit.textContent = !item ? "Click a neuron or a connection to inspect and edit it."
+        : item.kind === "neuron" ? `Neuron ${nameOf(item.i)}`
+        : `Connection ${nameOf(plan.source[item.k])} → ${nameOf(plan.target[item.k])}`;
+    }
+    // A rebuilt network numbers its neurons and connections afresh: the
+    // selection is carried over by name, and dropped if it is gone.
+    function selectionKey() {
+      if (!selected) return null;
+      return selected.kind === "neuron" ? [nameOf(selected.i)]
+        : [nameOf(plan.source[selected.k]), nameOf(plan.target[selected.k])];
+    }
+    function findSelection(key) {
+      if (!key) return null;
+      if (key.length === 1) {
+        const i = network.neurons.findIndex((x) => x.name === key[0]);
+        return i >= 0 ? { kind: "neuron", i } : null;
+      }
+      const k = network.connections.findIndex((c) => nameOf(c.source) === key[0] && nameOf(c.target) === key[1]);
+      return k >= 0 ? { kind: "connection", k } : null;
     }
     function trainerSettings() {
       trainer.lr = S.lr; trainer.batch = S.batch;
